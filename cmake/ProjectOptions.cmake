@@ -1,0 +1,22 @@
+# Warnings as errors everywhere, and the sanitizer build kinds used by scripts/test.
+set(PROJECT_SANITIZE "none" CACHE STRING "none, address (ASan + UBSan) or thread (TSan)")
+set_property(CACHE PROJECT_SANITIZE PROPERTY STRINGS none address thread)
+
+add_compile_options(-Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
+                    -Wimplicit-fallthrough -Werror
+                    # g++ 12 reports false -Wrestrict positives inside std::string at -O3
+                    # (GCC bug 105329); the warning is useless to us until g++ 13.
+                    -Wno-restrict)
+
+if(PROJECT_SANITIZE STREQUAL "address")
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+  add_compile_definitions(PROJECT_SANITIZED=1)
+elseif(PROJECT_SANITIZE STREQUAL "thread")
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+  add_compile_definitions(PROJECT_SANITIZED=1 PROJECT_TSAN=1)
+elseif(NOT PROJECT_SANITIZE STREQUAL "none")
+  message(FATAL_ERROR "PROJECT_SANITIZE must be none, address or thread")
+endif()

@@ -1,0 +1,89 @@
+#include "core/atomic_file.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace core {
+namespace {
+
+namespace fs = std::filesystem;
+
+class AtomicFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("atomic_file_test_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static std::string read(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream contents;
+    contents << in.rdbuf();
+    return contents.str();
+  }
+  std::size_t entries() const {
+    return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir_), {}));
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(AtomicFileTest, CommitReplacesTheTargetWithTheWholeContents) {
+  fs::path target = dir_ / "out.txt";
+  ASSERT_TRUE(write_file_atomically(target, "old\n").has_value());
+  std::string big(3 << 20, 'x');  // larger than the internal buffer
+  auto writer = AtomicFileWriter::open(target);
+  ASSERT_TRUE(writer.has_value());
+  ASSERT_TRUE(writer->write("head\n").has_value());
+  ASSERT_TRUE(writer->write(big).has_value());
+  EXPECT_EQ(read(target), "old\n");  // nothing visible before commit
+  ASSERT_TRUE(writer->commit().has_value());
+  EXPECT_EQ(read(target), "head\n" + big);
+  EXPECT_EQ(writer->bytes_written(), 5 + big.size());
+  EXPECT_EQ(entries(), 1u);  // no temporary left behind
+}
+
+TEST_F(AtomicFileTest, AbandonedWriterLeavesTheTargetAndNoTemporary) {
+  fs::path target = dir_ / "out.txt";
+  ASSERT_TRUE(write_file_atomically(target, "previous").has_value());
+  {
+    auto writer = AtomicFileWriter::open(target);
+    ASSERT_TRUE(writer.has_value());
+    ASSERT_TRUE(writer->write("half of a new version").has_value());
+  }
+  EXPECT_EQ(read(target), "previous");
+  EXPECT_EQ(entries(), 1u);
+}
+
+TEST_F(AtomicFileTest, KilledWriterNeverExposesAPartialTarget) {
+  fs::path target = dir_ / "out.txt";
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto writer = AtomicFileWriter::open(target);
+    if (!writer) _exit(1);
+    (void)writer->write(std::string(5 << 20, 'y'));
+    ::kill(::getpid(), SIGKILL);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  EXPECT_FALSE(fs::exists(target));
+}
+
+TEST_F(AtomicFileTest, MissingDirectoryIsAClearIoError) {
+  auto writer = AtomicFileWriter::open(dir_ / "no-such-dir" / "out.txt");
+  ASSERT_FALSE(writer.has_value());
+  EXPECT_EQ(writer.error().code(), ErrorCode::kIo);
+  EXPECT_NE(writer.error().message().find("no-such-dir"), std::string::npos);
+  EXPECT_NE(writer.error().message().find("No such file or directory"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace core
