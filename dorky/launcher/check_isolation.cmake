@@ -1,0 +1,21 @@
+# Fails when the launcher's link graph (LINKS, ';'-separated) holds tool code, or when a
+# launcher source includes a tool or toolkit header. Run by ctest.
+string(REPLACE "," ";" links "${LINKS}")
+foreach(link ${links})
+  if(link STREQUAL "dorky_toolkit" OR link MATCHES "^dorky_tool_")
+    message(FATAL_ERROR "launcher links tool code: ${link}")
+  endif()
+endforeach()
+file(GLOB_RECURSE sources ${SOURCES}/*.cc ${SOURCES}/*.h)
+foreach(source ${sources})
+  if(source MATCHES "fault_tool.cc$")
+    continue()  # the test tool is a tool, not launcher code
+  endif()
+  file(STRINGS ${source} includes REGEX "^#include \"dorky/")
+  foreach(line ${includes})
+    if(NOT line MATCHES "\"dorky/(menu|process|tool_catalog)\\.h\"")
+      message(FATAL_ERROR "${source} includes non-launcher header: ${line}")
+    endif()
+  endforeach()
+endforeach()
+message(STATUS "launcher links only: ${links}")

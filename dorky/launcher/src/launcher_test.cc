@@ -1,0 +1,256 @@
+// Integration tests: the real `dorky` binary against misbehaving tools (dorky-fault), a tool
+// dropped into DORKY_PATH, and the interactive menu driven through a pseudo-terminal.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Ran {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class LauncherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* bin = std::getenv("PROJECT_BIN_DIR");
+    ASSERT_NE(bin, nullptr) << "PROJECT_BIN_DIR must point at the build's bin directory";
+    dorky_ = std::string(bin) + "/dorky";
+    dir_ = fs::temp_directory_path() / ("dorky_launcher_test_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "extra");
+    dorky_path_ = std::string(DORKY_FAULT_TOOL_DIR) + ":" + (dir_ / "extra").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs dorky with `args`, DORKY_PATH set, stdin from /dev/null, outputs to files.
+  Ran run(const std::vector<std::string>& args) {
+    std::vector<std::string> env_strings = {"DORKY_PATH=" + dorky_path_, "PATH=/usr/bin:/bin"};
+    std::vector<char*> env;
+    for (auto& s : env_strings) env.push_back(s.data());
+    env.push_back(nullptr);
+    std::vector<std::string> all = {dorky_};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& s : all) argv.push_back(s.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    std::string out = (dir_ / "out").string(), err = (dir_ / "err").string();
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid;
+    Ran ran;
+    EXPECT_EQ(posix_spawn(&pid, dorky_.c_str(), &actions, nullptr, argv.data(), env.data()), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ran.code = WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
+    ran.out = slurp(out);
+    ran.err = slurp(err);
+    return ran;
+  }
+
+  std::string dorky_;
+  fs::path dir_;
+  std::string dorky_path_;
+};
+
+TEST_F(LauncherTest, ListsToolsFromItsOwnDirectoryAndDorkyPath) {
+  Ran ran = run({"list"});
+  EXPECT_EQ(ran.code, 0) << ran.err;
+  EXPECT_NE(ran.out.find("fault"), std::string::npos) << ran.out;
+  EXPECT_NE(ran.out.find("misbehaves on purpose"), std::string::npos) << ran.out;
+  Ran json = run({"list", "--json"});
+  EXPECT_EQ(json.code, 0);
+  EXPECT_NE(json.out.find("{\"name\": \"fault\""), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"description\": \"misbehaves on purpose (launcher tests)\""),
+            std::string::npos);
+}
+
+TEST_F(LauncherTest, SegfaultIsReportedBySignalName) {
+  Ran ran = run({"fault", "segv"});
+  EXPECT_EQ(ran.code, 128 + SIGSEGV);
+  EXPECT_NE(ran.err.find("fault ended with killed by signal SIGSEGV"), std::string::npos)
+      << ran.err;
+}
+
+TEST_F(LauncherTest, AbortIsReportedBySignalName) {
+  Ran ran = run({"fault", "abort"});
+  EXPECT_EQ(ran.code, 128 + SIGABRT);
+  EXPECT_NE(ran.err.find("SIGABRT"), std::string::npos) << ran.err;
+}
+
+TEST_F(LauncherTest, ExitCodePassesThroughAndStderrIsShown) {
+  Ran ran = run({"fault", "exit3"});
+  EXPECT_EQ(ran.code, 3);
+  EXPECT_NE(ran.err.find("fault: pretending an I/O error"), std::string::npos) << ran.err;
+  EXPECT_NE(ran.err.find("exit code 3"), std::string::npos) << ran.err;
+}
+
+TEST_F(LauncherTest, ArgumentsReachTheToolUnchanged) {
+  Ran ran = run({"fault", "echo", "a b", "--x=1", ""});
+  EXPECT_EQ(ran.code, 0);
+  EXPECT_EQ(ran.out, "[a b][--x=1][]\n");
+}
+
+TEST_F(LauncherTest, HangingToolIsStoppedByTimeout) {
+  auto start = std::chrono::steady_clock::now();
+  Ran ran = run({"--timeout", "0.3", "fault", "hang"});
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(ran.code, 124);
+  EXPECT_NE(ran.err.find("timed out"), std::string::npos) << ran.err;
+  EXPECT_LT(elapsed, std::chrono::seconds(5));
+}
+
+TEST_F(LauncherTest, TenMegabytesOfStderrNeverBlockTheTool) {
+  Ran ran = run({"--timeout", "60", "fault", "spam"});
+  EXPECT_EQ(ran.code, 0);
+  EXPECT_EQ(ran.out, "spammed\n");
+  EXPECT_GE(ran.err.size(), 10'000'000u);
+}
+
+TEST_F(LauncherTest, UnknownToolAndBadOptionsAreClearErrors) {
+  Ran ran = run({"no-such-tool"});
+  EXPECT_EQ(ran.code, 127);
+  EXPECT_NE(ran.err.find("no tool named 'no-such-tool'"), std::string::npos) << ran.err;
+  Ran bad = run({"--timeout", "soon", "fault"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("--timeout"), std::string::npos);
+  Ran menu_without_terminal = run({});
+  EXPECT_EQ(menu_without_terminal.code, 2);
+}
+
+TEST_F(LauncherTest, ToolDroppedIntoDorkyPathAppearsWithoutRebuild) {
+  fs::path tool = dir_ / "extra" / "dorky-hello";
+  {
+    std::ofstream script(tool);
+    script << "#!/bin/sh\n"
+              "if [ \"$1\" = --describe ]; then echo 'says hello'; exit 0; fi\n"
+              "echo \"hello $1\"; exit 5\n";
+  }
+  fs::permissions(tool, fs::perms::owner_all);
+  Ran list = run({"list"});
+  EXPECT_NE(list.out.find("hello"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("says hello"), std::string::npos) << list.out;
+  Ran ran = run({"hello", "world"});
+  EXPECT_EQ(ran.code, 5);
+  EXPECT_EQ(ran.out, "hello world\n");
+}
+
+// Drives `dorky` through a pseudo-terminal like a person would.
+class Pty {
+ public:
+  Pty(const std::string& dorky, const std::string& dorky_path) {
+    pid_ = forkpty(&master_, nullptr, nullptr, nullptr);
+    if (pid_ == 0) {
+      ::setenv("DORKY_PATH", dorky_path.c_str(), 1);
+      ::execl(dorky.c_str(), dorky.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+  }
+  ~Pty() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    if (master_ >= 0) ::close(master_);
+  }
+  bool started() const { return pid_ > 0; }
+  void send(const std::string& text) {
+    ASSERT_EQ(::write(master_, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  }
+  // Reads until `needle` appears after the last match, or 10 s pass.
+  bool expect(const std::string& needle) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (true) {
+      std::size_t at = seen_.find(needle, consumed_);
+      if (at != std::string::npos) {
+        consumed_ = at + needle.size();
+        return true;
+      }
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd fd = {master_, POLLIN, 0};
+      if (::poll(&fd, 1, static_cast<int>(left.count())) <= 0) return false;
+      char buffer[4096];
+      ssize_t n = ::read(master_, buffer, sizeof buffer);
+      if (n <= 0) return false;
+      seen_.append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+  int wait_exit() {
+    int status = 0;
+    // Keep draining so the child never blocks on a full terminal.
+    char buffer[4096];
+    while (::read(master_, buffer, sizeof buffer) > 0) {
+    }
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  const std::string& seen() const { return seen_; }
+
+ private:
+  int master_ = -1;
+  pid_t pid_ = -1;
+  std::string seen_;
+  std::size_t consumed_ = 0;
+};
+
+TEST_F(LauncherTest, MenuOnATerminalSurvivesCrashesAndCtrlC) {
+  Pty pty(dorky_, dorky_path_);
+  ASSERT_TRUE(pty.started());
+  ASSERT_TRUE(pty.expect("Choose a tool")) << pty.seen();
+  EXPECT_NE(pty.seen().find(") fault"), std::string::npos) << pty.seen();
+  pty.send("fault\n");
+  ASSERT_TRUE(pty.expect("Arguments for fault")) << pty.seen();
+  pty.send("segv\n");
+  ASSERT_TRUE(pty.expect("fault finished: killed by signal SIGSEGV")) << pty.seen();
+  ASSERT_TRUE(pty.expect("Choose a tool")) << pty.seen();
+  pty.send("fault\n");
+  ASSERT_TRUE(pty.expect("Arguments for fault")) << pty.seen();
+  pty.send("exit3\n");
+  ASSERT_TRUE(pty.expect("fault finished: exit code 3")) << pty.seen();
+  ASSERT_TRUE(pty.expect("Choose a tool")) << pty.seen();
+  // Ctrl-C while a tool runs ends the tool, not the launcher.
+  pty.send("fault\n");
+  ASSERT_TRUE(pty.expect("Arguments for fault")) << pty.seen();
+  pty.send("hang\n");
+  ::usleep(300'000);  // let the tool start and block
+  pty.send("\x03");
+  ASSERT_TRUE(pty.expect("fault finished: killed by signal SIGINT")) << pty.seen();
+  ASSERT_TRUE(pty.expect("Choose a tool")) << pty.seen();
+  pty.send("q\n");
+  EXPECT_EQ(pty.wait_exit(), 0);
+}
+
+}  // namespace

@@ -1,0 +1,53 @@
+// Where a tool's output goes: stdout, or a file that appears atomically (temp + fsync +
+// rename via core::AtomicFileWriter) only when the tool finishes without error.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/atomic_file.h"
+#include "core/status.h"
+
+namespace dorky {
+
+// Buffered output. For a file, nothing is visible at the path until commit(); destroying
+// the Output without commit() (an error path) leaves the previous file untouched. A tool
+// killed mid-write leaves at most a hidden ".<name>.tmp-<n>" beside the target. Not thread
+// safe; move-only.
+class Output {
+ public:
+  // `path` empty or "-" means stdout.
+  static core::Result<Output> open(const std::string& path);
+
+  Output(Output&&) noexcept = default;
+  Output& operator=(Output&&) noexcept = default;
+  ~Output();
+
+  // Appends bytes. Errors are sticky.
+  core::Status write(std::string_view bytes);
+  // Appends `line` and a '\n'.
+  core::Status write_line(std::string_view line);
+  // Flushes stdout, or commits the file. Must be called once on success.
+  core::Status commit();
+
+  std::uint64_t bytes_written() const { return bytes_written_; }
+
+ private:
+  Output() = default;
+  core::Status flush_stdout();
+
+  std::unique_ptr<core::AtomicFileWriter> file_;
+  std::string buffer_;  // stdout only
+  std::uint64_t bytes_written_ = 0;
+  bool stdout_ = false;
+};
+
+// Opens an input path for reading ("-" or empty: stdin, returned as 0). A missing or
+// unreadable file fails with kNotFound / kIo naming the path. The caller closes fds > 0.
+core::Result<int> open_input(const std::string& path);
+
+// Display name for messages: "stdin" or the path.
+std::string input_name(const std::string& path);
+
+}  // namespace dorky
