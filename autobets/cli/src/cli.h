@@ -1,0 +1,55 @@
+// The `autobets` command line: one function per command, sharing the options below.
+// Exit codes (docs/cli.md): 0 ok, 1 rejected or findings, 2 bad input, 3 operating error.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "autobets/model.h"
+#include "core/status.h"
+
+namespace autobets::cli {
+
+enum ExitCode : int { kExitOk = 0, kExitFindings = 1, kExitBadInput = 2, kExitFailure = 3 };
+
+struct Options {
+  std::string db = "autobets.db";
+  bool json = false;
+  std::string user;
+  Amount amount = 0;
+  std::string key;
+  std::string game;
+  std::string params;
+  std::string client_seed;
+  std::int64_t seq = 0;
+  bool all = false;
+  std::size_t limit = 20;
+  Limits limits;
+  // bench
+  std::size_t users = 64;
+  std::size_t workers = 8;
+  std::size_t wagers = 200000;
+  std::size_t baseline_wagers = 3000;
+  std::size_t in_flight = 8192;
+};
+
+int run_init(const Options& options);
+int run_transfer(const Options& options, RecordKind kind);
+int run_wager(const Options& options);
+int run_balance(const Options& options);
+int run_history(const Options& options);
+int run_seeds_show(const Options& options);
+int run_seeds_rotate(const Options& options, bool set_client);
+int run_verify(const Options& options);
+int run_reconcile(const Options& options);
+int run_replay(const Options& options);
+int run_bench(const Options& options);
+int run_demo(const Options& options);
+
+// Prints an operating error ("autobets: <message>") and returns the exit code for it.
+int report_error(const core::Error& error);
+// Exit code for a reply code.
+int exit_code_for(ReplyCode code);
+
+}  // namespace autobets::cli

@@ -1,0 +1,234 @@
+#include <iostream>
+
+#include "autobets/audit.h"
+#include "autobets/engine.h"
+#include "autobets/sqlite_store.h"
+#include "cli.h"
+#include "render.h"
+
+namespace autobets::cli {
+namespace {
+
+using nlohmann::json;
+
+core::Result<std::unique_ptr<SqliteStore>> open_store(const Options& options) {
+  return SqliteStore::open(options.db);
+}
+
+void print(const Options& options, const json& value, const std::string& text) {
+  if (options.json) {
+    std::cout << value.dump() << "\n";
+  } else {
+    std::cout << text << "\n";
+  }
+}
+
+std::string fresh_key() {
+  auto key = OpenSslEntropy::instance().random_hex(12);
+  return key ? "cli-" + *key : "cli-key";
+}
+
+int print_reply(const Options& options, const Reply& reply) {
+  if (reply.ok()) {
+    print(options, to_json(reply),
+          describe(*reply.record) + (reply.duplicate ? "  (repeat: first receipt)" : ""));
+  } else if (options.json) {
+    std::cout << to_json(reply).dump() << "\n";
+  } else {
+    std::cerr << "autobets: " << to_string(reply.code) << ": " << reply.message << "\n";
+  }
+  return exit_code_for(reply.code);
+}
+
+}  // namespace
+
+int report_error(const core::Error& error) {
+  std::cerr << "autobets: " << error.message() << "\n";
+  switch (error.code()) {
+    case core::ErrorCode::kInvalidArgument:
+    case core::ErrorCode::kNotFound:
+    case core::ErrorCode::kAlreadyExists:
+    case core::ErrorCode::kCorrupt: return kExitBadInput;
+    default: return kExitFailure;
+  }
+}
+
+int exit_code_for(ReplyCode code) {
+  auto number = static_cast<int>(code);
+  if (number == 0) return kExitOk;
+  if (number < 10) return kExitBadInput;
+  if (number < 20) return kExitFindings;
+  return kExitFailure;
+}
+
+int run_init(const Options& options) {
+  if (options.limits.min_bet > options.limits.max_bet) {
+    std::cerr << "autobets: --min-bet " << options.limits.min_bet << " is above --max-bet "
+              << options.limits.max_bet << "\n";
+    return kExitBadInput;
+  }
+  if (auto created = SqliteStore::create(options.db, options.limits); !created) {
+    return report_error(created.error());
+  }
+  const Limits& l = options.limits;
+  print(options,
+        {{"db", options.db}, {"house_edge_bp", l.house_edge_bp}, {"min_bet", l.min_bet},
+         {"max_bet", l.max_bet}, {"max_payout", l.max_payout}},
+        "created " + options.db + " (house edge " + std::to_string(l.house_edge_bp) +
+            " bp, bets " + std::to_string(l.min_bet) + ".." + std::to_string(l.max_bet) +
+            ", max payout " + std::to_string(l.max_payout) + ")");
+  return kExitOk;
+}
+
+int run_transfer(const Options& options, RecordKind kind) {
+  auto store = open_store(options);
+  if (!store) return report_error(store.error());
+  auto engine = Engine::open(**store);
+  if (!engine) return report_error(engine.error());
+  Reply reply = (*engine)->transfer(TransferRequest{
+      options.user, kind, options.amount, options.key.empty() ? fresh_key() : options.key});
+  return print_reply(options, reply);
+}
+
+int run_wager(const Options& options) {
+  auto store = open_store(options);
+  if (!store) return report_error(store.error());
+  auto engine = Engine::open(**store);
+  if (!engine) return report_error(engine.error());
+  Reply reply = (*engine)->wager(WagerRequest{options.user,
+                                              options.key.empty() ? fresh_key() : options.key,
+                                              options.amount, options.game, options.params});
+  return print_reply(options, reply);
+}
+
+int run_balance(const Options& options) {
+  auto store = open_store(options);
+  if (!store) return report_error(store.error());
+  if (auto reconciled = reconcile(**store); !reconciled) return report_error(reconciled.error());
+  auto snapshot = (*store)->load(options.user);
+  if (!snapshot) return report_error(snapshot.error());
+  if (!snapshot->has_value()) {
+    std::cerr << "autobets: unknown user '" << options.user << "'\n";
+    return kExitBadInput;
+  }
+  const Account& account = (*snapshot)->account;
+  print(options,
+        {{"user", account.user}, {"balance", account.balance}, {"last_seq", account.last_seq}},
+        account.user + " " + format_amount(account.balance));
+  return kExitOk;
+}
+
+int run_history(const Options& options) {
+  auto store = open_store(options);
+  if (!store) return report_error(store.error());
+  auto records = (*store)->history(options.user, options.limit);
+  if (!records) return report_error(records.error());
+  if (options.json) {
+    json list = json::array();
+    for (const auto& record : *records) list.push_back(to_json(record));
+    std::cout << list.dump() << "\n";
+  } else {
+    for (const auto& record : *records) std::cout << describe(record) << "\n";
+  }
+  return kExitOk;
+}
+
+int run_seeds_show(const Options& options) {
+  auto store = open_store(options);
+  if (!store) return report_error(store.error());
+  auto snapshot = (*store)->load(options.user);
+  if (!snapshot) return report_error(snapshot.error());
+  if (!snapshot->has_value()) {
+    std::cerr << "autobets: unknown user '" << options.user << "'\n";
+    return kExitBadInput;
+  }
+  auto all = (*store)->seeds(options.user);
+  if (!all) return report_error(all.error());
+  json revealed = json::array();
+  std::string text = "active commitment " + (*snapshot)->seed.commitment + "\nclient seed " +
+                     (*snapshot)->seed.client_seed + "\nnext nonce " +
+                     std::to_string((*snapshot)->account.next_nonce);
+  for (const auto& seed : *all) {
+    if (!seed.revealed_at_us) continue;
+    revealed.push_back(to_json(seed, false));
+    text += "\nrevealed " + seed.commitment + " = " + seed.server_seed + " (client seed " +
+            seed.client_seed + ")";
+  }
+  print(options,
+        {{"user", options.user},
+         {"active", to_json((*snapshot)->seed, false)},
+         {"next_nonce", (*snapshot)->account.next_nonce},
+         {"revealed", revealed}},
+        text);
+  return kExitOk;
+}
+
+int run_seeds_rotate(const Options& options, bool set_client) {
+  auto store = open_store(options);
+  if (!store) return report_error(store.error());
+  auto engine = Engine::open(**store);
+  if (!engine) return report_error(engine.error());
+  auto revealed = (*engine)->rotate_seed(
+      options.user, set_client ? std::optional<std::string>(options.client_seed) : std::nullopt);
+  if (!revealed) return report_error(revealed.error());
+  auto snapshot = (*store)->load(options.user);
+  if (!snapshot || !snapshot->has_value()) return report_error(core::Error(
+      core::ErrorCode::kIo, "the new seed was written but could not be read back"));
+  print(options,
+        {{"revealed", to_json(*revealed, true)}, {"active", to_json((*snapshot)->seed, false)}},
+        "revealed server seed " + revealed->server_seed + " (commitment " +
+            revealed->commitment + ")\nnew commitment " + (*snapshot)->seed.commitment +
+            ", client seed " + (*snapshot)->seed.client_seed);
+  return kExitOk;
+}
+
+int run_verify(const Options& options) {
+  auto store = open_store(options);
+  if (!store) return report_error(store.error());
+  auto report = verify(**store, OpenSslHasher::instance(), options.all ? 0 : options.seq);
+  if (!report) return report_error(report.error());
+  print(options,
+        {{"ok", report->ok()},
+         {"wagers", report->wagers},
+         {"unrevealed", report->unrevealed},
+         {"failures", report->failures}},
+        [&] {
+          std::string text;
+          for (const auto& failure : report->failures) text += "FAIL " + failure + "\n";
+          return text + (report->ok() ? "verified " : "verification failed for ") +
+                 std::to_string(report->ok() ? report->wagers : report->failures.size()) +
+                 " wager(s)";
+        }());
+  return report->ok() ? kExitOk : kExitFindings;
+}
+
+int run_reconcile(const Options& options) {
+  auto store = open_store(options);
+  if (!store) return report_error(store.error());
+  auto report = reconcile(**store);
+  if (!report) return report_error(report.error());
+  print(options,
+        {{"orphans_applied", report->orphans_applied}, {"users", report->users_repaired}},
+        "applied " + std::to_string(report->orphans_applied) + " orphaned record(s)");
+  return kExitOk;
+}
+
+int run_replay(const Options& options) {
+  auto store = open_store(options);
+  if (!store) return report_error(store.error());
+  auto report = replay(**store);
+  if (!report) return report_error(report.error());
+  std::string text;
+  for (const auto& mismatch : report->mismatches) text += "MISMATCH " + mismatch + "\n";
+  const Totals& t = report->totals;
+  text += "replayed " + std::to_string(report->records) + " records of " +
+          std::to_string(report->users) + " users: deposits " + std::to_string(t.deposits) +
+          ", withdrawals " + std::to_string(t.withdrawals) + ", credits " +
+          std::to_string(t.credits) + ", house net " + std::to_string(t.house_net()) +
+          ", balances " + std::to_string(report->balances_sum) +
+          (report->ok() ? " — consistent" : " — INCONSISTENT");
+  print(options, to_json(*report), text);
+  return report->ok() ? kExitOk : kExitFindings;
+}
+
+}  // namespace autobets::cli

@@ -1,0 +1,116 @@
+// `autobets`: the AutoBets wager engine on a SQLite file. See docs/cli.md.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli.h"
+
+int main(int argc, char** argv) {
+  using namespace autobets::cli;
+  Options options;
+  CLI::App app("AutoBets: a wager engine that never double-spends", "autobets");
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.option_defaults()->always_capture_default();
+  app.add_option("--db", options.db, "database file")->capture_default_str();
+  app.add_flag("--json", options.json, "machine-readable output");
+
+  auto positive = CLI::Range(std::int64_t{1}, std::int64_t{INT64_MAX});
+  auto add_user = [&](CLI::App* command) {
+    command->add_option("--user", options.user, "user id")->required();
+  };
+  auto add_amount = [&](CLI::App* command) {
+    command->add_option("--amount", options.amount, "amount in minor units (integer)")
+        ->required();
+  };
+  auto add_key = [&](CLI::App* command) {
+    command->add_option("--key", options.key,
+                        "idempotency key; repeating a request with the same key returns the "
+                        "first receipt (default: a fresh random key)");
+  };
+
+  auto* init = app.add_subcommand("init", "create a new database");
+  init->add_option("--house-edge-bp", options.limits.house_edge_bp, "house edge, basis points")
+      ->check(CLI::Range(0, 5000));
+  init->add_option("--min-bet", options.limits.min_bet, "smallest wager")->check(positive);
+  init->add_option("--max-bet", options.limits.max_bet, "largest wager")->check(positive);
+  init->add_option("--max-payout", options.limits.max_payout, "largest payout")->check(positive);
+
+  auto* deposit = app.add_subcommand("deposit", "add funds (creates the account)");
+  auto* withdraw = app.add_subcommand("withdraw", "remove funds");
+  auto* credit = app.add_subcommand("credit", "admin credit (creates the account)");
+  for (auto* command : {deposit, withdraw, credit}) {
+    add_user(command);
+    add_amount(command);
+    add_key(command);
+  }
+  auto* wager = app.add_subcommand("wager", "place a wager");
+  add_user(wager);
+  add_amount(wager);
+  add_key(wager);
+  wager->add_option("--game", options.game, "dice, coin or limbo")->required();
+  wager->add_option("--params", options.params,
+                    "dice: 'over 49.50' | 'under 49.50'; coin: heads | tails; limbo: 2.00")
+      ->required();
+
+  auto* balance = app.add_subcommand("balance", "show a user's balance");
+  add_user(balance);
+  auto* history = app.add_subcommand("history", "show a user's latest ledger records");
+  add_user(history);
+  history->add_option("--limit", options.limit, "how many records")->check(CLI::Range(1, 100000));
+
+  auto* seeds = app.add_subcommand("seeds", "provably fair seeds");
+  seeds->require_subcommand(1);
+  auto* seeds_show = seeds->add_subcommand("show", "active commitment, client seed, nonce, and "
+                                                   "revealed seeds");
+  add_user(seeds_show);
+  auto* seeds_rotate = seeds->add_subcommand("rotate", "reveal the server seed, commit to a new one");
+  add_user(seeds_rotate);
+  auto* seeds_set = seeds->add_subcommand("set-client", "set the client seed (rotates the pair)");
+  add_user(seeds_set);
+  seeds_set->add_option("--seed", options.client_seed, "new client seed")->required();
+
+  auto* verify = app.add_subcommand("verify", "re-derive wager outcomes from their seeds");
+  verify->add_option("seq", options.seq, "ledger seq of the wager")->check(positive);
+  verify->add_flag("--all", options.all, "verify every wager");
+  app.add_subcommand("reconcile", "apply orphaned ledger records to balances");
+  app.add_subcommand("replay", "rebuild balances from the ledger alone and compare");
+
+  auto* bench = app.add_subcommand("bench", "throughput and latency against a baseline");
+  bench->add_option("--users", options.users, "users")->check(CLI::Range(1, 1000000));
+  bench->add_option("--workers", options.workers, "submitting threads")->check(CLI::Range(1, 256));
+  bench->add_option("--wagers", options.wagers, "wagers")->check(CLI::Range(1, 100000000));
+  bench->add_option("--baseline-wagers", options.baseline_wagers,
+                    "wagers for the one-transaction-each baseline")
+      ->check(CLI::Range(0, 10000000));
+  bench->add_option("--in-flight", options.in_flight, "admitted but not yet durable")
+      ->check(CLI::Range(1, 1 << 20));
+  app.add_subcommand("demo", "a guided run: deposits, concurrent wagers, verification, audit");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error);
+    return code == 0 ? kExitOk : kExitBadInput;
+  }
+  if (verify->parsed() && options.all == (options.seq != 0)) {
+    std::cerr << "autobets: verify takes either a seq or --all\n";
+    return kExitBadInput;
+  }
+  if (init->parsed()) return run_init(options);
+  if (deposit->parsed()) return run_transfer(options, autobets::RecordKind::kDeposit);
+  if (withdraw->parsed()) return run_transfer(options, autobets::RecordKind::kWithdrawal);
+  if (credit->parsed()) return run_transfer(options, autobets::RecordKind::kCredit);
+  if (wager->parsed()) return run_wager(options);
+  if (balance->parsed()) return run_balance(options);
+  if (history->parsed()) return run_history(options);
+  if (seeds_show->parsed()) return run_seeds_show(options);
+  if (seeds_rotate->parsed()) return run_seeds_rotate(options, false);
+  if (seeds_set->parsed()) return run_seeds_rotate(options, true);
+  if (verify->parsed()) return run_verify(options);
+  if (app.got_subcommand("reconcile")) return run_reconcile(options);
+  if (app.got_subcommand("replay")) return run_replay(options);
+  if (bench->parsed()) return run_bench(options);
+  if (app.got_subcommand("demo")) return run_demo(options);
+  return kExitBadInput;
+}

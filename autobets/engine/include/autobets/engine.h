@@ -1,0 +1,92 @@
+// The wager engine. Every request runs this pipeline (DESIGN.md, docs/ledger.md):
+//
+//   pre-lock validation (format, limits, payout cap, a racy fast check of the balance)
+//   -> acquire the user's lock -> read the user's balance inside the lock
+//   -> validate against it (the check that prevents overdrafts)
+//   -> generate the outcome (a failure exits here; nothing was touched)
+//   -> write the ledger record (queue it for the next durable commit; a failure stops)
+//   -> change the user's working balance -> release the lock
+//   ... the commit thread makes the record and the balance change durable together,
+//   then completes the request.
+//
+// Group commit: records of many users share one durable SQLite transaction. A user's next
+// request may run before the previous one is durable (it sees the previous one's result),
+// but no reply is given before its own record is durable, and if a commit fails every
+// pending request that saw its effects fails too and the user's state is re-read from the
+// store, so no caller ever observes a balance change without a durable ledger record.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "autobets/fairness.h"
+#include "autobets/model.h"
+#include "autobets/store.h"
+#include "core/clock.h"
+#include "core/status.h"
+
+namespace autobets {
+
+struct WagerRequest {
+  std::string user;
+  std::string idempotency_key;
+  Amount amount = 0;
+  std::string game;    // "dice", "coin", "limbo"
+  std::string params;  // e.g. "over 49.50", "heads", "2.00"
+};
+
+// A deposit, withdrawal or admin credit. Deposits and credits create the account.
+struct TransferRequest {
+  std::string user;
+  RecordKind kind = RecordKind::kDeposit;
+  Amount amount = 0;
+  std::string idempotency_key;
+};
+
+struct EngineOptions {
+  FairHasher* hasher = &OpenSslHasher::instance();      // must outlive the engine
+  EntropySource* entropy = &OpenSslEntropy::instance();  // must outlive the engine
+  core::Clock* clock = &core::SystemClock::instance();   // must outlive the engine
+  std::size_t max_in_flight = 1 << 16;  // requests admitted but not yet durable
+};
+
+// Called exactly once per request: on the submitting thread for rejections, on the commit
+// thread once the result is durable (or failed). Must be quick and must not call back into
+// the engine synchronously (submitting from it is fine).
+using Completion = std::function<void(Reply)>;
+
+class Engine {
+ public:
+  // Reconciles the store (applies orphaned ledger records), then starts the commit thread.
+  // `store` must outlive the engine. Fails if the store cannot be read or reconciled.
+  static core::Result<std::unique_ptr<Engine>> open(Store& store, EngineOptions options = {});
+  // Stops accepting requests, makes everything accepted durable (or failed), then returns.
+  ~Engine();
+
+  // Asynchronous forms. Thread safe; many threads may submit at once.
+  void submit_wager(WagerRequest request, Completion done);
+  void submit_transfer(TransferRequest request, Completion done);
+  // Blocking forms: submit and wait for the reply.
+  Reply wager(WagerRequest request);
+  Reply transfer(TransferRequest request);
+
+  // Replaces the user's seed pair: reveals the current server seed and commits to a new one
+  // with `client_seed` (or a random one) and nonce 0. Returns the revealed seed.
+  core::Result<SeedRecord> rotate_seed(std::string_view user,
+                                       std::optional<std::string> client_seed = std::nullopt);
+
+  const Limits& limits() const;
+  // Keys currently held or awaited in the per-user lock table (0 when idle).
+  std::size_t active_locks() const;
+
+  struct Impl;
+
+ private:
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace autobets

@@ -1,0 +1,60 @@
+// The SQLite store: one database file in WAL mode with synchronous=FULL, so a commit is on
+// disk before commit() returns. Schema and invariants: docs/ledger.md.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+
+#include "autobets/store.h"
+
+namespace autobets {
+
+// Points inside SqliteStore::commit() where a test can inject a failure.
+enum class FaultPoint : std::uint8_t {
+  kBeforeLedgerWrite,   // the ledger write fails: nothing of the batch is written
+  kBeforeBalanceWrite,  // the ledger rows are written, then the balance update fails
+  kBeforeCommit,        // everything is written, then COMMIT fails
+};
+
+struct SqliteStoreOptions {
+  // Called at each FaultPoint of every commit; an error aborts (rolls back) the commit and
+  // is returned from it. Empty in production.
+  std::function<core::Status(FaultPoint)> fault;
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Creates a new database at `path` with the given limits. Fails with kAlreadyExists if a
+  // file is already there, kIo if it cannot be created.
+  static core::Status create(const std::filesystem::path& path, const Limits& limits);
+  // Opens an existing AutoBets database. Fails with kNotFound if there is no file, kCorrupt
+  // if the file is not an AutoBets database (names what is wrong). Never creates a file.
+  static core::Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& path,
+                                                         SqliteStoreOptions options = {});
+  ~SqliteStore() override;
+
+  core::Result<Limits> limits() override;
+  core::Result<std::optional<Snapshot>> load(std::string_view user) override;
+  core::Result<std::optional<LedgerRecord>> find_by_key(std::string_view user,
+                                                        std::string_view key) override;
+  core::Result<std::vector<Seq>> commit(std::span<const StoreOp> ops) override;
+  core::Status scan_ledger(
+      Seq after_seq, const std::function<core::Status(const LedgerRecord&)>& visit) override;
+  core::Result<std::vector<Account>> accounts() override;
+  core::Result<Seq> applied_seq() override;
+  core::Status put_accounts(std::span<const Account> accounts, Seq applied_seq) override;
+  core::Result<std::optional<LedgerRecord>> record(Seq seq) override;
+  core::Result<std::vector<LedgerRecord>> history(std::string_view user,
+                                                  std::size_t limit) override;
+  core::Result<std::optional<SeedRecord>> seed(std::string_view commitment) override;
+  core::Result<std::vector<SeedRecord>> seeds(std::string_view user) override;
+
+  struct Impl;
+
+ private:
+  explicit SqliteStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace autobets

@@ -1,0 +1,94 @@
+#include "sqlite_connection.h"
+
+namespace autobets::sqlite {
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  sqlite3_bind_int64(statement_, index, value);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view value) {
+  sqlite3_bind_text(statement_, index, value.data(), static_cast<int>(value.size()),
+                    SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(statement_, index);
+  return *this;
+}
+
+core::Result<bool> Statement::step() {
+  int rc = sqlite3_step(statement_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  core::Error error = connection_->last_error("executing statement");
+  sqlite3_reset(statement_);
+  return core::fail(std::move(error));
+}
+
+core::Status Statement::run() {
+  while (true) {
+    auto row = step();
+    CORE_RETURN_IF_ERROR(row);
+    if (!*row) break;
+  }
+  reset();
+  return core::ok_status();
+}
+
+void Statement::reset() {
+  sqlite3_reset(statement_);
+  sqlite3_clear_bindings(statement_);
+}
+
+std::string Statement::text(int column) const {
+  const auto* bytes = sqlite3_column_text(statement_, column);
+  if (bytes == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(bytes),
+                     static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
+}
+
+core::Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& path,
+                                                           bool create) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return core::fail(core::ErrorCode::kIo, "opening " + path.string() + ": " + message);
+  }
+  sqlite3_extended_result_codes(db, 1);
+  return std::unique_ptr<Connection>(new Connection(db, path));
+}
+
+Connection::~Connection() { sqlite3_close_v2(db_); }
+
+core::Status Connection::exec(const char* sql) {
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return core::fail(last_error("executing SQL"));
+  }
+  return core::ok_status();
+}
+
+core::Result<Statement> Connection::prepare(std::string_view sql) {
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &statement, nullptr) != SQLITE_OK) {
+    return core::fail(last_error("preparing statement"));
+  }
+  return Statement(*this, statement);
+}
+
+core::Error Connection::last_error(std::string_view action) const {
+  int rc = sqlite3_errcode(db_) & 0xff;
+  core::ErrorCode code = core::ErrorCode::kIo;
+  if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) code = core::ErrorCode::kCorrupt;
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) code = core::ErrorCode::kUnavailable;
+  if (rc == SQLITE_CONSTRAINT) code = core::ErrorCode::kFailedPrecondition;
+  return core::Error(code, std::string(action) + " on " + path_.string() + ": " +
+                               sqlite3_errmsg(db_));
+}
+
+}  // namespace autobets::sqlite
