@@ -1,0 +1,132 @@
+// Runs the real dorky-dedup binary: bytes-exact lines, the external path forced with a tiny
+// --memory (checked against an in-memory oracle), errors, and a kill mid-write.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <set>
+#include <string>
+
+#include "dorky/random.h"
+#include "dorky/testing/tool_runner.h"
+
+namespace {
+
+using dorky::testing::read_file;
+using dorky::testing::run_program;
+using dorky::testing::TempDir;
+using dorky::testing::write_file;
+
+std::string oracle(const std::string& input) {
+  std::set<std::string> seen;
+  std::string out;
+  std::size_t start = 0;
+  while (start < input.size()) {
+    std::size_t end = input.find('\n', start);
+    bool terminated = end != std::string::npos;
+    if (!terminated) end = input.size();
+    std::string line = input.substr(start, end - start);
+    if (seen.insert(line).second) out += line + (terminated ? "\n" : "");
+    start = end + 1;
+  }
+  return out;
+}
+
+TEST(DedupTest, EmptyInputGivesEmptyOutput) {
+  auto run = run_program("dorky-dedup", {}, "");
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out, "");
+}
+
+TEST(DedupTest, KeepsFirstOccurrencesAndBytesExactly) {
+  std::string input = BYTES("b\r\na\nb\r\n\xff\xfe\n\0x\nb\n\xff\xfe\n\0x\nlast");
+  auto run = run_program("dorky-dedup", {}, input);
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out, BYTES("b\r\na\n\xff\xfe\n\0x\nb\nlast"));
+}
+
+TEST(DedupTest, HugeLinesPassThrough) {
+  std::string huge(1 << 20, 'h');
+  std::string input = huge + "\nx\n" + huge + "\n" + huge + "y";
+  auto run = run_program("dorky-dedup", {}, input);
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_TRUE(run.out == huge + "\nx\n" + huge + "y");
+}
+
+std::string random_input(std::uint64_t seed, int lines, int distinct) {
+  dorky::Random random(seed);
+  std::string input;
+  for (int i = 0; i < lines; ++i) {
+    std::uint64_t v = random.below(static_cast<std::uint64_t>(distinct));
+    input += "inurl:admin site:host" + std::to_string(v) + ".example filetype:pdf";
+    if (v % 5 == 0) input += '\r';
+    input += '\n';
+  }
+  return input + "site:unterminated.example";
+}
+
+TEST(DedupTest, ExternalPathMatchesTheOracle) {
+#ifdef PROJECT_SANITIZED
+  const int lines = 60000;
+#else
+  const int lines = 300000;
+#endif
+  TempDir dir;
+  std::string input = random_input(3, lines, lines / 2);
+  write_file(dir / "in.txt", input);
+  // 64K of memory forces partitions and, inside them, further splits.
+  auto run = run_program("dorky-dedup", {"--memory", "64K", "--stats", "--temp-dir",
+                                         dir.path().string(), (dir / "in.txt").string()});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_NE(run.err.find("(external)"), std::string::npos) << run.err;
+  EXPECT_TRUE(run.out == oracle(input));
+  // Same through a pipe, where the size is unknown and spilling starts mid-stream.
+  auto piped = run_program("dorky-dedup", {"--memory", "64K", "--stats"}, input);
+  EXPECT_EQ(piped.code, 0) << piped.err;
+  EXPECT_NE(piped.err.find("(external)"), std::string::npos) << piped.err;
+  EXPECT_TRUE(piped.out == oracle(input));
+  // Spill files are unlinked at creation: nothing is left in the temp dir.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+}
+
+TEST(DedupTest, WritesOutputFileAtomically) {
+  TempDir dir;
+  auto run = run_program("dorky-dedup", {"-o", (dir / "out.txt").string()}, "a\na\nb\n");
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(read_file(dir / "out.txt"), "a\nb\n");
+}
+
+TEST(DedupTest, BadInputIsExit2WithNoOutputFile) {
+  TempDir dir;
+  auto missing =
+      run_program("dorky-dedup", {"-o", (dir / "out.txt").string(), (dir / "nope.txt").string()});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("nope.txt"), std::string::npos) << missing.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out.txt"));
+  auto bad_memory = run_program("dorky-dedup", {"--memory", "lots"}, "");
+  EXPECT_EQ(bad_memory.code, 2);
+  EXPECT_NE(bad_memory.err.find("--memory"), std::string::npos) << bad_memory.err;
+  auto unknown = run_program("dorky-dedup", {"--frobnicate"}, "");
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.err.find("--frobnicate"), std::string::npos);
+}
+
+TEST(DedupTest, KilledMidWriteLeavesThePreviousFileIntact) {
+  TempDir dir;
+  write_file(dir / "out.txt", "previous\n");
+  int status = dorky::testing::kill_mid_run("dorky-dedup", {"-o", "out.txt"},
+                                            random_input(5, 100000, 50000), 200, dir.path());
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(read_file(dir / "out.txt"), "previous\n");
+}
+
+TEST(DedupTest, HelpAndDescribe) {
+  auto help = run_program("dorky-dedup", {"--help"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("usage: dorky-dedup"), std::string::npos);
+  auto describe = run_program("dorky-dedup", {"--describe"});
+  EXPECT_EQ(describe.code, 0);
+  EXPECT_EQ(std::count(describe.out.begin(), describe.out.end(), '\n'), 1);
+}
+
+}  // namespace

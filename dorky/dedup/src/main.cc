@@ -1,0 +1,60 @@
+// dorky-dedup: order-preserving removal of duplicate lines.
+#include "dorky/dedup.h"
+#include "dorky/exit_codes.h"
+#include "dorky/input.h"
+
+namespace {
+
+constexpr dorky::ToolSpec kSpec{"dedup",
+                                "remove duplicate lines, keeping the first of each in input order",
+                                R"(usage: dorky-dedup [options] [FILE...]
+
+Writes each distinct line once, where it first appears. Lines are bytes: CRLF, invalid
+UTF-8 and a missing final newline pass through unchanged. Inputs larger than --memory are
+deduplicated on disk (hash partitions in the temp directory, merged back in order).
+
+options:
+  -o, --output FILE   write FILE atomically instead of stdout
+  -m, --memory SIZE   memory budget (default 256M; e.g. 64M, 1G)
+      --temp-dir DIR  where spill files go (default $TMPDIR or /tmp)
+      --stats         print "lines in, lines out" to stderr at the end
+      --no-progress   never show progress (it only shows on a terminal anyway)
+  -h, --help          this text
+      --describe      one-line description (for the dorky launcher)
+
+exit codes: 0 ok, 2 usage or input error, 3 I/O error
+)"};
+
+core::Result<int> run(dorky::Args& args) {
+  dorky::CommonOptions options;
+  bool stats = false;
+  while (!args.done()) {
+    if (dorky::take_common(args, options)) continue;
+    if (args.flag({"--stats"})) {
+      stats = true;
+      continue;
+    }
+    if (args.at_option()) {
+      return core::fail(dorky::usage_error(kSpec, "unknown option '" + args.take() + "'"));
+    }
+    options.inputs.push_back(args.take());
+  }
+  if (args.error()) return core::fail(dorky::usage_error(kSpec, *args.error()));
+  CORE_RETURN_IF_ERROR(dorky::check_inputs(options.inputs));
+  auto out = dorky::Output::open(options.output);
+  CORE_RETURN_IF_ERROR(out);
+  auto result = dorky::run_dedup(options, *out);
+  CORE_RETURN_IF_ERROR(result);
+  CORE_RETURN_IF_ERROR(out->commit());
+  if (stats) {
+    std::fprintf(stderr, "dedup: %llu lines in, %llu lines out%s\n",
+                 static_cast<unsigned long long>(result->lines_in),
+                 static_cast<unsigned long long>(result->lines_out),
+                 result->external ? " (external)" : "");
+  }
+  return dorky::kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return dorky::run_tool(kSpec, argc, argv, run); }

@@ -1,0 +1,54 @@
+// Test helpers for running the real tool binaries (from PROJECT_BIN_DIR) in a temporary
+// directory, the way a user's shell would.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+// A std::string holding every byte of a literal, NULs included.
+#define BYTES(literal) std::string(literal, sizeof(literal) - 1)
+
+namespace dorky::testing {
+
+struct ToolRun {
+  int code = -1;  // exit code, or 1000 + signal when killed
+  std::string out;
+  std::string err;
+};
+
+// A fresh directory under the system temp dir, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// $PROJECT_BIN_DIR (aborts the test program when unset).
+std::string bin_dir();
+
+// Runs `<bin_dir>/<program>` with `args`, feeding `input` on stdin; `env` entries
+// ("NAME=value") are added to a minimal environment. Runs in `cwd` when not empty.
+ToolRun run_program(const std::string& program, const std::vector<std::string>& args,
+                    const std::string& input = "", const std::vector<std::string>& env = {},
+                    const std::filesystem::path& cwd = {});
+
+// Starts the program with `input` on a stdin pipe that stays open, waits `wait_ms`, then
+// kills it with SIGKILL: the program is always killed mid-run. Returns the wait status.
+int kill_mid_run(const std::string& program, const std::vector<std::string>& args,
+                 const std::string& input, int wait_ms, const std::filesystem::path& cwd = {});
+
+std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, const std::string& contents);
+
+// Lines of `text` split on '\n' (a final unterminated piece included, empty tail dropped).
+std::vector<std::string> split_lines(const std::string& text);
+
+}  // namespace dorky::testing

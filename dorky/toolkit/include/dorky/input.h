@@ -1,0 +1,56 @@
+// Reading a tool's inputs as one stream of lines: each named file in turn ("-" or none:
+// stdin). A file's last line without '\n' is still a line; only the very last line of the
+// last input keeps "unterminated" (Line::terminated false) so order-preserving tools can
+// reproduce the input bytes exactly.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/line_reader.h"
+#include "core/status.h"
+#include "dorky/output.h"
+#include "dorky/progress.h"
+
+namespace dorky {
+
+// Sum of the sizes of the inputs when all are regular files; 0 when any is not (a pipe).
+std::uint64_t known_input_bytes(const std::vector<std::string>& inputs);
+
+// Checks every input can be opened before any work starts, so a typo fails fast with
+// exit 2 and no output.
+core::Status check_inputs(const std::vector<std::string>& inputs);
+
+// Calls `on_line(const core::Line&) -> core::Status` for every line of every input, in
+// order, stopping at the first error. `progress` may be null.
+template <class OnLine>
+core::Status for_each_line(const std::vector<std::string>& inputs, Progress* progress,
+                           OnLine&& on_line, std::size_t buffer_bytes = 4 << 20) {
+  std::vector<std::string> names = inputs;
+  if (names.empty()) names.push_back("-");
+  std::uint64_t done_before = 0;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    auto fd = open_input(names[i]);
+    if (!fd) return core::fail(fd.error());
+    core::LineReader reader(*fd, input_name(names[i]), buffer_bytes);
+    core::Line line;
+    bool last_input = i + 1 == names.size();
+    core::Status status = core::ok_status();
+    while (reader.next(line)) {
+      if (!last_input) line.terminated = true;
+      status = on_line(line);
+      if (!status) break;
+      if (progress != nullptr) progress->update(done_before + reader.bytes_read());
+    }
+    if (status) status = reader.status();
+    done_before += reader.bytes_read();
+    if (*fd > 0) ::close(*fd);
+    if (!status) return status;
+  }
+  return core::ok_status();
+}
+
+}  // namespace dorky
