@@ -86,8 +86,8 @@ core::Result<EngineRun> run_engine(const Options& options, const std::filesystem
   auto engine = Engine::open(**store, engine_options);
   CORE_RETURN_IF_ERROR(engine);
   for (std::size_t u = 0; u < options.users; ++u) {
-    Reply reply = (*engine)->transfer(
-        {user_name(u), RecordKind::kDeposit, kInitialBalance, "bench-deposit"});
+    Reply reply =
+        (*engine)->transfer({user_name(u), RecordKind::kDeposit, kInitialBalance, "bench-deposit"});
     if (!reply.ok()) return core::fail(core::ErrorCode::kIo, "deposit failed: " + reply.message);
   }
 
@@ -160,17 +160,19 @@ core::Result<double> run_baseline(const Options& options, const std::filesystem:
     workers.emplace_back([&] {
       sqlite3* db = nullptr;
       sqlite3_open(path.c_str(), &db);
-      sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000",
+      sqlite3_exec(db,
+                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000",
                    nullptr, nullptr, nullptr);
       sqlite3_stmt *select = nullptr, *insert = nullptr, *update = nullptr;
       sqlite3_prepare_v2(db, "SELECT balance, next_nonce FROM accounts WHERE user_id = ?1", -1,
                          &select, nullptr);
-      sqlite3_prepare_v2(db,
-                         "INSERT INTO ledger (user_id, kind, idem_key, amount, game, params, "
-                         "outcome, payout, house_edge_bp, balance_before, balance_after, "
-                         "commitment, client_seed, nonce, created_at_us) VALUES "
-                         "(?1, 'wager', ?2, ?3, ?4, ?5, ?6, ?7, 100, ?8, ?9, 'c', 'client', ?10, 0)",
-                         -1, &insert, nullptr);
+      sqlite3_prepare_v2(
+          db,
+          "INSERT INTO ledger (user_id, kind, idem_key, amount, game, params, "
+          "outcome, payout, house_edge_bp, balance_before, balance_after, "
+          "commitment, client_seed, nonce, created_at_us) VALUES "
+          "(?1, 'wager', ?2, ?3, ?4, ?5, ?6, ?7, 100, ?8, ?9, 'c', 'client', ?10, 0)",
+          -1, &insert, nullptr);
       sqlite3_prepare_v2(db,
                          "UPDATE accounts SET balance = ?2, next_nonce = ?3, last_seq = ?4 "
                          "WHERE user_id = ?1",

@@ -48,8 +48,10 @@ int report_error(const core::Error& error) {
     case core::ErrorCode::kInvalidArgument:
     case core::ErrorCode::kNotFound:
     case core::ErrorCode::kAlreadyExists:
-    case core::ErrorCode::kCorrupt: return kExitBadInput;
-    default: return kExitFailure;
+    case core::ErrorCode::kCorrupt:
+      return kExitBadInput;
+    default:
+      return kExitFailure;
   }
 }
 
@@ -72,11 +74,14 @@ int run_init(const Options& options) {
   }
   const Limits& l = options.limits;
   print(options,
-        {{"db", options.db}, {"house_edge_bp", l.house_edge_bp}, {"min_bet", l.min_bet},
-         {"max_bet", l.max_bet}, {"max_payout", l.max_payout}},
-        "created " + options.db + " (house edge " + std::to_string(l.house_edge_bp) +
-            " bp, bets " + std::to_string(l.min_bet) + ".." + std::to_string(l.max_bet) +
-            ", max payout " + std::to_string(l.max_payout) + ")");
+        {{"db", options.db},
+         {"house_edge_bp", l.house_edge_bp},
+         {"min_bet", l.min_bet},
+         {"max_bet", l.max_bet},
+         {"max_payout", l.max_payout}},
+        "created " + options.db + " (house edge " + std::to_string(l.house_edge_bp) + " bp, bets " +
+            std::to_string(l.min_bet) + ".." + std::to_string(l.max_bet) + ", max payout " +
+            std::to_string(l.max_payout) + ")");
   return kExitOk;
 }
 
@@ -95,9 +100,9 @@ int run_wager(const Options& options) {
   if (!store) return report_error(store.error());
   auto engine = Engine::open(**store);
   if (!engine) return report_error(engine.error());
-  Reply reply = (*engine)->wager(WagerRequest{options.user,
-                                              options.key.empty() ? fresh_key() : options.key,
-                                              options.amount, options.game, options.params});
+  Reply reply =
+      (*engine)->wager(WagerRequest{options.user, options.key.empty() ? fresh_key() : options.key,
+                                    options.amount, options.game, options.params});
   return print_reply(options, reply);
 }
 
@@ -172,13 +177,14 @@ int run_seeds_rotate(const Options& options, bool set_client) {
       options.user, set_client ? std::optional<std::string>(options.client_seed) : std::nullopt);
   if (!revealed) return report_error(revealed.error());
   auto snapshot = (*store)->load(options.user);
-  if (!snapshot || !snapshot->has_value()) return report_error(core::Error(
-      core::ErrorCode::kIo, "the new seed was written but could not be read back"));
+  if (!snapshot || !snapshot->has_value())
+    return report_error(
+        core::Error(core::ErrorCode::kIo, "the new seed was written but could not be read back"));
   print(options,
         {{"revealed", to_json(*revealed, true)}, {"active", to_json((*snapshot)->seed, false)}},
-        "revealed server seed " + revealed->server_seed + " (commitment " +
-            revealed->commitment + ")\nnew commitment " + (*snapshot)->seed.commitment +
-            ", client seed " + (*snapshot)->seed.client_seed);
+        "revealed server seed " + revealed->server_seed + " (commitment " + revealed->commitment +
+            ")\nnew commitment " + (*snapshot)->seed.commitment + ", client seed " +
+            (*snapshot)->seed.client_seed);
   return kExitOk;
 }
 
@@ -207,8 +213,7 @@ int run_reconcile(const Options& options) {
   if (!store) return report_error(store.error());
   auto report = reconcile(**store);
   if (!report) return report_error(report.error());
-  print(options,
-        {{"orphans_applied", report->orphans_applied}, {"users", report->users_repaired}},
+  print(options, {{"orphans_applied", report->orphans_applied}, {"users", report->users_repaired}},
         "applied " + std::to_string(report->orphans_applied) + " orphaned record(s)");
   return kExitOk;
 }

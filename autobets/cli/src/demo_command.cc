@@ -44,13 +44,12 @@ int run_demo(const Options& options) {
         std::mt19937 random(static_cast<unsigned>(t));
         for (int i = 0; i < 500; ++i) {
           const std::string& user = users[random() % users.size()];
-          static const char* games[][2] = {{"dice", "under 49.50"}, {"coin", "heads"},
-                                           {"limbo", "2.00"}, {"dice", "over 90"}};
+          static const char* games[][2] = {
+              {"dice", "under 49.50"}, {"coin", "heads"}, {"limbo", "2.00"}, {"dice", "over 90"}};
           auto* game = games[random() % 4];
-          Reply reply = (*engine)->wager({user, "demo-" + std::to_string(t) + "-" +
-                                                    std::to_string(i),
-                                          static_cast<Amount>(10 + random() % 200), game[0],
-                                          game[1]});
+          Reply reply =
+              (*engine)->wager({user, "demo-" + std::to_string(t) + "-" + std::to_string(i),
+                                static_cast<Amount>(10 + random() % 200), game[0], game[1]});
           (reply.ok() ? accepted : rejected)++;
         }
       });
@@ -59,8 +58,8 @@ int run_demo(const Options& options) {
     std::cout << "accepted " << accepted << ", rejected " << rejected
               << " (insufficient balance)\n";
     Reply repeat = (*engine)->wager({"alice", "demo-0-0", 7, "coin", "tails"});
-    std::cout << "resubmitting a used key with a different request: "
-              << to_string(repeat.code) << "\n";
+    std::cout << "resubmitting a used key with a different request: " << to_string(repeat.code)
+              << "\n";
     for (const auto& user : users) {
       if (auto rotated = (*engine)->rotate_seed(user); !rotated) {
         return report_error(rotated.error());
@@ -86,8 +85,8 @@ int run_demo(const Options& options) {
   std::cout << "replay:    " << audit->records << " records, " << audit->users << " users\n"
             << "           deposits " << t.deposits << " - house net " << t.house_net()
             << " = balances " << audit->balances_sum << "\n"
-            << "           wagered " << t.wagered << ", paid out " << t.paid_out << " ("
-            << t.wagers << " wagers)\n"
+            << "           wagered " << t.wagered << ", paid out " << t.paid_out << " (" << t.wagers
+            << " wagers)\n"
             << "           " << (audit->ok() ? "consistent" : "INCONSISTENT") << "\n";
   if (options.json) std::cout << to_json(*audit).dump() << "\n";
   std::error_code ignored;

@@ -1,9 +1,28 @@
 // `autobets`: the AutoBets wager engine on a SQLite file. See docs/cli.md.
 #include <CLI/CLI.hpp>
-
+#include <charconv>
 #include <iostream>
 
 #include "cli.h"
+
+namespace {
+
+// CLI11 saturates out-of-range integers; amounts are parsed here so that an overflowing
+// amount is refused by name rather than silently becoming INT64_MAX.
+std::string parse_amount(const std::string& text, autobets::Amount* amount) {
+  autobets::Amount value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error == std::errc::result_out_of_range) {
+    return "--amount " + text + " does not fit in a 64-bit amount of minor units";
+  }
+  if (error != std::errc() || end != text.data() + text.size()) {
+    return "--amount '" + text + "' is not an integer number of minor units";
+  }
+  *amount = value;
+  return "";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace autobets::cli;
@@ -19,9 +38,11 @@ int main(int argc, char** argv) {
   auto add_user = [&](CLI::App* command) {
     command->add_option("--user", options.user, "user id")->required();
   };
+  std::string amount_text;
   auto add_amount = [&](CLI::App* command) {
-    command->add_option("--amount", options.amount, "amount in minor units (integer)")
-        ->required();
+    command->add_option("--amount", amount_text, "amount in minor units (integer)")
+        ->required()
+        ->allow_extra_args(false);
   };
   auto add_key = [&](CLI::App* command) {
     command->add_option("--key", options.key,
@@ -49,8 +70,9 @@ int main(int argc, char** argv) {
   add_amount(wager);
   add_key(wager);
   wager->add_option("--game", options.game, "dice, coin or limbo")->required();
-  wager->add_option("--params", options.params,
-                    "dice: 'over 49.50' | 'under 49.50'; coin: heads | tails; limbo: 2.00")
+  wager
+      ->add_option("--params", options.params,
+                   "dice: 'over 49.50' | 'under 49.50'; coin: heads | tails; limbo: 2.00")
       ->required();
 
   auto* balance = app.add_subcommand("balance", "show a user's balance");
@@ -61,10 +83,12 @@ int main(int argc, char** argv) {
 
   auto* seeds = app.add_subcommand("seeds", "provably fair seeds");
   seeds->require_subcommand(1);
-  auto* seeds_show = seeds->add_subcommand("show", "active commitment, client seed, nonce, and "
-                                                   "revealed seeds");
+  auto* seeds_show = seeds->add_subcommand("show",
+                                           "active commitment, client seed, nonce, and "
+                                           "revealed seeds");
   add_user(seeds_show);
-  auto* seeds_rotate = seeds->add_subcommand("rotate", "reveal the server seed, commit to a new one");
+  auto* seeds_rotate =
+      seeds->add_subcommand("rotate", "reveal the server seed, commit to a new one");
   add_user(seeds_rotate);
   auto* seeds_set = seeds->add_subcommand("set-client", "set the client seed (rotates the pair)");
   add_user(seeds_set);
@@ -80,18 +104,40 @@ int main(int argc, char** argv) {
   bench->add_option("--users", options.users, "users")->check(CLI::Range(1, 1000000));
   bench->add_option("--workers", options.workers, "submitting threads")->check(CLI::Range(1, 256));
   bench->add_option("--wagers", options.wagers, "wagers")->check(CLI::Range(1, 100000000));
-  bench->add_option("--baseline-wagers", options.baseline_wagers,
-                    "wagers for the one-transaction-each baseline")
+  bench
+      ->add_option("--baseline-wagers", options.baseline_wagers,
+                   "wagers for the one-transaction-each baseline")
       ->check(CLI::Range(0, 10000000));
   bench->add_option("--in-flight", options.in_flight, "admitted but not yet durable")
       ->check(CLI::Range(1, 1 << 20));
   app.add_subcommand("demo", "a guided run: deposits, concurrent wagers, verification, audit");
 
+  // Name an unknown command instead of CLI11's "A subcommand is required".
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--db") {
+      ++i;
+      continue;
+    }
+    if (arg.starts_with("-")) continue;
+    auto named = app.get_subcommands([&](CLI::App* command) { return command->get_name() == arg; });
+    if (named.empty()) {
+      std::cerr << "autobets: unknown command '" << arg << "' (see autobets --help)\n";
+      return kExitBadInput;
+    }
+    break;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     int code = app.exit(error);
     return code == 0 ? kExitOk : kExitBadInput;
+  }
+  if (!amount_text.empty()) {
+    if (auto problem = parse_amount(amount_text, &options.amount); !problem.empty()) {
+      std::cerr << "autobets: " << problem << "\n";
+      return kExitBadInput;
+    }
   }
   if (verify->parsed() && options.all == (options.seq != 0)) {
     std::cerr << "autobets: verify takes either a seq or --all\n";

@@ -15,6 +15,6 @@ nlohmann::json to_json(const ReplayReport& report);
 nlohmann::json to_json(const SeedRecord& seed, bool include_secret);
 
 std::string describe(const LedgerRecord& record);  // one line for people
-std::string format_amount(Amount amount);         // "1234"
+std::string format_amount(Amount amount);          // "1234"
 
 }  // namespace autobets::cli

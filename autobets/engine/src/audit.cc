@@ -85,9 +85,15 @@ core::Result<ReplayReport> replay(Store& store) {
     last_seq = record.seq;
     Totals& t = report.totals;
     switch (record.kind) {
-      case RecordKind::kDeposit: t.deposits += record.amount; break;
-      case RecordKind::kWithdrawal: t.withdrawals += record.amount; break;
-      case RecordKind::kCredit: t.credits += record.amount; break;
+      case RecordKind::kDeposit:
+        t.deposits += record.amount;
+        break;
+      case RecordKind::kWithdrawal:
+        t.withdrawals += record.amount;
+        break;
+      case RecordKind::kCredit:
+        t.credits += record.amount;
+        break;
       case RecordKind::kWager:
         t.wagered += record.amount;
         t.paid_out += record.payout;
@@ -106,11 +112,10 @@ core::Result<ReplayReport> replay(Store& store) {
     Amount expected = it == rebuilt.end() ? 0 : it->second.first;
     Seq expected_seq = it == rebuilt.end() ? 0 : it->second.second;
     if (account.balance != expected || account.last_seq != expected_seq) {
-      report.mismatches.push_back("user '" + account.user + "': account holds " +
-                                  std::to_string(account.balance) + " at seq " +
-                                  std::to_string(account.last_seq) + ", the ledger gives " +
-                                  std::to_string(expected) + " at seq " +
-                                  std::to_string(expected_seq));
+      report.mismatches.push_back(
+          "user '" + account.user + "': account holds " + std::to_string(account.balance) +
+          " at seq " + std::to_string(account.last_seq) + ", the ledger gives " +
+          std::to_string(expected) + " at seq " + std::to_string(expected_seq));
     }
     if (it != rebuilt.end()) rebuilt.erase(it);
   }
@@ -120,9 +125,9 @@ core::Result<ReplayReport> replay(Store& store) {
   const Totals& t = report.totals;
   Amount conserved = t.deposits - t.withdrawals + t.credits - t.house_net();
   if (conserved != report.balances_sum) {
-    report.mismatches.push_back("balances sum to " + std::to_string(report.balances_sum) +
-                                " but deposits - withdrawals + credits - house net = " +
-                                std::to_string(conserved));
+    report.mismatches.push_back(
+        "balances sum to " + std::to_string(report.balances_sum) +
+        " but deposits - withdrawals + credits - house net = " + std::to_string(conserved));
   }
   return report;
 }
@@ -147,7 +152,8 @@ core::Result<VerifyReport> verify(Store& store, FairHasher& hasher, Seq seq) {
     const SeedRecord& seed = it->second;
     if (!seed.revealed_at_us) ++report.unrevealed;
     if (sha256_hex(seed.server_seed) != record.commitment) {
-      report.failures.push_back(describe(record) + ": SHA-256 of the server seed is not the "
+      report.failures.push_back(describe(record) +
+                                ": SHA-256 of the server seed is not the "
                                 "commitment");
       return core::ok_status();
     }
@@ -160,11 +166,10 @@ core::Result<VerifyReport> verify(Store& store, FairHasher& hasher, Seq seq) {
     auto outcome = play(*bet, record.amount, record.house_edge_bp, stream);
     CORE_RETURN_IF_ERROR(outcome);
     if (outcome->value != record.outcome || outcome->payout != record.payout) {
-      report.failures.push_back(describe(record) + ": recorded outcome " +
-                                std::to_string(record.outcome) + " paying " +
-                                std::to_string(record.payout) + ", the seeds give " +
-                                std::to_string(outcome->value) + " paying " +
-                                std::to_string(outcome->payout));
+      report.failures.push_back(
+          describe(record) + ": recorded outcome " + std::to_string(record.outcome) + " paying " +
+          std::to_string(record.payout) + ", the seeds give " + std::to_string(outcome->value) +
+          " paying " + std::to_string(outcome->payout));
     }
     return core::ok_status();
   };
@@ -175,8 +180,8 @@ core::Result<VerifyReport> verify(Store& store, FairHasher& hasher, Seq seq) {
   auto record = store.record(seq);
   CORE_RETURN_IF_ERROR(record);
   if (!record->has_value()) {
-    return core::fail(core::ErrorCode::kNotFound, "no ledger record with seq " +
-                                                      std::to_string(seq));
+    return core::fail(core::ErrorCode::kNotFound,
+                      "no ledger record with seq " + std::to_string(seq));
   }
   if ((*record)->kind != RecordKind::kWager) {
     return core::fail(core::ErrorCode::kNotFound,

@@ -31,9 +31,9 @@ struct Waiters {
 struct UserState {
   explicit UserState(std::string id) : user(std::move(id)) {}
   const std::string user;
-  bool loaded = false;  // user lock
-  bool exists = false;  // user lock
-  Amount balance = 0;   // user lock; includes pending (not yet durable) records
+  bool loaded = false;          // user lock
+  bool exists = false;          // user lock
+  Amount balance = 0;           // user lock; includes pending (not yet durable) records
   std::int64_t next_nonce = 0;  // user lock
   SeedRecord seed;              // user lock
   // Last known balance for the pre-lock fast reject; -1 when unknown. Racy by design: the
@@ -68,12 +68,13 @@ struct Engine::Impl {
 
   std::mutex queue_mutex;
   std::condition_variable queue_ready;
-  std::vector<StoreOp> queue_ops;     // queue_mutex
-  std::vector<OpMeta> queue_metas;    // queue_mutex, parallel to queue_ops
-  bool closing = false;               // queue_mutex
+  std::vector<StoreOp> queue_ops;   // queue_mutex
+  std::vector<OpMeta> queue_metas;  // queue_mutex, parallel to queue_ops
+  bool closing = false;             // queue_mutex
   std::thread committer;
 
-  explicit Impl(std::size_t max_in_flight) : in_flight(static_cast<std::ptrdiff_t>(max_in_flight)) {}
+  explicit Impl(std::size_t max_in_flight)
+      : in_flight(static_cast<std::ptrdiff_t>(max_in_flight)) {}
 
   StateShard& shard_for(std::string_view user) {
     return states[std::hash<std::string_view>{}(user) % kStateShards];
@@ -184,8 +185,8 @@ struct Engine::Impl {
       finish_early(done, key_reused(request));
       return true;
     }
-    finish_early(done, Reply{ReplyCode::kOk, "repeat of an earlier request", std::move(*found),
-                             true});
+    finish_early(done,
+                 Reply{ReplyCode::kOk, "repeat of an earlier request", std::move(*found), true});
     return true;
   }
 
@@ -237,13 +238,12 @@ struct Engine::Impl {
   void run_committer();
   void complete_committed(std::vector<StoreOp>& ops, std::vector<OpMeta>& metas,
                           const std::vector<Seq>& seqs);
-  void fail_batch(std::vector<StoreOp>& ops, std::vector<OpMeta>& metas,
-                  const core::Error& error);
+  void fail_batch(std::vector<StoreOp>& ops, std::vector<OpMeta>& metas, const core::Error& error);
   void complete(StoreOp& op, OpMeta& meta, Reply reply);
 };
 
 void Engine::Impl::complete(StoreOp& op, OpMeta& meta, Reply reply) {
-  if (!meta.done) return;  // an internal op (a new account's first seed)
+  if (!meta.done) return;                    // an internal op (a new account's first seed)
   if (op.type == StoreOp::Type::kNewSeed) {  // a seed rotation
     in_flight.release();
     meta.done(std::move(reply));
@@ -373,9 +373,9 @@ void Engine::submit_wager(WagerRequest request, Completion done) {
   const Limits& limits = impl.limits;
   // 1. Pre-lock validation: cheap checks that need no lock.
   if (!is_valid_user_id(request.user)) {
-    return done(Reply::rejected(ReplyCode::kInvalidUserId,
-                                "user id '" + request.user +
-                                    "' is not 1-64 characters of [A-Za-z0-9_.:@-]"));
+    return done(Reply::rejected(
+        ReplyCode::kInvalidUserId,
+        "user id '" + request.user + "' is not 1-64 characters of [A-Za-z0-9_.:@-]"));
   }
   if (!is_valid_idempotency_key(request.idempotency_key)) {
     return done(Reply::rejected(ReplyCode::kInvalidIdempotencyKey,
@@ -404,9 +404,9 @@ void Engine::submit_wager(WagerRequest request, Completion done) {
   }
   Amount potential = winning_payout(*bet, request.amount, limits.house_edge_bp);
   if (potential == 0 || potential > limits.max_payout) {
-    return done(Reply::rejected(ReplyCode::kPayoutAboveMaximum,
-                                "a win would pay more than the maximum payout " +
-                                    std::to_string(limits.max_payout)));
+    return done(Reply::rejected(
+        ReplyCode::kPayoutAboveMaximum,
+        "a win would pay more than the maximum payout " + std::to_string(limits.max_payout)));
   }
   if (UserState* known = impl.find_state(request.user)) {
     Amount hint = known->balance_hint.load(std::memory_order_relaxed);
@@ -422,9 +422,9 @@ void Engine::submit_wager(WagerRequest request, Completion done) {
   auto guard = impl.locks.acquire(request.user);
   UserState& state = impl.state_for(request.user);
   if (auto loaded = impl.ensure_loaded(state); !loaded) {
-    return impl.finish_early(done, Reply::rejected(ReplyCode::kLedgerWriteFailed,
-                                                   "reading the account: " +
-                                                       loaded.error().message()));
+    return impl.finish_early(done,
+                             Reply::rejected(ReplyCode::kLedgerWriteFailed,
+                                             "reading the account: " + loaded.error().message()));
   }
   if (!state.exists) {
     return impl.finish_early(
@@ -442,10 +442,10 @@ void Engine::submit_wager(WagerRequest request, Completion done) {
   // 3. Validate against the live balance: this is the check that prevents overdrafts.
   const Amount balance = state.balance;
   if (request.amount > balance) {
-    return impl.finish_early(done, Reply::rejected(ReplyCode::kInsufficientBalance,
-                                                   "balance " + std::to_string(balance) +
-                                                       " is below the amount " +
-                                                       std::to_string(request.amount)));
+    return impl.finish_early(
+        done, Reply::rejected(ReplyCode::kInsufficientBalance,
+                              "balance " + std::to_string(balance) + " is below the amount " +
+                                  std::to_string(request.amount)));
   }
 
   // 4. Outcome. A failure leaves everything untouched (the guard releases the lock).
@@ -455,7 +455,8 @@ void Engine::submit_wager(WagerRequest request, Completion done) {
   if (!outcome) {
     return impl.finish_early(done, Reply::rejected(ReplyCode::kRngFailed,
                                                    "outcome generation failed, nothing was "
-                                                   "changed: " + outcome.error().message()));
+                                                   "changed: " +
+                                                       outcome.error().message()));
   }
   auto after = checked_add(balance - request.amount, outcome->payout);
   if (!after) {
@@ -479,9 +480,9 @@ void Engine::submit_wager(WagerRequest request, Completion done) {
 void Engine::submit_transfer(TransferRequest request, Completion done) {
   Impl& impl = *impl_;
   if (!is_valid_user_id(request.user)) {
-    return done(Reply::rejected(ReplyCode::kInvalidUserId,
-                                "user id '" + request.user +
-                                    "' is not 1-64 characters of [A-Za-z0-9_.:@-]"));
+    return done(Reply::rejected(
+        ReplyCode::kInvalidUserId,
+        "user id '" + request.user + "' is not 1-64 characters of [A-Za-z0-9_.:@-]"));
   }
   if (!is_valid_idempotency_key(request.idempotency_key)) {
     return done(Reply::rejected(ReplyCode::kInvalidIdempotencyKey,
@@ -498,9 +499,9 @@ void Engine::submit_transfer(TransferRequest request, Completion done) {
   auto guard = impl.locks.acquire(request.user);
   UserState& state = impl.state_for(request.user);
   if (auto loaded = impl.ensure_loaded(state); !loaded) {
-    return impl.finish_early(done, Reply::rejected(ReplyCode::kLedgerWriteFailed,
-                                                   "reading the account: " +
-                                                       loaded.error().message()));
+    return impl.finish_early(done,
+                             Reply::rejected(ReplyCode::kLedgerWriteFailed,
+                                             "reading the account: " + loaded.error().message()));
   }
   const bool withdrawal = request.kind == RecordKind::kWithdrawal;
   if (withdrawal && !state.exists) {
@@ -515,25 +516,25 @@ void Engine::submit_transfer(TransferRequest request, Completion done) {
   if (state.exists && impl.handle_repeat(state, record, done)) return;
 
   const Amount balance = state.exists ? state.balance : 0;
-  auto after = withdrawal ? checked_sub(balance, request.amount)
-                          : checked_add(balance, request.amount);
+  auto after =
+      withdrawal ? checked_sub(balance, request.amount) : checked_add(balance, request.amount);
   if (!after) {
-    return impl.finish_early(done, Reply::rejected(ReplyCode::kBalanceOverflow,
-                                                   "the balance would overflow"));
+    return impl.finish_early(
+        done, Reply::rejected(ReplyCode::kBalanceOverflow, "the balance would overflow"));
   }
   if (*after < 0) {
-    return impl.finish_early(done, Reply::rejected(ReplyCode::kInsufficientBalance,
-                                                   "balance " + std::to_string(balance) +
-                                                       " is below the amount " +
-                                                       std::to_string(request.amount)));
+    return impl.finish_early(
+        done, Reply::rejected(ReplyCode::kInsufficientBalance,
+                              "balance " + std::to_string(balance) + " is below the amount " +
+                                  std::to_string(request.amount)));
   }
   std::optional<SeedRecord> seed;
   if (!state.exists) {
     auto fresh = impl.new_seed(request.user, std::nullopt);
     if (!fresh) {
-      return impl.finish_early(done, Reply::rejected(ReplyCode::kRngFailed,
-                                                     "creating the first seed failed: " +
-                                                         fresh.error().message()));
+      return impl.finish_early(
+          done, Reply::rejected(ReplyCode::kRngFailed,
+                                "creating the first seed failed: " + fresh.error().message()));
     }
     seed = std::move(*fresh);
   }
@@ -585,8 +586,7 @@ core::Result<SeedRecord> Engine::rotate_seed(std::string_view user,
     impl.in_flight.acquire();
     Completion done = [&durable](Reply reply) {
       durable.set_value(reply.ok() ? core::ok_status()
-                                   : core::Status(core::fail(core::ErrorCode::kIo,
-                                                             reply.message)));
+                                   : core::Status(core::fail(core::ErrorCode::kIo, reply.message)));
     };
     std::vector<std::pair<StoreOp, OpMeta>> ops;
     ops.push_back(

@@ -1,0 +1,385 @@
+#include "autobets/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <latch>
+#include <thread>
+
+#include "autobets/audit.h"
+#include "autobets/sqlite_store.h"
+#include "autobets/testing/test_db.h"
+
+namespace autobets {
+namespace {
+
+using testing::exec_sql;
+using testing::query_int;
+using testing::TempDb;
+
+// HMAC that fails while `failing` is set.
+class FlakyHasher final : public FairHasher {
+ public:
+  core::Result<Block> hmac_sha256(std::string_view key, std::string_view message) override {
+    if (failing) return core::fail(core::ErrorCode::kInternal, "injected RNG failure");
+    return OpenSslHasher::instance().hmac_sha256(key, message);
+  }
+  std::atomic<bool> failing = false;
+};
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override { open(); }
+
+  void open() {
+    engine_.reset();
+    store_.reset();
+    SqliteStoreOptions options;
+    options.fault = [this](FaultPoint point) -> core::Status {
+      if (fault_hook_) return fault_hook_(point);
+      return core::ok_status();
+    };
+    auto store = SqliteStore::open(db_.path(), options);
+    ASSERT_TRUE(store.has_value()) << store.error().message();
+    store_ = std::move(*store);
+    EngineOptions engine_options;
+    engine_options.hasher = &hasher_;
+    auto engine = Engine::open(*store_, engine_options);
+    ASSERT_TRUE(engine.has_value()) << engine.error().message();
+    engine_ = std::move(*engine);
+  }
+
+  Reply deposit(const std::string& user, Amount amount, const std::string& key = "") {
+    return engine_->transfer(
+        {user, RecordKind::kDeposit, amount, key.empty() ? "dep-" + std::to_string(++keys_) : key});
+  }
+  Reply wager(const std::string& user, Amount amount, const std::string& game = "coin",
+              const std::string& params = "heads", const std::string& key = "") {
+    return engine_->wager(
+        {user, key.empty() ? "w-" + std::to_string(++keys_) : key, amount, game, params});
+  }
+  Amount durable_balance(const std::string& user) {
+    return query_int(db_.path(), "SELECT balance FROM accounts WHERE user_id = '" + user + "'");
+  }
+  std::int64_t ledger_rows() { return query_int(db_.path(), "SELECT count(*) FROM ledger"); }
+  void expect_consistent() {
+    auto report = replay(*store_);
+    ASSERT_TRUE(report.has_value());
+    for (const auto& line : report->mismatches) ADD_FAILURE() << line;
+    auto verified = verify(*store_, OpenSslHasher::instance(), 0);
+    ASSERT_TRUE(verified.has_value());
+    for (const auto& line : verified->failures) ADD_FAILURE() << line;
+  }
+
+  TempDb db_;
+  FlakyHasher hasher_;
+  std::function<core::Status(FaultPoint)> fault_hook_;
+  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<Engine> engine_;
+  int keys_ = 0;
+};
+
+TEST_F(EngineTest, WagerMovesTheBalanceByTheRecordedOutcome) {
+  ASSERT_TRUE(deposit("alice", 1000).ok());
+  Reply reply = wager("alice", 100, "dice", "under 50");
+  ASSERT_TRUE(reply.ok()) << reply.message;
+  const LedgerRecord& r = *reply.record;
+  EXPECT_EQ(r.seq, 2);
+  EXPECT_EQ(r.balance_before, 1000);
+  EXPECT_EQ(r.balance_after, 1000 - 100 + r.payout);
+  EXPECT_EQ(r.payout, r.outcome < 5000 ? 198 : 0);
+  EXPECT_EQ(r.nonce, 0);
+  EXPECT_EQ(r.commitment, sha256_hex(store_->seed(r.commitment)->value().server_seed));
+  EXPECT_EQ(durable_balance("alice"), r.balance_after);
+  EXPECT_EQ(wager("alice", 1).record->nonce, 1);
+  expect_consistent();
+}
+
+TEST_F(EngineTest, RejectsBadRequestsWithStableCodesAndChangesNothing) {
+  ASSERT_TRUE(deposit("alice", 1000).ok());
+  auto rows = ledger_rows();
+  EXPECT_EQ(wager("alice", 0).code, ReplyCode::kAmountNotPositive);
+  EXPECT_EQ(wager("alice", -5).code, ReplyCode::kAmountNotPositive);
+  EXPECT_EQ(wager("alice", 2'000'000'000).code, ReplyCode::kAmountAboveMaximum);
+  EXPECT_EQ(wager("alice", 10, "roulette", "red").code, ReplyCode::kUnknownGame);
+  EXPECT_EQ(wager("alice", 10, "dice", "over 99.99").code, ReplyCode::kInvalidParams);
+  EXPECT_EQ(wager("nobody", 10).code, ReplyCode::kUnknownUser);
+  EXPECT_EQ(wager("bad user", 10).code, ReplyCode::kInvalidUserId);
+  EXPECT_EQ(wager("alice", 1001).code, ReplyCode::kInsufficientBalance);
+  EXPECT_EQ(engine_->transfer({"alice", RecordKind::kWithdrawal, 1001, "wd"}).code,
+            ReplyCode::kInsufficientBalance);
+  EXPECT_EQ(deposit("alice", INT64_MAX).code, ReplyCode::kBalanceOverflow);
+  EXPECT_EQ(ledger_rows(), rows);
+  EXPECT_EQ(durable_balance("alice"), 1000);
+  EXPECT_EQ(engine_->active_locks(), 0u);
+}
+
+// Failure mode: ledger write fails mid-wager -> balance unchanged, wager rejected.
+TEST_F(EngineTest, FailureMode_LedgerWriteFails) {
+  ASSERT_TRUE(deposit("alice", 1000).ok());
+  fault_hook_ = [](FaultPoint point) -> core::Status {
+    if (point == FaultPoint::kBeforeLedgerWrite) return core::fail(core::ErrorCode::kIo, "disk");
+    return core::ok_status();
+  };
+  Reply failed = wager("alice", 100);
+  EXPECT_EQ(failed.code, ReplyCode::kLedgerWriteFailed);
+  EXPECT_TRUE(is_retryable(failed.code));
+  EXPECT_EQ(durable_balance("alice"), 1000);
+  EXPECT_EQ(ledger_rows(), 1);
+  fault_hook_ = nullptr;
+  // The next wager starts from the untouched balance and the same nonce.
+  Reply next = wager("alice", 100);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next.record->balance_before, 1000);
+  EXPECT_EQ(next.record->nonce, 0);
+  expect_consistent();
+}
+
+// Failure mode: the balance change fails after the ledger write. Both are in one
+// transaction, so the injected failure leaves neither.
+TEST_F(EngineTest, FailureMode_BalanceWriteFailsAfterTheLedgerWrite) {
+  ASSERT_TRUE(deposit("alice", 1000).ok());
+  fault_hook_ = [&](FaultPoint point) -> core::Status {
+    if (point != FaultPoint::kBeforeBalanceWrite) return core::ok_status();
+    return core::fail(core::ErrorCode::kIo, "balance update failed");
+  };
+  EXPECT_EQ(wager("alice", 100).code, ReplyCode::kLedgerWriteFailed);
+  EXPECT_EQ(ledger_rows(), 1);
+  EXPECT_EQ(durable_balance("alice"), 1000);
+  fault_hook_ = nullptr;
+  EXPECT_EQ(wager("alice", 100).record->balance_before, 1000);
+  expect_consistent();
+}
+
+// Orphans (a durable ledger record whose balance change is missing, e.g. a record restored
+// from a backup or written by another tool) are applied by reconcile when the engine opens.
+TEST_F(EngineTest, FailureMode_OrphanIsFoundAndAppliedByReconcile) {
+  ASSERT_TRUE(deposit("alice", 1000).ok());
+  engine_.reset();
+  ASSERT_EQ(exec_sql(db_.path(),
+                     "INSERT INTO ledger (user_id, kind, idem_key, amount, balance_before, "
+                     "balance_after, created_at_us) VALUES ('alice', 'credit', 'restored', 250, "
+                     "1000, 1250, 0)"),
+            "");
+  auto before = replay(*store_);
+  ASSERT_TRUE(before.has_value());
+  EXPECT_FALSE(before->ok());  // replay sees the account lagging the ledger
+  open();                      // Engine::open reconciles
+  EXPECT_EQ(durable_balance("alice"), 1250);
+  EXPECT_EQ(wager("alice", 1250).record->balance_before, 1250);
+  expect_consistent();
+  auto again = reconcile(*store_);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->orphans_applied, 0u);
+}
+
+TEST_F(EngineTest, ReconcileRefusesAnOrphanThatBreaksTheBalanceChain) {
+  ASSERT_TRUE(deposit("alice", 1000).ok());
+  engine_.reset();
+  ASSERT_EQ(exec_sql(db_.path(),
+                     "INSERT INTO ledger (user_id, kind, idem_key, amount, balance_before, "
+                     "balance_after, created_at_us) VALUES ('alice', 'credit', 'forged', 5, "
+                     "7, 12, 0)"),
+            "");
+  auto report = reconcile(*store_);
+  ASSERT_FALSE(report.has_value());
+  EXPECT_EQ(report.error().code(), core::ErrorCode::kCorrupt);
+  EXPECT_NE(report.error().message().find("starts from balance 7"), std::string::npos);
+  EXPECT_EQ(durable_balance("alice"), 1000);
+}
+
+// Failure mode: RNG fails -> rejected before any state changes, no lock left held.
+TEST_F(EngineTest, FailureMode_RngFails) {
+  ASSERT_TRUE(deposit("alice", 1000).ok());
+  hasher_.failing = true;
+  Reply failed = wager("alice", 100);
+  EXPECT_EQ(failed.code, ReplyCode::kRngFailed);
+  EXPECT_EQ(engine_->active_locks(), 0u);
+  EXPECT_EQ(ledger_rows(), 1);
+  EXPECT_EQ(durable_balance("alice"), 1000);
+  hasher_.failing = false;
+  // The lock is free (this would hang otherwise) and the nonce did not advance.
+  Reply next = wager("alice", 100);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next.record->nonce, 0);
+  EXPECT_EQ(next.record->balance_before, 1000);
+}
+
+// Failure mode: two (here: many) wagers of one user at once -> strictly serial, each sees
+// the previous one's result.
+TEST_F(EngineTest, FailureMode_ConcurrentWagersOfOneUserAreStrictlySerial) {
+  ASSERT_TRUE(deposit("alice", 1'000'000).ok());
+  constexpr int kThreads = 8, kEach = 250;
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      start.arrive_and_wait();
+      for (int i = 0; i < kEach; ++i) {
+        Reply reply = engine_->wager(
+            {"alice", "t" + std::to_string(t) + "-" + std::to_string(i), 10, "dice", "over 49.99"});
+        EXPECT_TRUE(reply.ok()) << reply.message;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  auto history = store_->history("alice", 100000);
+  ASSERT_TRUE(history.has_value());
+  ASSERT_EQ(history->size(), size_t{kThreads * kEach + 1});
+  std::reverse(history->begin(), history->end());
+  for (std::size_t i = 1; i < history->size(); ++i) {
+    EXPECT_EQ((*history)[i].balance_before, (*history)[i - 1].balance_after) << "at " << i;
+    EXPECT_EQ((*history)[i].nonce, static_cast<std::int64_t>(i - 1));
+  }
+  expect_consistent();
+}
+
+// Failure mode: wagers above the balance under any concurrency -> never an overdraft.
+TEST_F(EngineTest, FailureMode_NoOverdraftUnderConcurrency) {
+  ASSERT_TRUE(deposit("alice", 1000).ok());
+  constexpr int kThreads = 16;
+  std::atomic<int> accepted = 0, insufficient = 0;
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      start.arrive_and_wait();
+      for (int i = 0; i < 40; ++i) {
+        // 2% win chance: the balance drains fast and every thread races for the last coins.
+        Reply reply = engine_->wager(
+            {"alice", "t" + std::to_string(t) + "-" + std::to_string(i), 90, "dice", "under 2"});
+        if (reply.ok()) ++accepted;
+        if (reply.code == ReplyCode::kInsufficientBalance) ++insufficient;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_GT(insufficient, 0);
+  EXPECT_GE(durable_balance("alice"), 0);
+  auto history = store_->history("alice", 100000);
+  for (const auto& record : *history) {
+    EXPECT_GE(record.balance_before, record.kind == RecordKind::kWager ? record.amount : 0);
+    EXPECT_GE(record.balance_after, 0);
+  }
+  expect_consistent();
+}
+
+TEST_F(EngineTest, RepeatedKeyReturnsTheFirstReceiptAndAReusedKeyIsAnError) {
+  ASSERT_TRUE(deposit("alice", 1000).ok());
+  Reply first = wager("alice", 100, "coin", "heads", "order-1");
+  ASSERT_TRUE(first.ok());
+  Reply repeat = wager("alice", 100, "coin", "heads", "order-1");
+  ASSERT_TRUE(repeat.ok());
+  EXPECT_TRUE(repeat.duplicate);
+  EXPECT_EQ(repeat.record->seq, first.record->seq);
+  EXPECT_EQ(repeat.record->outcome, first.record->outcome);
+  EXPECT_EQ(wager("alice", 200, "coin", "heads", "order-1").code, ReplyCode::kIdempotencyKeyReused);
+  EXPECT_EQ(ledger_rows(), 2);
+}
+
+TEST_F(EngineTest, ConcurrentRepeatsOfOneKeyWriteOneRecord) {
+  ASSERT_TRUE(deposit("alice", 1000).ok());
+  constexpr int kThreads = 8;
+  std::latch start(kThreads);
+  std::vector<Reply> replies(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      start.arrive_and_wait();
+      replies[t] = wager("alice", 100, "limbo", "2.00", "same-key");
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  int duplicates = 0;
+  for (auto& reply : replies) {
+    ASSERT_TRUE(reply.ok()) << reply.message;
+    EXPECT_EQ(reply.record->seq, replies[0].record->seq);
+    duplicates += reply.duplicate;
+  }
+  EXPECT_EQ(duplicates, kThreads - 1);
+  EXPECT_EQ(ledger_rows(), 2);
+}
+
+// When a commit fails, requests of the same user queued behind it (which saw its effects)
+// fail too, and the user's state is re-read: no accepted record depends on a failed one.
+TEST_F(EngineTest, FailedCommitFailsTheUsersDependentRequests) {
+  ASSERT_TRUE(deposit("alice", 100'000).ok());
+  ASSERT_TRUE(deposit("bob", 100'000).ok());
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> blocked_once = false;
+  std::latch in_commit(1);
+  fault_hook_ = [&](FaultPoint point) -> core::Status {
+    if (point != FaultPoint::kBeforeCommit || blocked_once.exchange(true)) {
+      return core::ok_status();
+    }
+    in_commit.count_down();
+    released.wait();  // hold the first commit open while more requests queue behind it
+    return core::fail(core::ErrorCode::kIo, "injected commit failure");
+  };
+  std::vector<std::future<Reply>> first;
+  auto submit = [&](const std::string& user, int i) {
+    auto promise = std::make_shared<std::promise<Reply>>();
+    auto future = promise->get_future();
+    engine_->submit_wager({user, user + "-" + std::to_string(i), 1000, "coin", "heads"},
+                          [promise](Reply reply) { promise->set_value(std::move(reply)); });
+    return future;
+  };
+  first.push_back(submit("alice", 0));
+  in_commit.wait();
+  std::vector<std::future<Reply>> queued;
+  for (int i = 1; i <= 5; ++i) queued.push_back(submit("alice", i));
+  for (int i = 0; i < 5; ++i) queued.push_back(submit("bob", i));
+  release.set_value();
+  EXPECT_EQ(first[0].get().code, ReplyCode::kLedgerWriteFailed);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(queued[i].get().code, ReplyCode::kLedgerWriteFailed) << "alice " << i + 1;
+  }
+  for (int i = 5; i < 10; ++i) EXPECT_TRUE(queued[i].get().ok()) << "bob " << i - 5;
+  EXPECT_EQ(durable_balance("alice"), 100'000);
+  Reply after = wager("alice", 1000);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after.record->balance_before, 100'000);
+  EXPECT_EQ(after.record->nonce, 0);
+  expect_consistent();
+}
+
+TEST_F(EngineTest, RotationRevealsTheOldSeedAndRestartsTheNonce) {
+  ASSERT_TRUE(deposit("alice", 1000).ok());
+  Reply before = wager("alice", 10);
+  ASSERT_TRUE(before.ok());
+  auto revealed = engine_->rotate_seed("alice", "my-client-seed");
+  ASSERT_TRUE(revealed.has_value()) << revealed.error().message();
+  EXPECT_EQ(revealed->commitment, before.record->commitment);
+  EXPECT_EQ(sha256_hex(revealed->server_seed), before.record->commitment);
+  Reply after = wager("alice", 10);
+  ASSERT_TRUE(after.ok());
+  EXPECT_NE(after.record->commitment, before.record->commitment);
+  EXPECT_EQ(after.record->client_seed, "my-client-seed");
+  EXPECT_EQ(after.record->nonce, 0);
+  auto seeds = store_->seeds("alice");
+  ASSERT_EQ(seeds->size(), 2u);
+  EXPECT_TRUE((*seeds)[0].revealed_at_us.has_value());
+  EXPECT_FALSE((*seeds)[1].revealed_at_us.has_value());
+  auto verified = verify(*store_, OpenSslHasher::instance(), before.record->seq);
+  ASSERT_TRUE(verified.has_value());
+  EXPECT_TRUE(verified->ok());
+  EXPECT_EQ(verified->unrevealed, 0u);
+  EXPECT_FALSE(engine_->rotate_seed("nobody").has_value());
+}
+
+TEST_F(EngineTest, StateSurvivesReopening) {
+  ASSERT_TRUE(deposit("alice", 1000).ok());
+  Reply first = wager("alice", 10);
+  open();
+  Reply second = wager("alice", 10);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second.record->balance_before, first.record->balance_after);
+  EXPECT_EQ(second.record->nonce, 1);
+  EXPECT_EQ(second.record->commitment, first.record->commitment);
+  expect_consistent();
+}
+
+}  // namespace
+}  // namespace autobets

@@ -1,0 +1,170 @@
+// Stress: 16 threads, 8 users, 200,000 wagers (20,000 under sanitizers) mixed with deposits
+// and withdrawals, while commits and outcome generation fail at random. An oracle rebuilt
+// from the replies must match the store exactly.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "autobets/audit.h"
+#include "autobets/engine.h"
+#include "autobets/sqlite_store.h"
+#include "autobets/testing/test_db.h"
+
+namespace autobets {
+namespace {
+
+#ifdef PROJECT_SANITIZED
+constexpr int kWagers = 20'000;
+#else
+constexpr int kWagers = 200'000;
+#endif
+constexpr int kThreads = 16;
+constexpr int kUsers = 8;
+
+// Fails about one call in `one_in`, from any thread.
+class RandomFailures {
+ public:
+  explicit RandomFailures(unsigned one_in) : one_in_(one_in) {}
+  bool fire() {
+    thread_local std::mt19937 random(std::random_device{}());
+    return random() % one_in_ == 0;
+  }
+
+ private:
+  unsigned one_in_;
+};
+
+class FlakyHasher final : public FairHasher {
+ public:
+  core::Result<Block> hmac_sha256(std::string_view key, std::string_view message) override {
+    if (failures_.fire()) return core::fail(core::ErrorCode::kInternal, "injected RNG failure");
+    return OpenSslHasher::instance().hmac_sha256(key, message);
+  }
+
+ private:
+  RandomFailures failures_{2000};
+};
+
+TEST(EngineStress, RandomFaultsNeverBreakTheLedger) {
+  testing::TempDb db;
+  RandomFailures commit_failures(150);
+  SqliteStoreOptions store_options;
+  std::atomic<int> injected_commit_failures = 0;
+  store_options.fault = [&](FaultPoint) -> core::Status {
+    if (!commit_failures.fire()) return core::ok_status();
+    ++injected_commit_failures;
+    return core::fail(core::ErrorCode::kIo, "injected store failure");
+  };
+  auto store = SqliteStore::open(db.path(), store_options);
+  ASSERT_TRUE(store.has_value());
+  FlakyHasher hasher;
+  EngineOptions options;
+  options.hasher = &hasher;
+  options.max_in_flight = 4096;
+  auto engine = Engine::open(**store, options);
+  ASSERT_TRUE(engine.has_value());
+
+  // The oracle: what the replies say happened.
+  std::mutex oracle_mutex;
+  std::map<Seq, LedgerRecord> accepted;  // by seq
+  std::set<std::string> failed_keys;     // requests that must have left no trace
+  std::map<ReplyCode, int> codes;
+  auto record_reply = [&](const std::string& key, const Reply& reply) {
+    std::lock_guard lock(oracle_mutex);
+    ++codes[reply.code];
+    if (reply.ok()) {
+      EXPECT_FALSE(reply.duplicate);
+      accepted.emplace(reply.record->seq, *reply.record);
+    } else {
+      failed_keys.insert(key);
+    }
+  };
+
+  std::atomic<int> next = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937 random(static_cast<unsigned>(t));
+      for (int i = next++; i < kWagers; i = next++) {
+        std::string user = "user" + std::to_string(random() % kUsers);
+        std::string key = "k" + std::to_string(i);
+        int choice = static_cast<int>(random() % 100);
+        if (choice < 3) {
+          auto kind = choice < 2 ? RecordKind::kDeposit : RecordKind::kWithdrawal;
+          Reply reply =
+              (*engine)->transfer({user, kind, static_cast<Amount>(1 + random() % 5000), key});
+          record_reply(key + "@" + user, reply);
+          continue;
+        }
+        static const char* games[][2] = {
+            {"dice", "over 50"}, {"dice", "under 10"}, {"coin", "tails"}, {"limbo", "3.33"}};
+        auto* game = games[random() % 4];
+        (*engine)->submit_wager(
+            {user, key, static_cast<Amount>(1 + random() % 400), game[0], game[1]},
+            [&, key, user](Reply reply) { record_reply(key + "@" + user, reply); });
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  engine->reset();  // drains: every submitted request has its reply
+
+  EXPECT_GT(injected_commit_failures, 0);
+  EXPECT_GT(codes[ReplyCode::kLedgerWriteFailed], 0);
+  EXPECT_GT(codes[ReplyCode::kOk], kWagers / 2);
+
+  // Every accepted record is in the ledger exactly as replied; nothing else is.
+  std::size_t records = 0;
+  std::map<std::string, Amount> oracle_balance;
+  Amount oracle_sum = 0;
+  auto scanned = (*store)->scan_ledger(0, [&](const LedgerRecord& record) -> core::Status {
+    ++records;
+    auto it = accepted.find(record.seq);
+    if (it == accepted.end()) {
+      ADD_FAILURE() << "ledger has seq " << record.seq << " that no reply accepted";
+      return core::ok_status();
+    }
+    EXPECT_EQ(it->second.idempotency_key, record.idempotency_key);
+    EXPECT_EQ(it->second.balance_after, record.balance_after);
+    EXPECT_EQ(it->second.outcome, record.outcome);
+    // Zero overdrafts: nothing ever spent more than the balance it started from.
+    if (record.kind == RecordKind::kWager || record.kind == RecordKind::kWithdrawal) {
+      EXPECT_LE(record.amount, record.balance_before) << "overdraft at seq " << record.seq;
+    }
+    EXPECT_GE(record.balance_after, 0);
+    oracle_balance[record.user] = record.balance_after;
+    return core::ok_status();
+  });
+  ASSERT_TRUE(scanned.has_value());
+  EXPECT_EQ(records, accepted.size());
+  for (auto& [user, balance] : oracle_balance) oracle_sum += balance;
+
+  for (const auto& tagged : failed_keys) {
+    auto at = tagged.find('@');
+    auto found = (*store)->find_by_key(tagged.substr(at + 1), tagged.substr(0, at));
+    ASSERT_TRUE(found.has_value());
+    EXPECT_FALSE(found->has_value()) << "failed request " << tagged << " left a record";
+  }
+
+  // Replay equals balances, and the books balance.
+  auto report = replay(**store);
+  ASSERT_TRUE(report.has_value());
+  for (const auto& line : report->mismatches) ADD_FAILURE() << line;
+  const Totals& totals = report->totals;
+  EXPECT_EQ(report->balances_sum, oracle_sum);
+  EXPECT_EQ(report->balances_sum,
+            totals.deposits - totals.withdrawals + totals.credits - totals.house_net());
+
+  // Every ledger record verifies from its seeds.
+  auto verified = verify(**store, OpenSslHasher::instance(), 0);
+  ASSERT_TRUE(verified.has_value());
+  EXPECT_TRUE(verified->ok());
+  EXPECT_EQ(verified->wagers, static_cast<std::size_t>(totals.wagers));
+}
+
+}  // namespace
+}  // namespace autobets

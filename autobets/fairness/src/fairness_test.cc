@@ -44,8 +44,7 @@ TEST(Fairness, HmacIsThreadSafeAndDeterministic) {
 }
 
 TEST(Fairness, CommitmentIsSha256OfTheSeed) {
-  EXPECT_EQ(sha256_hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(Fairness, EntropyGivesFreshHex) {

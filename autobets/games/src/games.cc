@@ -53,9 +53,12 @@ std::string format_hundredths(std::int64_t value) {
 
 std::string_view game_name(Game game) {
   switch (game) {
-    case Game::kDice: return "dice";
-    case Game::kCoin: return "coin";
-    case Game::kLimbo: return "limbo";
+    case Game::kDice:
+      return "dice";
+    case Game::kCoin:
+      return "coin";
+    case Game::kLimbo:
+      return "limbo";
   }
   return "unknown";
 }
@@ -76,8 +79,8 @@ core::Result<Bet> parse_bet(std::string_view game, std::string_view params) {
     auto space = params.find(' ');
     std::string_view direction = params.substr(0, space);
     std::string_view target = space == std::string_view::npos ? "" : params.substr(space + 1);
-    if ((direction != "over" && direction != "under") ||
-        !parse_hundredths(target, &bet.target) || bet.target > kDiceOutcomes - 1) {
+    if ((direction != "over" && direction != "under") || !parse_hundredths(target, &bet.target) ||
+        bet.target > kDiceOutcomes - 1) {
       return core::fail(core::ErrorCode::kInvalidArgument,
                         "dice takes 'over T' or 'under T' with T in 0.00..99.99, not '" +
                             std::string(params) + "'");
@@ -86,8 +89,7 @@ core::Result<Bet> parse_bet(std::string_view game, std::string_view params) {
     std::int64_t winning = dice_winning_outcomes(bet);
     if (winning < kDiceMinWinning || winning > kDiceMaxWinning) {
       return core::fail(core::ErrorCode::kInvalidArgument,
-                        "dice '" + std::string(params) + "' has a " +
-                            format_hundredths(winning) +
+                        "dice '" + std::string(params) + "' has a " + format_hundredths(winning) +
                             "% win chance; it must be between 1.00% and 98.00%");
     }
     return bet;
@@ -108,9 +110,12 @@ core::Result<Bet> parse_bet(std::string_view game, std::string_view params) {
 
 std::string canonical_params(const Bet& bet) {
   switch (bet.game) {
-    case Game::kDice: return (bet.over ? "over " : "under ") + format_hundredths(bet.target);
-    case Game::kCoin: return bet.over ? "heads" : "tails";
-    case Game::kLimbo: return format_hundredths(bet.target);
+    case Game::kDice:
+      return (bet.over ? "over " : "under ") + format_hundredths(bet.target);
+    case Game::kCoin:
+      return bet.over ? "heads" : "tails";
+    case Game::kLimbo:
+      return format_hundredths(bet.target);
   }
   return "";
 }
@@ -121,8 +126,10 @@ Amount winning_payout(const Bet& bet, Amount amount, std::int32_t house_edge_bp)
   switch (bet.game) {
     case Game::kDice:
       return capped(stake * keep / static_cast<unsigned>(dice_winning_outcomes(bet)));
-    case Game::kCoin: return capped(stake * keep / 5000);
-    case Game::kLimbo: return capped(stake * static_cast<unsigned>(bet.target) / 100);
+    case Game::kCoin:
+      return capped(stake * keep / 5000);
+    case Game::kLimbo:
+      return capped(stake * static_cast<unsigned>(bet.target) / 100);
   }
   return 0;
 }
@@ -149,8 +156,7 @@ core::Result<Outcome> play(const Bet& bet, Amount amount, std::int32_t house_edg
       // U = r / 2^52 with r uniform in [1, 2^52]; X x100 = 100 * (1 - edge) / U.
       auto draw = stream.uniform(std::uint64_t{1} << kLimboBits);
       CORE_RETURN_IF_ERROR(draw);
-      U128 numerator = static_cast<U128>(10000 - house_edge_bp)
-                                    << kLimboBits;
+      U128 numerator = static_cast<U128>(10000 - house_edge_bp) << kLimboBits;
       U128 x100 = numerator / (static_cast<U128>(*draw + 1) * 100);
       if (x100 < 100) x100 = 100;
       if (x100 > static_cast<U128>(kLimboMaxTarget)) x100 = kLimboMaxTarget;

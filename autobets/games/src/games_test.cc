@@ -15,11 +15,18 @@ TEST(Games, ParsesAndCanonicalisesParameters) {
 }
 
 TEST(Games, RejectsParametersOutOfRangeWithAReason) {
-  for (auto [game, params] : std::initializer_list<std::pair<const char*, const char*>>{
-           {"dice", "over 99.99"}, {"dice", "under 0.5"}, {"dice", "sideways 50"},
-           {"dice", "over 50.001"}, {"dice", "over -1"}, {"dice", "over"},
-           {"coin", "edge"}, {"limbo", "1.00"}, {"limbo", "1000000.01"}, {"limbo", "2."},
-           {"limbo", "x"}}) {
+  for (auto [game, params] :
+       std::initializer_list<std::pair<const char*, const char*>>{{"dice", "over 99.99"},
+                                                                  {"dice", "under 0.5"},
+                                                                  {"dice", "sideways 50"},
+                                                                  {"dice", "over 50.001"},
+                                                                  {"dice", "over -1"},
+                                                                  {"dice", "over"},
+                                                                  {"coin", "edge"},
+                                                                  {"limbo", "1.00"},
+                                                                  {"limbo", "1000000.01"},
+                                                                  {"limbo", "2."},
+                                                                  {"limbo", "x"}}) {
     auto bet = parse_bet(game, params);
     ASSERT_FALSE(bet.has_value()) << game << " " << params;
     EXPECT_EQ(bet.error().code(), core::ErrorCode::kInvalidArgument);

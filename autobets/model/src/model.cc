@@ -6,8 +6,8 @@ namespace autobets {
 
 bool is_valid_user_id(std::string_view user) {
   return !user.empty() && user.size() <= 64 && std::all_of(user.begin(), user.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == ':' || c == '@' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == ':' || c == '@' || c == '-';
   });
 }
 
@@ -30,17 +30,21 @@ std::optional<Amount> checked_sub(Amount a, Amount b) {
 
 std::string_view to_string(RecordKind kind) {
   switch (kind) {
-    case RecordKind::kDeposit: return "deposit";
-    case RecordKind::kWithdrawal: return "withdrawal";
-    case RecordKind::kCredit: return "credit";
-    case RecordKind::kWager: return "wager";
+    case RecordKind::kDeposit:
+      return "deposit";
+    case RecordKind::kWithdrawal:
+      return "withdrawal";
+    case RecordKind::kCredit:
+      return "credit";
+    case RecordKind::kWager:
+      return "wager";
   }
   return "unknown";
 }
 
 std::optional<RecordKind> parse_record_kind(std::string_view text) {
-  for (auto kind : {RecordKind::kDeposit, RecordKind::kWithdrawal, RecordKind::kCredit,
-                    RecordKind::kWager}) {
+  for (auto kind :
+       {RecordKind::kDeposit, RecordKind::kWithdrawal, RecordKind::kCredit, RecordKind::kWager}) {
     if (text == to_string(kind)) return kind;
   }
   return std::nullopt;
@@ -49,9 +53,12 @@ std::optional<RecordKind> parse_record_kind(std::string_view text) {
 std::optional<Amount> LedgerRecord::delta() const {
   switch (kind) {
     case RecordKind::kDeposit:
-    case RecordKind::kCredit: return amount;
-    case RecordKind::kWithdrawal: return -amount;
-    case RecordKind::kWager: return checked_sub(payout, amount);
+    case RecordKind::kCredit:
+      return amount;
+    case RecordKind::kWithdrawal:
+      return -amount;
+    case RecordKind::kWager:
+      return checked_sub(payout, amount);
   }
   return std::nullopt;
 }
@@ -63,22 +70,38 @@ bool LedgerRecord::same_request(const LedgerRecord& other) const {
 
 std::string_view to_string(ReplyCode code) {
   switch (code) {
-    case ReplyCode::kOk: return "ok";
-    case ReplyCode::kInvalidUserId: return "invalid_user_id";
-    case ReplyCode::kInvalidIdempotencyKey: return "invalid_idempotency_key";
-    case ReplyCode::kAmountNotPositive: return "amount_not_positive";
-    case ReplyCode::kAmountBelowMinimum: return "amount_below_minimum";
-    case ReplyCode::kAmountAboveMaximum: return "amount_above_maximum";
-    case ReplyCode::kUnknownGame: return "unknown_game";
-    case ReplyCode::kInvalidParams: return "invalid_params";
-    case ReplyCode::kPayoutAboveMaximum: return "payout_above_maximum";
-    case ReplyCode::kUnknownUser: return "unknown_user";
-    case ReplyCode::kIdempotencyKeyReused: return "idempotency_key_reused";
-    case ReplyCode::kInsufficientBalance: return "insufficient_balance";
-    case ReplyCode::kBalanceOverflow: return "balance_overflow";
-    case ReplyCode::kRngFailed: return "rng_failed";
-    case ReplyCode::kLedgerWriteFailed: return "ledger_write_failed";
-    case ReplyCode::kEngineClosed: return "engine_closed";
+    case ReplyCode::kOk:
+      return "ok";
+    case ReplyCode::kInvalidUserId:
+      return "invalid_user_id";
+    case ReplyCode::kInvalidIdempotencyKey:
+      return "invalid_idempotency_key";
+    case ReplyCode::kAmountNotPositive:
+      return "amount_not_positive";
+    case ReplyCode::kAmountBelowMinimum:
+      return "amount_below_minimum";
+    case ReplyCode::kAmountAboveMaximum:
+      return "amount_above_maximum";
+    case ReplyCode::kUnknownGame:
+      return "unknown_game";
+    case ReplyCode::kInvalidParams:
+      return "invalid_params";
+    case ReplyCode::kPayoutAboveMaximum:
+      return "payout_above_maximum";
+    case ReplyCode::kUnknownUser:
+      return "unknown_user";
+    case ReplyCode::kIdempotencyKeyReused:
+      return "idempotency_key_reused";
+    case ReplyCode::kInsufficientBalance:
+      return "insufficient_balance";
+    case ReplyCode::kBalanceOverflow:
+      return "balance_overflow";
+    case ReplyCode::kRngFailed:
+      return "rng_failed";
+    case ReplyCode::kLedgerWriteFailed:
+      return "ledger_write_failed";
+    case ReplyCode::kEngineClosed:
+      return "engine_closed";
   }
   return "unknown";
 }

@@ -87,8 +87,8 @@ core::Error Connection::last_error(std::string_view action) const {
   if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) code = core::ErrorCode::kCorrupt;
   if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) code = core::ErrorCode::kUnavailable;
   if (rc == SQLITE_CONSTRAINT) code = core::ErrorCode::kFailedPrecondition;
-  return core::Error(code, std::string(action) + " on " + path_.string() + ": " +
-                               sqlite3_errmsg(db_));
+  return core::Error(code,
+                     std::string(action) + " on " + path_.string() + ": " + sqlite3_errmsg(db_));
 }
 
 }  // namespace autobets::sqlite

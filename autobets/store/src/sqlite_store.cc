@@ -197,11 +197,11 @@ struct SqliteStore::Impl {
     CORE_RETURN_IF_ERROR(prepare(reveal_seeds,
                                  "UPDATE seeds SET revealed_at_us = ?3 WHERE user_id = ?1 AND "
                                  "revealed_at_us IS NULL AND commitment <> ?2"));
-    CORE_RETURN_IF_ERROR(prepare(
-        activate_seed,
-        "INSERT INTO accounts (user_id, balance, last_seq, commitment, next_nonce) "
-        "VALUES (?1, 0, 0, ?2, 0) ON CONFLICT (user_id) DO UPDATE SET "
-        "commitment = excluded.commitment, next_nonce = 0"));
+    CORE_RETURN_IF_ERROR(
+        prepare(activate_seed,
+                "INSERT INTO accounts (user_id, balance, last_seq, commitment, next_nonce) "
+                "VALUES (?1, 0, 0, ?2, 0) ON CONFLICT (user_id) DO UPDATE SET "
+                "commitment = excluded.commitment, next_nonce = 0"));
     CORE_RETURN_IF_ERROR(prepare(set_applied_seq,
                                  "UPDATE settings SET value = ?1 WHERE key = 'applied_seq' "
                                  "AND CAST(value AS INTEGER) < ?1"));
@@ -231,13 +231,13 @@ core::Status SqliteStore::create(const std::filesystem::path& path, const Limits
   if (status) {
     auto insert = db.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2)");
     CORE_RETURN_IF_ERROR(insert);
-    for (auto [key, value] : {std::pair<std::string_view, std::string>{"schema_version",
-                                                                       std::string(kSchemaVersion)},
-                              {"applied_seq", "0"},
-                              {"house_edge_bp", std::to_string(limits.house_edge_bp)},
-                              {"min_bet", std::to_string(limits.min_bet)},
-                              {"max_bet", std::to_string(limits.max_bet)},
-                              {"max_payout", std::to_string(limits.max_payout)}}) {
+    for (auto [key, value] :
+         {std::pair<std::string_view, std::string>{"schema_version", std::string(kSchemaVersion)},
+          {"applied_seq", "0"},
+          {"house_edge_bp", std::to_string(limits.house_edge_bp)},
+          {"min_bet", std::to_string(limits.min_bet)},
+          {"max_bet", std::to_string(limits.max_bet)},
+          {"max_payout", std::to_string(limits.max_payout)}}) {
       status = insert->bind(1, key).bind(2, value).run();
       if (!status) break;
     }
@@ -256,15 +256,16 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesyst
                                                              SqliteStoreOptions options) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) {
-    return core::fail(core::ErrorCode::kNotFound,
-                      "no database at " + path.string() +
-                          " (create one with `autobets init --db " + path.string() + "`)");
+    return core::fail(core::ErrorCode::kNotFound, "no database at " + path.string() +
+                                                      " (create one with `autobets init --db " +
+                                                      path.string() + "`)");
   }
   auto connection = Connection::open(path, false);
   CORE_RETURN_IF_ERROR(connection);
   // Check what the file is before changing anything in it (journal mode is persistent).
   {
-    auto version = (*connection)->prepare("SELECT value FROM settings WHERE key = 'schema_version'");
+    auto version =
+        (*connection)->prepare("SELECT value FROM settings WHERE key = 'schema_version'");
     if (!version) {
       auto& message = version.error().message();
       if (version.error().code() == core::ErrorCode::kCorrupt ||
@@ -276,9 +277,9 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesyst
     }
     auto row = version->step();
     if (!row) {
-      return core::fail(core::ErrorCode::kCorrupt, path.string() +
-                                                       " is not a readable AutoBets database (" +
-                                                       row.error().message() + ")");
+      return core::fail(
+          core::ErrorCode::kCorrupt,
+          path.string() + " is not a readable AutoBets database (" + row.error().message() + ")");
     }
     if (!*row || version->text(0) != kSchemaVersion) {
       return core::fail(core::ErrorCode::kCorrupt,
@@ -349,9 +350,9 @@ core::Result<std::optional<LedgerRecord>> SqliteStore::find_by_key(std::string_v
   CORE_RETURN_IF_ERROR(lease);
   auto& reader = **lease;
   if (!reader->find_by_key) {
-    auto statement = reader->connection->prepare(
-        "SELECT " + std::string(kLedgerColumns) +
-        " FROM ledger WHERE user_id = ?1 AND idem_key = ?2");
+    auto statement =
+        reader->connection->prepare("SELECT " + std::string(kLedgerColumns) +
+                                    " FROM ledger WHERE user_id = ?1 AND idem_key = ?2");
     CORE_RETURN_IF_ERROR(statement);
     reader->find_by_key.emplace(std::move(*statement));
   }
@@ -445,8 +446,8 @@ core::Status SqliteStore::scan_ledger(
     Seq after_seq, const std::function<core::Status(const LedgerRecord&)>& visit) {
   auto lease = impl_->reader();
   CORE_RETURN_IF_ERROR(lease);
-  auto statement = (**lease)->connection->prepare(
-      "SELECT " + std::string(kLedgerColumns) + " FROM ledger WHERE seq > ?1 ORDER BY seq");
+  auto statement = (**lease)->connection->prepare("SELECT " + std::string(kLedgerColumns) +
+                                                  " FROM ledger WHERE seq > ?1 ORDER BY seq");
   CORE_RETURN_IF_ERROR(statement);
   statement->bind(1, after_seq);
   while (true) {
@@ -474,8 +475,8 @@ core::Result<std::vector<Account>> SqliteStore::accounts() {
 }
 
 core::Result<Seq> SqliteStore::applied_seq() {
-  auto statement =
-      impl_->writer->prepare("SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'applied_seq'");
+  auto statement = impl_->writer->prepare(
+      "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'applied_seq'");
   CORE_RETURN_IF_ERROR(statement);
   auto row = statement->step();
   CORE_RETURN_IF_ERROR(row);
@@ -510,8 +511,8 @@ core::Status SqliteStore::put_accounts(std::span<const Account> accounts, Seq ap
 core::Result<std::optional<LedgerRecord>> SqliteStore::record(Seq seq) {
   auto lease = impl_->reader();
   CORE_RETURN_IF_ERROR(lease);
-  auto statement = (**lease)->connection->prepare(
-      "SELECT " + std::string(kLedgerColumns) + " FROM ledger WHERE seq = ?1");
+  auto statement = (**lease)->connection->prepare("SELECT " + std::string(kLedgerColumns) +
+                                                  " FROM ledger WHERE seq = ?1");
   CORE_RETURN_IF_ERROR(statement);
   statement->bind(1, seq);
   auto row = statement->step();
@@ -524,9 +525,9 @@ core::Result<std::vector<LedgerRecord>> SqliteStore::history(std::string_view us
                                                              std::size_t limit) {
   auto lease = impl_->reader();
   CORE_RETURN_IF_ERROR(lease);
-  auto statement = (**lease)->connection->prepare(
-      "SELECT " + std::string(kLedgerColumns) +
-      " FROM ledger WHERE user_id = ?1 ORDER BY seq DESC LIMIT ?2");
+  auto statement =
+      (**lease)->connection->prepare("SELECT " + std::string(kLedgerColumns) +
+                                     " FROM ledger WHERE user_id = ?1 ORDER BY seq DESC LIMIT ?2");
   CORE_RETURN_IF_ERROR(statement);
   statement->bind(1, user).bind(2, static_cast<std::int64_t>(limit));
   std::vector<LedgerRecord> records;

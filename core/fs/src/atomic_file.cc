@@ -47,8 +47,7 @@ Result<AtomicFileWriter> AtomicFileWriter::open(const std::filesystem::path& tar
   return fail(ErrorCode::kIo, "could not create a temporary file in " + directory.string());
 }
 
-AtomicFileWriter::AtomicFileWriter(std::filesystem::path target, std::filesystem::path temp,
-                                   int fd)
+AtomicFileWriter::AtomicFileWriter(std::filesystem::path target, std::filesystem::path temp, int fd)
     : target_(std::move(target)), temp_(std::move(temp)), fd_(fd) {
   buffer_.reserve(kBufferBytes);
 }

@@ -11,7 +11,7 @@
 namespace autobets {
 
 struct ReconcileReport {
-  std::size_t orphans_applied = 0;       // ledger records whose balance change was missing
+  std::size_t orphans_applied = 0;  // ledger records whose balance change was missing
   std::vector<std::string> users_repaired;
 };
 
@@ -36,7 +36,7 @@ struct ReplayReport {
   std::size_t records = 0;
   std::size_t users = 0;
   Totals totals;
-  Amount balances_sum = 0;               // of the account projection
+  Amount balances_sum = 0;              // of the account projection
   std::vector<std::string> mismatches;  // one line per disagreement, naming user and seq
   bool ok() const { return mismatches.empty(); }
 };
@@ -49,8 +49,8 @@ core::Result<ReplayReport> replay(Store& store);
 
 struct VerifyReport {
   std::size_t wagers = 0;
-  std::size_t unrevealed = 0;            // verified with a seed not yet revealed to the player
-  std::vector<std::string> failures;    // one line per record that does not verify
+  std::size_t unrevealed = 0;         // verified with a seed not yet revealed to the player
+  std::vector<std::string> failures;  // one line per record that does not verify
   bool ok() const { return failures.empty(); }
 };
 

@@ -47,10 +47,10 @@ struct TransferRequest {
 };
 
 struct EngineOptions {
-  FairHasher* hasher = &OpenSslHasher::instance();      // must outlive the engine
+  FairHasher* hasher = &OpenSslHasher::instance();       // must outlive the engine
   EntropySource* entropy = &OpenSslEntropy::instance();  // must outlive the engine
   core::Clock* clock = &core::SystemClock::instance();   // must outlive the engine
-  std::size_t max_in_flight = 1 << 16;  // requests admitted but not yet durable
+  std::size_t max_in_flight = 1 << 16;                   // requests admitted but not yet durable
 };
 
 // Called exactly once per request: on the submitting thread for rejections, on the commit

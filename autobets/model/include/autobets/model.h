@@ -37,14 +37,14 @@ struct LedgerRecord {
   RecordKind kind = RecordKind::kDeposit;
   std::string idempotency_key;
   Amount amount = 0;
-  std::string game;    // "dice", "coin", "limbo"; empty unless a wager
-  std::string params;  // canonical parameters, e.g. "over 49.50"
+  std::string game;          // "dice", "coin", "limbo"; empty unless a wager
+  std::string params;        // canonical parameters, e.g. "over 49.50"
   std::int64_t outcome = 0;  // dice roll x100, coin 0 heads / 1 tails, limbo multiplier x100
   Amount payout = 0;
   std::int32_t house_edge_bp = 0;
   Amount balance_before = 0;
   Amount balance_after = 0;
-  std::string commitment;   // SHA-256 of the server seed, hex
+  std::string commitment;  // SHA-256 of the server seed, hex
   std::string client_seed;
   std::int64_t nonce = 0;
   std::int64_t created_at_us = 0;  // wall clock, microseconds since the Unix epoch

@@ -39,8 +39,8 @@ class SqliteStore final : public Store {
   core::Result<std::optional<LedgerRecord>> find_by_key(std::string_view user,
                                                         std::string_view key) override;
   core::Result<std::vector<Seq>> commit(std::span<const StoreOp> ops) override;
-  core::Status scan_ledger(
-      Seq after_seq, const std::function<core::Status(const LedgerRecord&)>& visit) override;
+  core::Status scan_ledger(Seq after_seq,
+                           const std::function<core::Status(const LedgerRecord&)>& visit) override;
   core::Result<std::vector<Account>> accounts() override;
   core::Result<Seq> applied_seq() override;
   core::Status put_accounts(std::span<const Account> accounts, Seq applied_seq) override;

@@ -71,9 +71,8 @@ class Store {
 
   // Calls `visit` for every ledger record with seq > after_seq in seq order; stops early
   // with the first error `visit` returns.
-  virtual core::Status scan_ledger(Seq after_seq,
-                                   const std::function<core::Status(const LedgerRecord&)>&
-                                       visit) = 0;
+  virtual core::Status scan_ledger(
+      Seq after_seq, const std::function<core::Status(const LedgerRecord&)>& visit) = 0;
   virtual core::Result<std::vector<Account>> accounts() = 0;
   // Every ledger record with seq <= applied_seq() has its balance change in its account.
   // commit() advances it with each batch; records past it are orphans until reconciled.

@@ -54,9 +54,9 @@ class FakeClock final : public Clock {
  private:
   mutable std::mutex mutex_;
   std::condition_variable moved_;
-  TimePoint now_;        // guarded by mutex_
-  WallTime wall_now_;    // guarded by mutex_
-  int sleepers_ = 0;     // guarded by mutex_
+  TimePoint now_;      // guarded by mutex_
+  WallTime wall_now_;  // guarded by mutex_
+  int sleepers_ = 0;   // guarded by mutex_
 };
 
 }  // namespace core

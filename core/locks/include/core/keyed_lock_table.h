@@ -37,8 +37,8 @@ class KeyedLockTable {
     std::binary_semaphore granted{0};
   };
   struct Entry {
-    bool held = false;             // a holder exists; the entry is erased when it releases
-    std::deque<Waiter*> waiters;   // oldest first
+    bool held = false;            // a holder exists; the entry is erased when it releases
+    std::deque<Waiter*> waiters;  // oldest first
   };
   struct Shard {
     std::mutex mutex;

@@ -74,15 +74,15 @@ inline std::unexpected<Error> fail(Error error) { return std::unexpected<Error>(
 
 // Aborts with the expression and location when `condition` is false. For invariants whose
 // violation is a bug; never for input or environment problems.
-#define CORE_CHECK(condition)                                   \
-  do {                                                          \
-    if (!(condition)) [[unlikely]]                              \
-      ::core::check_failed(#condition, __FILE__, __LINE__);     \
+#define CORE_CHECK(condition)                               \
+  do {                                                      \
+    if (!(condition)) [[unlikely]]                          \
+      ::core::check_failed(#condition, __FILE__, __LINE__); \
   } while (false)
 
 // Evaluates a Status/Result expression and returns its error from the enclosing function.
-#define CORE_RETURN_IF_ERROR(expression)                                   \
-  do {                                                                     \
-    if (auto&& core_status_ = (expression); !core_status_) [[unlikely]]      \
-      return ::core::fail(std::move(core_status_).error());                \
+#define CORE_RETURN_IF_ERROR(expression)                                \
+  do {                                                                  \
+    if (auto&& core_status_ = (expression); !core_status_) [[unlikely]] \
+      return ::core::fail(std::move(core_status_).error());             \
   } while (false)
