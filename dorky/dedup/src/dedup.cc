@@ -31,9 +31,9 @@ class Deduper {
       : options_(options),
         out_(out),
         temp_dir_(temp_directory(options)),
-        // Leave room for the input buffer, the output buffer and spill buffers.
-        budget_(options.memory_bytes > (24u << 20) ? options.memory_bytes - (16u << 20)
-                                                   : options.memory_bytes * 2 / 3),
+        // A quarter of --memory stays free for the input, output and spill buffers.
+        budget_(options.memory_bytes * 3 / 4 -
+                std::min<std::uint64_t>(6u << 20, options.memory_bytes / 8)),
         set_(block_bytes()) {}
 
   core::Result<DedupStats> run() {
@@ -57,7 +57,8 @@ class Deduper {
       }
       return core::ok_status();
     };
-    CORE_RETURN_IF_ERROR(for_each_line(options_.inputs, &progress, on_line));
+    CORE_RETURN_IF_ERROR(
+        for_each_line(options_.inputs, &progress, on_line, input_buffer_bytes(options_)));
     progress.finish();
     if (partitions_.empty()) return stats_;
 

@@ -66,9 +66,9 @@ std::string random_input(std::uint64_t seed, int lines, int distinct) {
 
 TEST(DedupTest, ExternalPathMatchesTheOracle) {
 #ifdef PROJECT_SANITIZED
-  const int lines = 60000;
+  const int lines = 30000;
 #else
-  const int lines = 300000;
+  const int lines = 100000;
 #endif
   TempDir dir;
   std::string input = random_input(3, lines, lines / 2);

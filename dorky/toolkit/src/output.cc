@@ -24,6 +24,12 @@ core::Result<Output> Output::open(const std::string& path) {
   return output;
 }
 
+Output Output::to_string(std::string* target) {
+  Output output;
+  output.memory_ = target;
+  return output;
+}
+
 Output::~Output() {
   if (stdout_ && !buffer_.empty()) (void)flush_stdout();
 }
@@ -46,6 +52,10 @@ core::Status Output::flush_stdout() {
 
 core::Status Output::write(std::string_view bytes) {
   bytes_written_ += bytes.size();
+  if (memory_ != nullptr) {
+    memory_->append(bytes);
+    return core::ok_status();
+  }
   if (!stdout_) return file_->write(bytes);
   if (buffer_.size() + bytes.size() > kStdoutBufferBytes) {
     CORE_RETURN_IF_ERROR(flush_stdout());
@@ -70,6 +80,7 @@ core::Status Output::write_line(std::string_view line) {
 }
 
 core::Status Output::commit() {
+  if (memory_ != nullptr) return core::ok_status();
   if (stdout_) return flush_stdout();
   return file_->commit();
 }

@@ -14,6 +14,7 @@
 #include "core/status.h"
 #include "dorky/output.h"
 #include "dorky/progress.h"
+#include "dorky/tool.h"
 
 namespace dorky {
 
@@ -23,6 +24,12 @@ std::uint64_t known_input_bytes(const std::vector<std::string>& inputs);
 // Checks every input can be opened before any work starts, so a typo fails fast with
 // exit 2 and no output.
 core::Status check_inputs(const std::vector<std::string>& inputs);
+
+// The input read buffer for a memory budget: 4 MiB, less for tiny budgets.
+inline std::size_t input_buffer_bytes(const CommonOptions& options) {
+  std::uint64_t share = options.memory_bytes / 16;
+  return static_cast<std::size_t>(share > (4u << 20) ? (4u << 20) : share);
+}
 
 // Calls `on_line(const core::Line&) -> core::Status` for every line of every input, in
 // order, stopping at the first error. `progress` may be null.

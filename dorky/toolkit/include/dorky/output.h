@@ -19,6 +19,8 @@ class Output {
  public:
   // `path` empty or "-" means stdout.
   static core::Result<Output> open(const std::string& path);
+  // Collects everything in `*target` (which must outlive the Output); for tests.
+  static Output to_string(std::string* target);
 
   Output(Output&&) noexcept = default;
   Output& operator=(Output&&) noexcept = default;
@@ -38,6 +40,7 @@ class Output {
   core::Status flush_stdout();
 
   std::unique_ptr<core::AtomicFileWriter> file_;
+  std::string* memory_ = nullptr;
   std::string buffer_;  // stdout only
   std::uint64_t bytes_written_ = 0;
   bool stdout_ = false;

@@ -1,0 +1,116 @@
+#include "dorky/shuffle.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <map>
+
+#include "dorky/testing/tool_runner.h"
+
+namespace dorky {
+namespace {
+
+using testing::read_file;
+using testing::run_program;
+using testing::split_lines;
+using testing::TempDir;
+using testing::write_file;
+
+std::vector<std::string> sorted(std::vector<std::string> lines) {
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+// Shuffles `input_path` in-process with a given memory budget and seed.
+std::string shuffle_file(const std::string& input_path, std::uint64_t memory, std::uint64_t seed,
+                         const std::string& temp_dir) {
+  CommonOptions options;
+  options.inputs = {input_path};
+  options.memory_bytes = memory;
+  options.temp_dir = temp_dir;
+  options.progress = false;
+  std::string text;
+  Output out = Output::to_string(&text);
+  auto stats = run_shuffle(options, seed, out);
+  EXPECT_TRUE(stats.has_value()) << stats.error().message();
+  if (stats) {
+    EXPECT_EQ(stats->runs, memory < 64 ? 2u : 0u);
+  }
+  return text;
+}
+
+TEST(ShuffleTest, EmptyInput) {
+  auto run = run_program("dorky-shuffle", {"--seed", "1"}, "");
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out, "");
+}
+
+TEST(ShuffleTest, IsAPermutationOfTheBytesWithEveryLineTerminated) {
+  std::string huge(1 << 20, 'h');
+  std::string input = BYTES("a\r\n\xff\xfe\n\0bin\n") + huge + "\nlast";
+  auto run = run_program("dorky-shuffle", {"--seed", "9"}, input);
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out.size(), input.size() + 1);
+  EXPECT_TRUE(sorted(split_lines(run.out)) == sorted(split_lines(input)));
+  auto again = run_program("dorky-shuffle", {"--seed", "9"}, input);
+  EXPECT_TRUE(again.out == run.out) << "same seed, same order";
+}
+
+TEST(ShuffleTest, ExternalPathKeepsEveryLine) {
+  TempDir dir;
+  std::string input;
+  for (int i = 0; i < 50000; ++i) input += "site:h" + std::to_string(i) + ".example\n";
+  write_file(dir / "in.txt", input);
+  auto run = run_program("dorky-shuffle", {"--memory", "64K", "--seed", "3", "--temp-dir",
+                                           dir.path().string(), (dir / "in.txt").string()});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_TRUE(sorted(split_lines(run.out)) == sorted(split_lines(input)));
+  EXPECT_NE(run.out, input);
+}
+
+// Chi-square over all 4! orders of a 4-line input, many seeds, in memory and through the
+// external merge (a budget so small that every run holds two lines).
+void expect_uniform(std::uint64_t memory, int trials) {
+  TempDir dir;
+  write_file(dir / "in.txt", "a\nb\nc\nd\n");
+  std::map<std::string, int> counts;
+  for (int seed = 0; seed < trials; ++seed) {
+    counts[shuffle_file((dir / "in.txt").string(), memory, static_cast<std::uint64_t>(seed),
+                        dir.path().string())]++;
+  }
+  ASSERT_EQ(counts.size(), 24u);
+  double expected = trials / 24.0, chi2 = 0;
+  for (const auto& [order, count] : counts)
+    chi2 += (count - expected) * (count - expected) / expected;
+  // 23 degrees of freedom: P(chi2 > 49.73) = 0.001.
+  EXPECT_LT(chi2, 49.73);
+}
+
+#ifdef PROJECT_SANITIZED
+constexpr int kScale = 1;
+#else
+constexpr int kScale = 5;
+#endif
+TEST(ShuffleTest, UniformInMemory) { expect_uniform(1 << 20, 4800 * kScale); }
+TEST(ShuffleTest, UniformThroughExternalRuns) { expect_uniform(48, 480 * kScale); }
+
+TEST(ShuffleTest, KilledMidWriteLeavesThePreviousFileIntact) {
+  TempDir dir;
+  write_file(dir / "out.txt", "previous\n");
+  std::string input;
+  for (int i = 0; i < 100000; ++i) input += std::to_string(i) + "\n";
+  int status = testing::kill_mid_run("dorky-shuffle", {"-o", "out.txt", "--memory", "64K"}, input,
+                                     200, dir.path());
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(read_file(dir / "out.txt"), "previous\n");
+}
+
+TEST(ShuffleTest, BadSeedIsAUsageError) {
+  auto run = run_program("dorky-shuffle", {"--seed", "x"}, "");
+  EXPECT_EQ(run.code, 2);
+  EXPECT_NE(run.err.find("--seed"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dorky
