@@ -1,0 +1,3 @@
+#include "dorkgen/cli.h"
+
+int main(int argc, char** argv) { return dorkgen::run_cli(argc, argv); }
