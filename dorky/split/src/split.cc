@@ -1,0 +1,264 @@
+#include "dorky/split.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+
+#include "core/atomic_file.h"
+#include "dorky/hash.h"
+#include "dorky/input.h"
+#include "dorky/query.h"
+#include "dorky/spill_file.h"
+
+namespace dorky {
+namespace {
+
+using Writer = std::unique_ptr<core::AtomicFileWriter>;
+
+std::string numbered(const SplitSettings& s, std::uint64_t index) {
+  std::string number = std::to_string(index);
+  if (number.size() < static_cast<std::size_t>(s.digits)) {
+    number.insert(0, static_cast<std::size_t>(s.digits) - number.size(), '0');
+  }
+  return s.prefix + number + s.suffix;
+}
+
+core::Result<Writer> open_part(const std::string& path) {
+  auto writer = core::AtomicFileWriter::open(path);
+  if (!writer) return core::fail(writer.error().with_context("output part"));
+  return std::make_unique<core::AtomicFileWriter>(std::move(*writer));
+}
+
+core::Status write_line(core::AtomicFileWriter& writer, const core::Line& line) {
+  CORE_RETURN_IF_ERROR(writer.write(line.bytes));
+  return line.terminated ? writer.write("\n") : core::ok_status();
+}
+
+// A source with a known size to cut into contiguous parts: the input file itself, or a
+// spill file holding stdin.
+struct SizedSource {
+  int fd = -1;
+  bool owned = false;
+  std::uint64_t size = 0;
+  std::optional<SpillFile> spill;
+  ~SizedSource() {
+    if (owned && fd >= 0) ::close(fd);
+  }
+};
+
+core::Status pread_exact(int fd, std::uint64_t offset, char* out, std::size_t length) {
+  std::size_t done = 0;
+  while (done < length) {
+    ssize_t n = ::pread(fd, out + done, length - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      return core::fail(core::ErrorCode::kIo, std::string("reading input: ") +
+                                                  (n == 0 ? "file shrank" : std::strerror(errno)));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return core::ok_status();
+}
+
+core::Status open_sized(const CommonOptions& options, SizedSource& source) {
+  if (options.inputs.size() == 1 && options.inputs[0] != "-") {
+    auto fd = open_input(options.inputs[0]);
+    CORE_RETURN_IF_ERROR(fd);
+    source.fd = *fd;
+    source.owned = true;
+    struct stat info {};
+    if (::fstat(*fd, &info) == 0 && S_ISREG(info.st_mode)) {
+      source.size = static_cast<std::uint64_t>(info.st_size);
+      return core::ok_status();
+    }
+    ::close(*fd);
+    source.fd = -1;
+    source.owned = false;
+  }
+  auto spill = SpillFile::create(temp_directory(options));
+  CORE_RETURN_IF_ERROR(spill);
+  source.spill.emplace(std::move(*spill));
+  auto on_line = [&](const core::Line& line) -> core::Status {
+    CORE_RETURN_IF_ERROR(source.spill->write(line.bytes));
+    return line.terminated ? source.spill->write("\n") : core::ok_status();
+  };
+  CORE_RETURN_IF_ERROR(for_each_line(options.inputs, nullptr, on_line));
+  CORE_RETURN_IF_ERROR(source.spill->finish_writing());
+  source.fd = source.spill->fd();
+  source.size = source.spill->size();
+  return core::ok_status();
+}
+
+// First line start at or after `offset`.
+core::Result<std::uint64_t> line_start_at_or_after(int fd, std::uint64_t size,
+                                                   std::uint64_t offset) {
+  if (offset == 0) return std::uint64_t{0};
+  // A line starts at `offset` when the byte before it is '\n'.
+  std::uint64_t position = offset - 1;
+  char buffer[65536];
+  while (position < size) {
+    std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(sizeof buffer, size - position));
+    CORE_RETURN_IF_ERROR(pread_exact(fd, position, buffer, want));
+    const void* found = std::memchr(buffer, '\n', want);
+    if (found != nullptr) {
+      return position + static_cast<std::uint64_t>(static_cast<const char*>(found) - buffer) + 1;
+    }
+    position += want;
+  }
+  return size;
+}
+
+core::Status split_parts(const CommonOptions& options, const SplitSettings& settings,
+                         SplitStats& stats) {
+  SizedSource source;
+  CORE_RETURN_IF_ERROR(open_sized(options, source));
+  std::vector<std::uint64_t> bounds;
+  for (std::uint64_t k = 0; k <= settings.count; ++k) {
+    std::uint64_t target =
+        static_cast<std::uint64_t>((static_cast<__uint128_t>(source.size) * k) / settings.count);
+    auto start = line_start_at_or_after(source.fd, source.size, target);
+    CORE_RETURN_IF_ERROR(start);
+    bounds.push_back(std::max(*start, bounds.empty() ? 0 : bounds.back()));
+  }
+  std::size_t block = static_cast<std::size_t>(
+      std::clamp<std::uint64_t>(options.memory_bytes / 8, 64u << 10, 4u << 20));
+  std::unique_ptr<char[]> buffer(new char[block]);
+  std::vector<Writer> writers;
+  for (std::uint64_t k = 0; k < settings.count; ++k) {
+    std::string path = numbered(settings, k);
+    auto writer = open_part(path);
+    CORE_RETURN_IF_ERROR(writer);
+    for (std::uint64_t at = bounds[k]; at < bounds[k + 1];) {
+      std::size_t want =
+          static_cast<std::size_t>(std::min<std::uint64_t>(block, bounds[k + 1] - at));
+      CORE_RETURN_IF_ERROR(pread_exact(source.fd, at, buffer.get(), want));
+      stats.lines +=
+          static_cast<std::uint64_t>(std::count(buffer.get(), buffer.get() + want, '\n'));
+      CORE_RETURN_IF_ERROR((*writer)->write(std::string_view(buffer.get(), want)));
+      at += want;
+    }
+    writers.push_back(std::move(*writer));
+    stats.files.push_back(path);
+  }
+  for (Writer& writer : writers) CORE_RETURN_IF_ERROR(writer->commit());
+  return core::ok_status();
+}
+
+// The value of operator `name` in `query` (first occurrence, not negated), if any.
+std::optional<std::string_view> operator_value(std::string_view query, const std::string& name) {
+  for (const Term& term : parse_query(query)) {
+    if (term.kind == Term::Kind::kOperator && !term.negated && !term.value.empty() &&
+        term.name.size() == name.size() && lower_ascii(term.name) == name) {
+      return term.value;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string safe_file_part(std::string_view value) {
+  std::string out;
+  bool changed = value.empty();
+  for (char c : value) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    out += ok ? c : '_';
+    changed |= !ok;
+  }
+  if (out.size() > 100) {
+    out.resize(100);
+    changed = true;
+  }
+  if (out.starts_with(".")) {
+    out[0] = '_';
+    changed = true;
+  }
+  if (changed) {
+    char tag[16];
+    std::snprintf(tag, sizeof tag, "-%08llx",
+                  static_cast<unsigned long long>(hash_bytes(value) & 0xffffffffull));
+    out += tag;
+  }
+  return out;
+}
+
+core::Result<SplitStats> run_split(const CommonOptions& options, const SplitSettings& settings) {
+  SplitStats stats;
+  if (settings.mode == SplitSettings::Mode::kParts) {
+    CORE_RETURN_IF_ERROR(split_parts(options, settings, stats));
+    return stats;
+  }
+  Progress progress("split", options.progress, known_input_bytes(options.inputs));
+  std::vector<Writer> writers;
+  if (settings.mode == SplitSettings::Mode::kRoundRobin) {
+    for (std::uint64_t k = 0; k < settings.count; ++k) {
+      stats.files.push_back(numbered(settings, k));
+      auto writer = open_part(stats.files.back());
+      CORE_RETURN_IF_ERROR(writer);
+      writers.push_back(std::move(*writer));
+    }
+  }
+  // Every open part holds a 1 MiB buffer: that is what bounds --by.
+  std::uint64_t max_open = std::max<std::uint64_t>(options.memory_bytes / (1200u << 10), 2);
+  std::unordered_map<std::string, std::size_t> by_value;
+  std::uint64_t in_part = 0;
+  std::uint64_t index = 0;
+  auto on_line = [&](const core::Line& line) -> core::Status {
+    ++stats.lines;
+    switch (settings.mode) {
+      case SplitSettings::Mode::kLines:
+        if (writers.empty() || in_part == settings.count) {
+          if (!writers.empty()) CORE_RETURN_IF_ERROR(writers.back()->commit());
+          writers.clear();
+          stats.files.push_back(numbered(settings, stats.files.size()));
+          auto writer = open_part(stats.files.back());
+          CORE_RETURN_IF_ERROR(writer);
+          writers.push_back(std::move(*writer));
+          in_part = 0;
+        }
+        ++in_part;
+        return write_line(*writers.back(), line);
+      case SplitSettings::Mode::kRoundRobin:
+        return write_line(*writers[index++ % settings.count], line);
+      case SplitSettings::Mode::kByOperator: {
+        auto value = operator_value(line.bytes, settings.by);
+        std::string key = value ? safe_file_part(*value) : std::string("_none");
+        auto found = by_value.find(key);
+        if (found == by_value.end()) {
+          if (writers.size() >= max_open) {
+            return core::fail(core::ErrorCode::kInvalidArgument,
+                              "--by " + settings.by + " found more than " +
+                                  std::to_string(max_open) +
+                                  " distinct values, more open parts than --memory allows; "
+                                  "raise --memory");
+          }
+          stats.files.push_back(settings.prefix + key + settings.suffix);
+          auto writer = open_part(stats.files.back());
+          CORE_RETURN_IF_ERROR(writer);
+          writers.push_back(std::move(*writer));
+          found = by_value.emplace(key, writers.size() - 1).first;
+        }
+        return write_line(*writers[found->second], line);
+      }
+      case SplitSettings::Mode::kParts:
+        break;
+    }
+    return core::ok_status();
+  };
+  CORE_RETURN_IF_ERROR(
+      for_each_line(options.inputs, &progress, on_line, input_buffer_bytes(options)));
+  progress.finish();
+  for (Writer& writer : writers) CORE_RETURN_IF_ERROR(writer->commit());
+  return stats;
+}
+
+}  // namespace dorky

@@ -1,0 +1,109 @@
+#include "dorky/split.h"
+
+#include <gtest/gtest.h>
+
+#include "dorky/testing/tool_runner.h"
+
+namespace dorky {
+namespace {
+
+using testing::read_file;
+using testing::run_program;
+using testing::TempDir;
+using testing::write_file;
+
+std::string concat(const TempDir& dir, const std::vector<std::string>& names) {
+  std::string all;
+  for (const auto& name : names) all += read_file(dir / name);
+  return all;
+}
+
+std::size_t entries(const TempDir& dir) {
+  return static_cast<std::size_t>(
+      std::distance(std::filesystem::directory_iterator(dir.path()), {}));
+}
+
+const std::string kInput = BYTES("a\r\nb\n\xff\xfe\n\0z\ne\nlast-no-newline");
+
+TEST(SplitTest, ByLineCountKeepsBytes) {
+  TempDir dir;
+  auto run = run_program("dorky-split", {"-l", "2", "--list"}, kInput, {}, dir.path());
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out, "part-0000\npart-0001\npart-0002\n");
+  EXPECT_EQ(read_file(dir / "part-0000"), "a\r\nb\n");
+  EXPECT_EQ(concat(dir, {"part-0000", "part-0001", "part-0002"}), kInput);
+}
+
+TEST(SplitTest, ContiguousPartsCoverTheInputWithoutSplittingLines) {
+  TempDir dir;
+  std::string input;
+  for (int i = 0; i < 1000; ++i) input += "line " + std::to_string(i) + (i % 7 ? "\n" : "\r\n");
+  input += std::string(1 << 20, 'x') + "\nend";  // a 1 MiB line, no final newline
+  write_file(dir / "in.txt", input);
+  for (const std::string& source : {std::string("file"), std::string("stdin")}) {
+    std::vector<std::string> args = {
+        "-n",       "8",    "--prefix", (dir / (source + "-")).string(),
+        "--suffix", ".txt", "--digits", "1"};
+    if (source == "file") args.push_back((dir / "in.txt").string());
+    auto run = run_program("dorky-split", args, source == "file" ? "" : input);
+    EXPECT_EQ(run.code, 0) << run.err;
+    std::vector<std::string> names;
+    for (int k = 0; k < 8; ++k) names.push_back(source + "-" + std::to_string(k) + ".txt");
+    EXPECT_TRUE(concat(dir, names) == input);
+    for (int k = 0; k < 7; ++k) {
+      std::string part = read_file(dir / names[static_cast<std::size_t>(k)]);
+      EXPECT_TRUE(part.empty() || part.back() == '\n') << names[static_cast<std::size_t>(k)];
+    }
+  }
+}
+
+TEST(SplitTest, RoundRobin) {
+  TempDir dir;
+  auto run = run_program("dorky-split", {"-r", "3"}, "1\n2\n3\n4\n5", {}, dir.path());
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(read_file(dir / "part-0000"), "1\n4\n");
+  EXPECT_EQ(read_file(dir / "part-0001"), "2\n5");
+  EXPECT_EQ(read_file(dir / "part-0002"), "3\n");
+}
+
+TEST(SplitTest, ByOperatorValue) {
+  TempDir dir;
+  auto run = run_program("dorky-split", {"--by", "site", "--prefix", "by-", "--suffix", ".txt"},
+                         "inurl:a site:x.com\nsite:y.org b\nno site here\nSITE:x.com c\n"
+                         "site:\"we/ird\" d\n",
+                         {}, dir.path());
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(read_file(dir / "by-x.com.txt"), "inurl:a site:x.com\nSITE:x.com c\n");
+  EXPECT_EQ(read_file(dir / "by-y.org.txt"), "site:y.org b\n");
+  EXPECT_EQ(read_file(dir / "by-_none.txt"), "no site here\n");
+  EXPECT_EQ(read_file(dir / ("by-" + safe_file_part("we/ird") + ".txt")), "site:\"we/ird\" d\n");
+  EXPECT_NE(safe_file_part("we/ird"), safe_file_part("we_ird"));
+}
+
+TEST(SplitTest, EmptyInput) {
+  TempDir dir;
+  EXPECT_EQ(run_program("dorky-split", {"-l", "10"}, "", {}, dir.path()).code, 0);
+  EXPECT_EQ(entries(dir), 0u);
+  EXPECT_EQ(run_program("dorky-split", {"-n", "2"}, "", {}, dir.path()).code, 0);
+  EXPECT_EQ(read_file(dir / "part-0000"), "");
+  EXPECT_EQ(read_file(dir / "part-0001"), "");
+}
+
+TEST(SplitTest, UsageErrorsWriteNothing) {
+  TempDir dir;
+  for (const auto& args : std::vector<std::vector<std::string>>{{},
+                                                                {"-l", "0"},
+                                                                {"-l", "2", "-n", "2"},
+                                                                {"-n", "x"},
+                                                                {"--by", ""},
+                                                                {"-l", "1", "-o", "x"},
+                                                                {"-l", "1", "missing-file"}}) {
+    auto run = run_program("dorky-split", args, "a\n", {}, dir.path());
+    EXPECT_EQ(run.code, 2) << run.err;
+    EXPECT_NE(run.err.find("dorky-split: "), std::string::npos);
+  }
+  EXPECT_EQ(entries(dir), 0u);
+}
+
+}  // namespace
+}  // namespace dorky
