@@ -30,7 +30,8 @@ Status fsync_directory(const std::filesystem::path& directory) {
 
 }  // namespace
 
-Result<AtomicFileWriter> AtomicFileWriter::open(const std::filesystem::path& target) {
+Result<AtomicFileWriter> AtomicFileWriter::open(const std::filesystem::path& target,
+                                                Durability durability) {
   if (target.filename().empty()) {
     return fail(ErrorCode::kInvalidArgument, "output path '" + target.string() + "' names no file");
   }
@@ -41,14 +42,15 @@ Result<AtomicFileWriter> AtomicFileWriter::open(const std::filesystem::path& tar
     std::filesystem::path temp =
         directory / ("." + target.filename().string() + ".tmp-" + std::to_string(entropy()));
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd >= 0) return AtomicFileWriter(target, std::move(temp), fd);
+    if (fd >= 0) return AtomicFileWriter(target, std::move(temp), fd, durability);
     if (errno != EEXIST) return fail(io_error("creating", temp, errno));
   }
   return fail(ErrorCode::kIo, "could not create a temporary file in " + directory.string());
 }
 
-AtomicFileWriter::AtomicFileWriter(std::filesystem::path target, std::filesystem::path temp, int fd)
-    : target_(std::move(target)), temp_(std::move(temp)), fd_(fd) {
+AtomicFileWriter::AtomicFileWriter(std::filesystem::path target, std::filesystem::path temp, int fd,
+                                   Durability durability)
+    : target_(std::move(target)), temp_(std::move(temp)), fd_(fd), durability_(durability) {
   buffer_.reserve(kBufferBytes);
 }
 
@@ -58,7 +60,8 @@ AtomicFileWriter::AtomicFileWriter(AtomicFileWriter&& other) noexcept
       fd_(std::exchange(other.fd_, -1)),
       buffer_(std::move(other.buffer_)),
       bytes_written_(other.bytes_written_),
-      failed_(other.failed_) {}
+      failed_(other.failed_),
+      durability_(other.durability_) {}
 
 AtomicFileWriter::~AtomicFileWriter() { abandon(); }
 
@@ -105,7 +108,8 @@ Status AtomicFileWriter::commit() {
     return fail(ErrorCode::kFailedPrecondition, "writer for " + target_.string() + " is closed");
   }
   CORE_RETURN_IF_ERROR(flush_buffer());
-  if (::fsync(fd_) != 0) return fail(io_error("syncing", temp_, errno));
+  bool sync = durability_ == Durability::kFsync;
+  if (sync && ::fsync(fd_) != 0) return fail(io_error("syncing", temp_, errno));
   if (::close(std::exchange(fd_, -1)) != 0) {
     int saved = errno;
     ::unlink(temp_.c_str());
@@ -116,6 +120,7 @@ Status AtomicFileWriter::commit() {
     ::unlink(temp_.c_str());
     return fail(io_error("renaming onto", target_, saved));
   }
+  if (!sync) return ok_status();
   std::filesystem::path directory = target_.parent_path();
   return fsync_directory(directory.empty() ? "." : directory);
 }

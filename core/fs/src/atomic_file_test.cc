@@ -77,6 +77,18 @@ TEST_F(AtomicFileTest, KilledWriterNeverExposesAPartialTarget) {
   EXPECT_FALSE(fs::exists(target));
 }
 
+TEST_F(AtomicFileTest, RenameOnlyDurabilityStillReplacesAtomically) {
+  fs::path target = dir_ / "out.txt";
+  ASSERT_TRUE(write_file_atomically(target, "old\n").has_value());
+  auto writer = AtomicFileWriter::open(target, AtomicFileWriter::Durability::kRenameOnly);
+  ASSERT_TRUE(writer.has_value());
+  ASSERT_TRUE(writer->write("new\n").has_value());
+  EXPECT_EQ(read(target), "old\n");
+  ASSERT_TRUE(writer->commit().has_value());
+  EXPECT_EQ(read(target), "new\n");
+  EXPECT_EQ(entries(), 1u);
+}
+
 TEST_F(AtomicFileTest, MissingDirectoryIsAClearIoError) {
   auto writer = AtomicFileWriter::open(dir_ / "no-such-dir" / "out.txt");
   ASSERT_FALSE(writer.has_value());

@@ -20,9 +20,15 @@ namespace core {
 // target's directory. Not thread safe; move-only.
 class AtomicFileWriter {
  public:
+  // How commit() makes the new contents durable. kFsync (the default) survives power loss;
+  // kRenameOnly skips both fsyncs: still all-or-nothing against a killed process, not
+  // against a crash of the machine (for bulk outputs a user chose to trade that for speed).
+  enum class Durability { kFsync, kRenameOnly };
+
   // Creates the temporary file next to `target`. Fails with kIo (with the path and the
   // operating system's reason) if the directory is missing or not writable.
-  static Result<AtomicFileWriter> open(const std::filesystem::path& target);
+  static Result<AtomicFileWriter> open(const std::filesystem::path& target,
+                                       Durability durability = Durability::kFsync);
 
   AtomicFileWriter(AtomicFileWriter&& other) noexcept;
   AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
@@ -40,7 +46,8 @@ class AtomicFileWriter {
   std::size_t bytes_written() const { return bytes_written_; }
 
  private:
-  AtomicFileWriter(std::filesystem::path target, std::filesystem::path temp, int fd);
+  AtomicFileWriter(std::filesystem::path target, std::filesystem::path temp, int fd,
+                   Durability durability);
   Status flush_buffer();
 
   std::filesystem::path target_;
@@ -49,6 +56,7 @@ class AtomicFileWriter {
   std::string buffer_;
   std::size_t bytes_written_ = 0;
   bool failed_ = false;
+  Durability durability_ = Durability::kFsync;
 };
 
 // Replaces `target` with `contents` atomically (see AtomicFileWriter).
