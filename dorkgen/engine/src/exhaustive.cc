@@ -358,10 +358,10 @@ core::Result<RunStats> final_pass(const Plan& plan, const ExhaustiveOptions& opt
   auto reader = LineReader::open(stage_path(options.work_dir, last_stage));
   if (!reader) return core::fail(reader.error());
   RunStats stats;
-  OutputBuffer out(sink, plan.max_query_bytes() + 1);
+  OutputBuffer out(sink, plan.max_query_bytes() + 1 + Plan::kRenderSlack);
   CORE_RETURN_IF_ERROR(out.append(output_header(options.format)));
   std::string record;
-  std::vector<char> scratch(plan.max_query_bytes() + 1);
+  std::vector<char> scratch(plan.max_query_bytes() + 1 + Plan::kRenderSlack);
   const bool plain = options.format == OutputFormat::kLines;
   const u128 progress_step = u128{1} << 22;
   u128 next_progress = progress_step;

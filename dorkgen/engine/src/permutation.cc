@@ -20,10 +20,10 @@ KeyedPermutation::KeyedPermutation(u128 n, std::uint64_t seed) : n_(n) {
   CORE_CHECK(n >= 1);
   int bits = n == 1 ? 2 : bit_width(n - 1);
   if (bits < 2) bits = 2;
-  if (bits % 2 != 0) ++bits;
-  half_bits_ = bits / 2;
-  half_mask_ = half_bits_ == 64 ? ~0ULL : (1ULL << half_bits_) - 1;
-  narrow_ = bits <= 64 && (n >> 64) == 0;
+  left_bits_ = bits / 2;
+  right_bits_ = bits - left_bits_;
+  right_mask_ = right_bits_ == 64 ? ~0ULL : (1ULL << right_bits_) - 1;
+  narrow_ = bits <= 63;
   n64_ = narrow_ ? static_cast<std::uint64_t>(n) : 0;
   std::uint64_t state = seed;
   for (auto& key : keys_) {
@@ -33,26 +33,23 @@ KeyedPermutation::KeyedPermutation(u128 n, std::uint64_t seed) : n_(n) {
 }
 
 u128 KeyedPermutation::encrypt128(u128 x) const {
-  std::uint64_t left = static_cast<std::uint64_t>(x >> half_bits_);
-  std::uint64_t right = static_cast<std::uint64_t>(x) & half_mask_;
-  for (int r = 0; r < kRounds; ++r) {
-    std::uint64_t next = left ^ round_function(r, right);
-    left = right;
-    right = next;
+  std::uint64_t left = static_cast<std::uint64_t>(x >> right_bits_);
+  std::uint64_t right = static_cast<std::uint64_t>(x) & right_mask_;
+  for (int r = 0; r < kRounds; r += 2) {
+    left ^= round_function(keys_[r], right, left_bits_);
+    right ^= round_function(keys_[r + 1], left, right_bits_);
   }
-  return (static_cast<u128>(left) << half_bits_) | right;
+  return (static_cast<u128>(left) << right_bits_) | right;
 }
 
 u128 KeyedPermutation::decrypt128(u128 x) const {
-  std::uint64_t left = static_cast<std::uint64_t>(x >> half_bits_);
-  std::uint64_t right = static_cast<std::uint64_t>(x) & half_mask_;
-  for (int r = kRounds - 1; r >= 0; --r) {
-    std::uint64_t previous_right = left;
-    std::uint64_t previous_left = right ^ round_function(r, previous_right);
-    left = previous_left;
-    right = previous_right;
+  std::uint64_t left = static_cast<std::uint64_t>(x >> right_bits_);
+  std::uint64_t right = static_cast<std::uint64_t>(x) & right_mask_;
+  for (int r = kRounds - 2; r >= 0; r -= 2) {
+    right ^= round_function(keys_[r + 1], left, right_bits_);
+    left ^= round_function(keys_[r], right, left_bits_);
   }
-  return (static_cast<u128>(left) << half_bits_) | right;
+  return (static_cast<u128>(left) << right_bits_) | right;
 }
 
 u128 KeyedPermutation::inverse(u128 y) const {

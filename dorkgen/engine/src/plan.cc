@@ -71,22 +71,45 @@ core::Result<Plan> Plan::create(std::vector<Pool> pools, std::vector<TemplateSou
   plan.pools_ = std::move(pools);
   plan.narrow_ = (plan.total_ >> 64) == 0;
 
+  // Lay every value and literal out in one arena, each followed by slack for chunked copies.
+  std::size_t arena_bytes = 0;
+  for (const Pool& pool : plan.pools_) {
+    for (const std::string& v : pool.values) arena_bytes += v.size() + kRenderSlack;
+  }
+  for (const PlanTemplate& t : plan.templates_) {
+    for (const Segment& segment : t.source.parsed.segments()) {
+      arena_bytes += segment.literal.size() + kRenderSlack;
+    }
+  }
+  // Never reallocated below, and over 15 bytes (so heap-allocated, and a move keeps it in
+  // place): views into it stay valid for the plan's life.
+  CORE_CHECK(arena_bytes > 15);
+  plan.arena_.reserve(arena_bytes);
+  auto place = [&plan](const std::string& text) {
+    const char* at = plan.arena_.data() + plan.arena_.size();
+    plan.arena_ += text;
+    plan.arena_.append(kRenderSlack, '\0');
+    return std::string_view(at, text.size());
+  };
   for (const Pool& pool : plan.pools_) {
     plan.pool_view_base_.push_back(static_cast<std::uint32_t>(plan.views_.size()));
-    for (const std::string& v : pool.values) plan.views_.emplace_back(v);
+    for (const std::string& v : pool.values) plan.views_.push_back(place(v));
   }
   for (const PlanTemplate& t : plan.templates_) {
     Compiled c;
     for (std::uint32_t pool : t.slot_pool) {
       c.view_base.push_back(plan.pool_view_base_[pool]);
-      c.radix.push_back(plan.pools_[pool].values.size());
+      std::uint64_t radix = plan.pools_[pool].values.size();
+      c.radix.push_back(radix);
+      c.reciprocal.push_back(radix == 1 ? 0 : ~std::uint64_t{0} / radix + 1);
     }
+    c.small = (t.count >> 32) == 0;
     for (const Segment& segment : t.source.parsed.segments()) {
       Op op;
       if (segment.is_slot) {
         op.slot = static_cast<std::int32_t>(segment.slot);
       } else {
-        op.data = segment.literal.data();
+        op.data = place(segment.literal).data();
         op.size = static_cast<std::uint32_t>(segment.literal.size());
       }
       c.ops.push_back(op);
@@ -102,9 +125,25 @@ void Plan::decode(u128 index, std::uint32_t* template_index, std::uint32_t* valu
   auto it = std::upper_bound(starts_.begin(), starts_.end(), index);
   std::uint32_t t = static_cast<std::uint32_t>(it - starts_.begin() - 1);
   *template_index = t;
-  const std::vector<std::uint64_t>& radix = compiled_[t].radix;
+  const Compiled& c = compiled_[t];
+  const std::vector<std::uint64_t>& radix = c.radix;
   u128 local = index - starts_[t];
   std::size_t slot = radix.size();
+  if (c.small) {
+    // Lemire's division by multiplication: exact for 32-bit dividends.
+    std::uint64_t rest = static_cast<std::uint64_t>(local);
+    while (slot-- > 0) {
+      if (radix[slot] == 1) {
+        values[slot] = 0;
+        continue;
+      }
+      std::uint64_t quotient =
+          static_cast<std::uint64_t>((static_cast<u128>(c.reciprocal[slot]) * rest) >> 64);
+      values[slot] = static_cast<std::uint32_t>(rest - quotient * radix[slot]);
+      rest = quotient;
+    }
+    return;
+  }
   if (narrow_) {
     std::uint64_t rest = static_cast<std::uint64_t>(local);
     while (slot-- > 0) {

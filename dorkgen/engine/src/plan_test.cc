@@ -39,7 +39,7 @@ TEST(PlanTest, DecodeEncodeRoundTripAndRenderMatchesBruteForce) {
   }
   ASSERT_EQ(plan.total(), brute.size());
   std::multiset<std::string> rendered;
-  std::vector<char> buffer(plan.max_query_bytes());
+  std::vector<char> buffer(plan.max_query_bytes() + Plan::kRenderSlack);
   for (u128 i = 0; i < plan.total(); ++i) {
     std::uint32_t t = 0;
     std::uint32_t values[kMaxSlots] = {};

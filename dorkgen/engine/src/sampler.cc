@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -36,17 +37,31 @@ core::Result<RunStats> sample(const Plan& plan, const SampleOptions& options, By
   if (!set) return core::fail(set.error());
 
   RunStats stats;
-  std::string out;
-  out.reserve(kFlushBytes + 4 * plan.max_query_bytes() + 4096);
-  out += output_header(options.format);
+  // Records collect in `out` and go to the sink in blocks of about kFlushBytes. Plain lines are
+  // copied in 16-byte chunks (the render buffer has slack), so `out` keeps slack too.
+  const bool plain = options.format == OutputFormat::kLines;
+  const std::size_t stride = plan.max_query_bytes() + Plan::kRenderSlack;
+  std::vector<char> out(kFlushBytes + kBatch * (stride + 1));
+  std::size_t used_bytes = 0;
+  std::string record;
+  auto append = [&](std::string_view bytes) -> core::Status {
+    if (used_bytes + bytes.size() > out.size()) {
+      CORE_RETURN_IF_ERROR(sink.write(std::string_view(out.data(), used_bytes)));
+      used_bytes = 0;
+    }
+    if (bytes.size() > out.size()) return sink.write(bytes);
+    std::memcpy(out.data() + used_bytes, bytes.data(), bytes.size());
+    used_bytes += bytes.size();
+    return core::ok_status();
+  };
+  CORE_RETURN_IF_ERROR(append(output_header(options.format)));
   if (options.size == 0) {
-    CORE_RETURN_IF_ERROR(sink.write(out));
+    CORE_RETURN_IF_ERROR(sink.write(std::string_view(out.data(), used_bytes)));
     CORE_RETURN_IF_ERROR(sink.finish());
     return stats;
   }
 
   const KeyedPermutation permutation(total, options.seed);
-  const std::size_t stride = std::max<std::size_t>(plan.max_query_bytes(), 1);
   std::vector<char> scratch(kBatch * stride);
   std::array<std::uint32_t, kBatch> template_of{};
   std::array<std::uint32_t, kBatch> length{};
@@ -66,6 +81,8 @@ core::Result<RunStats> sample(const Plan& plan, const SampleOptions& options, By
     }
     const u128 left = total - stats.indices_drawn;
     const std::size_t batch = left < kBatch ? static_cast<std::size_t>(left) : kBatch;
+    // Stage 1: draw, decode, render and fingerprint a batch, prefetching each dedup slot so the
+    // cache misses of the batch overlap instead of following one another.
     for (std::size_t j = 0; j < batch; ++j) {
       u128 index = permutation.narrow()
                        ? permutation.at64(static_cast<std::uint64_t>(stats.indices_drawn + j))
@@ -74,30 +91,43 @@ core::Result<RunStats> sample(const Plan& plan, const SampleOptions& options, By
       plan.decode(index, &template_of[j], v);
       char* text = &scratch[j * stride];
       length[j] = static_cast<std::uint32_t>(plan.render(template_of[j], v, text));
-      print[j] = fingerprint(std::string_view(text, length[j]));
+      print[j] = fingerprint_padded(text, length[j]);
       set->prefetch(print[j]);
     }
-    std::size_t used = 0;
-    for (; used < batch && stats.emitted < options.size; ++used) {
-      if (!set->insert(print[used])) {
+    // Stage 2: the dedup set decides, in draw order.
+    if (used_bytes + batch * (stride + 1) > out.size()) {
+      CORE_RETURN_IF_ERROR(sink.write(std::string_view(out.data(), used_bytes)));
+      used_bytes = 0;
+    }
+    std::size_t consumed = 0;
+    for (; consumed < batch && stats.emitted < options.size; ++consumed) {
+      if (!set->insert(print[consumed])) {
         ++stats.string_duplicates;
         continue;
       }
-      append_record(out, options.format, plan, template_of[used], &values[used * kMaxSlots],
-                    std::string_view(&scratch[used * stride], length[used]));
       ++stats.emitted;
+      const char* text = &scratch[consumed * stride];
+      if (plain) {
+        char* to = out.data() + used_bytes;
+        for (std::uint32_t done = 0; done < length[consumed]; done += 16) {
+          std::memcpy(to + done, text + done, 16);
+        }
+        to[length[consumed]] = '\n';
+        used_bytes += length[consumed] + 1;
+      } else {
+        record.clear();
+        append_record(record, options.format, plan, template_of[consumed],
+                      &values[consumed * kMaxSlots], std::string_view(text, length[consumed]));
+        CORE_RETURN_IF_ERROR(append(record));
+      }
     }
-    stats.indices_drawn += used;
-    if (out.size() >= kFlushBytes) {
-      CORE_RETURN_IF_ERROR(sink.write(out));
-      out.clear();
-    }
+    stats.indices_drawn += consumed;
     if (options.progress && stats.emitted >= next_progress) {
       options.progress(stats.emitted, options.size);
       next_progress = stats.emitted + kProgressEvery;
     }
   }
-  CORE_RETURN_IF_ERROR(sink.write(out));
+  CORE_RETURN_IF_ERROR(sink.write(std::string_view(out.data(), used_bytes)));
   CORE_RETURN_IF_ERROR(sink.finish());
   if (options.progress) options.progress(stats.emitted, options.size);
   return stats;

@@ -45,6 +45,35 @@ inline std::uint64_t fingerprint(std::string_view bytes) {
   return mum(h ^ kP0, h ^ kP1);
 }
 
+// fingerprint() for a string followed by at least 8 readable bytes (a render buffer with
+// Plan::kRenderSlack): the same value, without a variable-length copy for the tail.
+inline std::uint64_t fingerprint_padded(const char* data, std::size_t size) {
+  __extension__ typedef unsigned __int128 wide;
+  constexpr std::uint64_t kP0 = 0xa0761d6478bd642fULL;
+  constexpr std::uint64_t kP1 = 0xe7037ed1a0b428dbULL;
+  auto mum = [](std::uint64_t a, std::uint64_t b) {
+    wide product = static_cast<wide>(a) * b;
+    return static_cast<std::uint64_t>(product) ^ static_cast<std::uint64_t>(product >> 64);
+  };
+  const char* p = data;
+  std::size_t left = size;
+  std::uint64_t h = kP0 ^ (size * kP1);
+  while (left >= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    h = mum(h ^ word, kP1);
+    p += 8;
+    left -= 8;
+  }
+  if (left > 0) {
+    std::uint64_t word;
+    std::memcpy(&word, p, 8);
+    word &= (std::uint64_t{1} << (8 * left)) - 1;  // little-endian: keep the first `left` bytes
+    h = mum(h ^ word ^ (static_cast<std::uint64_t>(left) << 56), kP1);
+  }
+  return mum(h ^ kP0, h ^ kP1);
+}
+
 // Open addressing with linear probing over a table sized once, up front, for at most
 // `max_entries` fingerprints. Memory is allocated zeroed (pages become resident as they are
 // touched) and never grows. Not thread safe.
@@ -83,6 +112,7 @@ class FingerprintSet {
 
  private:
   struct Free {
+    std::size_t bytes = 0;
     void operator()(std::uint64_t* p) const;
   };
   FingerprintSet(std::unique_ptr<std::uint64_t[], Free> table, std::size_t capacity,

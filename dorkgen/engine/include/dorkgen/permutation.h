@@ -1,10 +1,14 @@
-// A keyed pseudorandom permutation of [0, n) for any 1 <= n <= 2^128 - 1: a balanced Feistel
-// network over the smallest even number of bits that covers n, with cycle walking (Black and
-// Rogaway, "Ciphers with Arbitrary Finite Domains", 2002) to stay inside [0, n). Walking
-// visits fewer than 4 points on average because the Feistel domain is less than 4n.
+// A keyed pseudorandom permutation of [0, n) for any 1 <= n <= 2^128 - 1: an alternating
+// (unbalanced) Feistel network over the smallest number of bits b that covers n, with cycle
+// walking (Black and Rogaway, "Ciphers with Arbitrary Finite Domains", 2002) to stay inside
+// [0, n). The b bits are split into a left part of b/2 bits and a right part of the rest; even
+// rounds xor a keyed function of the right part into the left, odd rounds the reverse. Each
+// round is invertible, so the network is a permutation of [0, 2^b); since 2^b < 2n, walking
+// visits fewer than 2 points on average.
 //
 // Sampling i = 0, 1, 2, ... through at(i) yields distinct indices in a seed-determined order
-// with O(1) memory, which is how the engine samples without replacement.
+// with O(1) memory, which is how the engine samples without replacement. The round function is
+// a keyed multiply-shift: statistically well mixed for shuffling, not a cryptographic cipher.
 #pragma once
 
 #include <array>
@@ -27,7 +31,7 @@ inline std::uint64_t mix64(std::uint64_t x) {
 // Immutable after construction; thread safe; cheap to copy.
 class KeyedPermutation {
  public:
-  static constexpr int kRounds = 6;
+  static constexpr int kRounds = 8;
 
   // `n` must be at least 1 (a bug otherwise). The same (n, seed) always gives the same order.
   KeyedPermutation(u128 n, std::uint64_t seed);
@@ -41,7 +45,7 @@ class KeyedPermutation {
     while (y >= n_) y = encrypt128(y);
     return y;
   }
-  // Fast path for callers that know size() <= 2^64.
+  // Fast path for callers that know narrow() (size() < 2^64).
   std::uint64_t at64(std::uint64_t i) const { return walk64(i); }
   bool narrow() const { return narrow_; }
 
@@ -49,18 +53,21 @@ class KeyedPermutation {
   u128 inverse(u128 y) const;
 
  private:
-  std::uint64_t round_function(int round, std::uint64_t half) const {
-    return mix64(half ^ keys_[round]) & half_mask_;
+  // Keyed function of `half` onto `bits` (1..64) output bits: the high bits of a product.
+  static std::uint64_t round_function(std::uint64_t key, std::uint64_t half, int bits) {
+    std::uint64_t h = (half ^ key) * 0x9e3779b97f4a7c15ULL;
+    h ^= h >> 31;
+    h *= 0xd6e8feb86659fd93ULL;
+    return h >> (64 - bits);
   }
   std::uint64_t encrypt64(std::uint64_t x) const {
-    std::uint64_t left = x >> half_bits_;
-    std::uint64_t right = x & half_mask_;
-    for (int r = 0; r < kRounds; ++r) {
-      std::uint64_t next = left ^ round_function(r, right);
-      left = right;
-      right = next;
+    std::uint64_t left = x >> right_bits_;
+    std::uint64_t right = x & right_mask_;
+    for (int r = 0; r < kRounds; r += 2) {
+      left ^= round_function(keys_[r], right, left_bits_);
+      right ^= round_function(keys_[r + 1], left, right_bits_);
     }
-    return (left << half_bits_) | right;
+    return (left << right_bits_) | right;
   }
   std::uint64_t walk64(std::uint64_t i) const {
     std::uint64_t y = encrypt64(i);
@@ -71,10 +78,11 @@ class KeyedPermutation {
   u128 decrypt128(u128 x) const;
 
   u128 n_ = 1;
-  std::uint64_t n64_ = 1;  // n_ when narrow_ (2^64 itself is handled on the wide path)
+  std::uint64_t n64_ = 1;  // n_ when narrow_
   bool narrow_ = true;
-  int half_bits_ = 1;
-  std::uint64_t half_mask_ = 1;
+  int left_bits_ = 1;
+  int right_bits_ = 1;
+  std::uint64_t right_mask_ = 1;
   std::array<std::uint64_t, kRounds> keys_{};
 };
 

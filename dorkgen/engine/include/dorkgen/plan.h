@@ -70,20 +70,27 @@ class Plan {
   // The inverse of decode().
   u128 encode(std::uint32_t template_index, const std::uint32_t* values) const;
 
+  // Bytes of slack render() may write past the end of a query (it copies in 16-byte chunks).
+  static constexpr std::size_t kRenderSlack = 32;
+
   // Writes the query for a template and value tuple to `out`, which must have room for
-  // templates()[t].max_bytes bytes, and returns its length.
+  // templates()[t].max_bytes + kRenderSlack bytes, and returns its length. Bytes past the
+  // length are scratch.
   std::size_t render(std::uint32_t template_index, const std::uint32_t* values, char* out) const {
     const Compiled& c = compiled_[template_index];
     char* p = out;
     for (const Op& op : c.ops) {
-      if (op.slot < 0) {
-        std::memcpy(p, op.data, op.size);
-        p += op.size;
-      } else {
+      const char* from = op.data;
+      std::uint32_t size = op.size;
+      if (op.slot >= 0) {
         const std::string_view v = views_[c.view_base[op.slot] + values[op.slot]];
-        std::memcpy(p, v.data(), v.size());
-        p += v.size();
+        from = v.data();
+        size = static_cast<std::uint32_t>(v.size());
       }
+      // Every literal and value sits in arena_ followed by kRenderSlack readable bytes, so
+      // whole 16-byte chunks can be copied without a call to memcpy.
+      for (std::uint32_t done = 0; done < size; done += 16) std::memcpy(p + done, from + done, 16);
+      p += size;
     }
     return static_cast<std::size_t>(p - out);
   }
@@ -101,8 +108,10 @@ class Plan {
   };
   struct Compiled {
     std::vector<Op> ops;
-    std::vector<std::uint32_t> view_base;  // per slot: offset of its pool in views_
-    std::vector<std::uint64_t> radix;      // per slot: its pool's size
+    std::vector<std::uint32_t> view_base;   // per slot: offset of its pool in views_
+    std::vector<std::uint64_t> radix;       // per slot: its pool's size
+    std::vector<std::uint64_t> reciprocal;  // per slot: ceil(2^64 / radix), for fast division
+    bool small = false;                     // count < 2^32: decode with the reciprocals
   };
 
   Plan() = default;
@@ -110,7 +119,8 @@ class Plan {
   std::vector<Pool> pools_;
   std::vector<PlanTemplate> templates_;
   std::vector<Compiled> compiled_;
-  std::vector<std::string_view> views_;  // every pool's values, pool after pool
+  std::string arena_;  // every literal and value, each followed by kRenderSlack zero bytes
+  std::vector<std::string_view> views_;  // every pool's values (in arena_), pool after pool
   std::vector<std::uint32_t> pool_view_base_;
   std::vector<u128> starts_;  // first_index of each template, for the binary search
   u128 total_ = 0;
