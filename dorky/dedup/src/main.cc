@@ -15,6 +15,7 @@ deduplicated on disk (hash partitions in the temp directory, merged back in orde
 
 options:
   -o, --output FILE   write FILE atomically instead of stdout
+      --no-sync       skip the fsync before the rename (faster; still never partial)
   -m, --memory SIZE   memory budget (default 256M; e.g. 64M, 1G)
       --temp-dir DIR  where spill files go (default $TMPDIR or /tmp)
       --stats         print "lines in, lines out" to stderr at the end
@@ -41,7 +42,7 @@ core::Result<int> run(dorky::Args& args) {
   }
   if (args.error()) return core::fail(dorky::usage_error(kSpec, *args.error()));
   CORE_RETURN_IF_ERROR(dorky::check_inputs(options.inputs));
-  auto out = dorky::Output::open(options.output);
+  auto out = dorky::Output::open(options.output, options.sync);
   CORE_RETURN_IF_ERROR(out);
   auto result = dorky::run_dedup(options, *out);
   CORE_RETURN_IF_ERROR(result);

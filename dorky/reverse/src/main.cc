@@ -14,6 +14,7 @@ line ends with a newline; CRLF and invalid UTF-8 pass through unchanged.
 
 options:
   -o, --output FILE   write FILE atomically instead of stdout
+      --no-sync       skip the fsync before the rename (faster; still never partial)
   -m, --memory SIZE   memory budget (default 256M)
       --temp-dir DIR  where spill files go (default $TMPDIR or /tmp)
       --no-progress   never show progress (it only shows on a terminal anyway)
@@ -34,7 +35,7 @@ core::Result<int> run(dorky::Args& args) {
   }
   if (args.error()) return core::fail(dorky::usage_error(kSpec, *args.error()));
   CORE_RETURN_IF_ERROR(dorky::check_inputs(options.inputs));
-  auto out = dorky::Output::open(options.output);
+  auto out = dorky::Output::open(options.output, options.sync);
   CORE_RETURN_IF_ERROR(out);
   CORE_RETURN_IF_ERROR(dorky::run_reverse(options, *out));
   CORE_RETURN_IF_ERROR(out->commit());

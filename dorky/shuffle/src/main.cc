@@ -18,6 +18,7 @@ ends with a newline; CRLF and invalid UTF-8 pass through unchanged.
 options:
   -s, --seed N        seed (a 64-bit integer); default: random
   -o, --output FILE   write FILE atomically instead of stdout
+      --no-sync       skip the fsync before the rename (faster; still never partial)
   -m, --memory SIZE   memory budget (default 256M)
       --temp-dir DIR  where spill files go (default $TMPDIR or /tmp)
       --no-progress   never show progress (it only shows on a terminal anyway)
@@ -46,7 +47,7 @@ core::Result<int> run(dorky::Args& args) {
   }
   if (args.error()) return core::fail(dorky::usage_error(kSpec, *args.error()));
   CORE_RETURN_IF_ERROR(dorky::check_inputs(options.inputs));
-  auto out = dorky::Output::open(options.output);
+  auto out = dorky::Output::open(options.output, options.sync);
   CORE_RETURN_IF_ERROR(out);
   CORE_RETURN_IF_ERROR(dorky::run_shuffle(options, seed, *out));
   CORE_RETURN_IF_ERROR(out->commit());

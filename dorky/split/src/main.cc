@@ -23,6 +23,7 @@ options:
   -p, --prefix PREFIX   part names start with PREFIX (default "part-"; may hold a directory)
       --suffix SUFFIX   part names end with SUFFIX (default none, e.g. ".txt")
       --digits D        digits in part numbers (default 4)
+      --no-sync         skip the fsync before each rename (faster; parts still never partial)
   -m, --memory SIZE     memory budget (default 256M); bounds the open parts of --by
       --temp-dir DIR    where stdin is spooled for --parts (default $TMPDIR or /tmp)
       --list            print the names of the parts written, one a line

@@ -30,8 +30,10 @@ std::string numbered(const SplitSettings& s, std::uint64_t index) {
   return s.prefix + number + s.suffix;
 }
 
-core::Result<Writer> open_part(const std::string& path) {
-  auto writer = core::AtomicFileWriter::open(path);
+core::Result<Writer> open_part(const std::string& path, bool sync) {
+  auto writer =
+      core::AtomicFileWriter::open(path, sync ? core::AtomicFileWriter::Durability::kFsync
+                                              : core::AtomicFileWriter::Durability::kRenameOnly);
   if (!writer) return core::fail(writer.error().with_context("output part"));
   return std::make_unique<core::AtomicFileWriter>(std::move(*writer));
 }
@@ -129,12 +131,12 @@ core::Status split_parts(const CommonOptions& options, const SplitSettings& sett
     bounds.push_back(std::max(*start, bounds.empty() ? 0 : bounds.back()));
   }
   std::size_t block = static_cast<std::size_t>(
-      std::clamp<std::uint64_t>(options.memory_bytes / 8, 64u << 10, 4u << 20));
+      std::clamp<std::uint64_t>(options.memory_bytes / 8, 4096, 128u << 10));
   std::unique_ptr<char[]> buffer(new char[block]);
   std::vector<Writer> writers;
   for (std::uint64_t k = 0; k < settings.count; ++k) {
     std::string path = numbered(settings, k);
-    auto writer = open_part(path);
+    auto writer = open_part(path, options.sync);
     CORE_RETURN_IF_ERROR(writer);
     for (std::uint64_t at = bounds[k]; at < bounds[k + 1];) {
       std::size_t want =
@@ -202,7 +204,7 @@ core::Result<SplitStats> run_split(const CommonOptions& options, const SplitSett
   if (settings.mode == SplitSettings::Mode::kRoundRobin) {
     for (std::uint64_t k = 0; k < settings.count; ++k) {
       stats.files.push_back(numbered(settings, k));
-      auto writer = open_part(stats.files.back());
+      auto writer = open_part(stats.files.back(), options.sync);
       CORE_RETURN_IF_ERROR(writer);
       writers.push_back(std::move(*writer));
     }
@@ -220,7 +222,7 @@ core::Result<SplitStats> run_split(const CommonOptions& options, const SplitSett
           if (!writers.empty()) CORE_RETURN_IF_ERROR(writers.back()->commit());
           writers.clear();
           stats.files.push_back(numbered(settings, stats.files.size()));
-          auto writer = open_part(stats.files.back());
+          auto writer = open_part(stats.files.back(), options.sync);
           CORE_RETURN_IF_ERROR(writer);
           writers.push_back(std::move(*writer));
           in_part = 0;
@@ -242,7 +244,7 @@ core::Result<SplitStats> run_split(const CommonOptions& options, const SplitSett
                                   "raise --memory");
           }
           stats.files.push_back(settings.prefix + key + settings.suffix);
-          auto writer = open_part(stats.files.back());
+          auto writer = open_part(stats.files.back(), options.sync);
           CORE_RETURN_IF_ERROR(writer);
           writers.push_back(std::move(*writer));
           found = by_value.emplace(key, writers.size() - 1).first;

@@ -11,14 +11,16 @@ namespace {
 constexpr std::size_t kStdoutBufferBytes = 1 << 20;
 }
 
-core::Result<Output> Output::open(const std::string& path) {
+core::Result<Output> Output::open(const std::string& path, bool sync) {
   Output output;
   if (path.empty() || path == "-") {
     output.stdout_ = true;
     output.buffer_.reserve(kStdoutBufferBytes);
     return output;
   }
-  auto writer = core::AtomicFileWriter::open(path);
+  auto writer =
+      core::AtomicFileWriter::open(path, sync ? core::AtomicFileWriter::Durability::kFsync
+                                              : core::AtomicFileWriter::Durability::kRenameOnly);
   if (!writer) return core::fail(writer.error().with_context("output"));
   output.file_ = std::make_unique<core::AtomicFileWriter>(std::move(*writer));
   return output;

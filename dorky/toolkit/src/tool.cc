@@ -24,6 +24,10 @@ bool take_common(Args& args, CommonOptions& options) {
   std::string value;
   if (args.value({"-o", "--output"}, options.output)) return true;
   if (args.value({"--temp-dir"}, options.temp_dir)) return true;
+  if (args.flag({"--no-sync"})) {
+    options.sync = false;
+    return true;
+  }
   if (args.flag({"--no-progress"})) {
     options.progress = false;
     return true;

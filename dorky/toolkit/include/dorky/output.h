@@ -17,8 +17,8 @@ namespace dorky {
 // safe; move-only.
 class Output {
  public:
-  // `path` empty or "-" means stdout.
-  static core::Result<Output> open(const std::string& path);
+  // `path` empty or "-" means stdout. `sync`: fsync the file before renaming it.
+  static core::Result<Output> open(const std::string& path, bool sync = true);
   // Collects everything in `*target` (which must outlive the Output); for tests.
   static Output to_string(std::string* target);
 

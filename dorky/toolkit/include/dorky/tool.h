@@ -30,9 +30,12 @@ struct CommonOptions {
   std::uint64_t memory_bytes = 256ull << 20;
   std::string temp_dir;  // empty: $TMPDIR, else /tmp
   bool progress = true;  // still only shown when stderr is a terminal
+  // fsync outputs before the rename (--no-sync turns it off: still all-or-nothing against a
+  // killed tool, but not against a machine crash).
+  bool sync = true;
 };
 
-// Consumes one shared option (-o/--output, --memory, --temp-dir, --no-progress) if the
+// Consumes one shared option (-o/--output, --memory, --temp-dir, --no-progress, --no-sync) if the
 // current argument is one and returns true; returns false otherwise.
 bool take_common(Args& args, CommonOptions& options);
 
