@@ -22,8 +22,17 @@ constexpr std::size_t kStateShards = 64;
 
 // Requests waiting on one pending record: the submitter and any repeats of its key.
 struct Waiters {
-  LedgerRecord request;  // what the key was first used for (idempotency comparison)
+  // What the key was first used for (the fields idempotency compares).
+  RecordKind kind = RecordKind::kDeposit;
+  Amount amount = 0;
+  std::string game;
+  std::string params;
   std::vector<Completion> repeats;
+
+  bool same_request(const LedgerRecord& other) const {
+    return kind == other.kind && amount == other.amount && game == other.game &&
+           params == other.params;
+  }
 };
 
 // What the engine knows of one user. The fields marked "user lock" are read and written
@@ -166,7 +175,7 @@ struct Engine::Impl {
       std::lock_guard lock(state.pending_mutex);
       auto it = state.pending.find(request.idempotency_key);
       if (it != state.pending.end()) {
-        if (!it->second->request.same_request(request)) {
+        if (!it->second->same_request(request)) {
           finish_early(done, key_reused(request));
           return true;
         }
@@ -201,7 +210,10 @@ struct Engine::Impl {
   void write_then_mutate(UserState& state, LedgerRecord record, std::optional<SeedRecord> seed,
                          Completion done) {
     auto waiters = std::make_shared<Waiters>();
-    waiters->request = record;
+    waiters->kind = record.kind;
+    waiters->amount = record.amount;
+    waiters->game = record.game;
+    waiters->params = record.params;
     std::vector<std::pair<StoreOp, OpMeta>> ops;
     if (seed) {
       ops.push_back({StoreOp{StoreOp::Type::kNewSeed, {}, *seed}, OpMeta{&state, {}, {}}});
@@ -255,6 +267,8 @@ void Engine::Impl::complete(StoreOp& op, OpMeta& meta, Reply reply) {
     meta.user->pending.erase(op.record.idempotency_key);
     repeats.swap(meta.waiters->repeats);
   }
+  // The batch is done with the record: a durable one moves into the reply.
+  if (reply.ok()) reply.record = std::move(op.record);
   for (auto& repeat : repeats) {
     Reply copy = reply;
     copy.duplicate = reply.ok();
@@ -275,7 +289,7 @@ void Engine::Impl::complete_committed(std::vector<StoreOp>& ops, std::vector<OpM
       continue;
     }
     ops[i].record.seq = seqs[next_seq++];
-    complete(ops[i], metas[i], Reply{ReplyCode::kOk, "", ops[i].record, false});
+    complete(ops[i], metas[i], Reply{ReplyCode::kOk, "", std::nullopt, false});
   }
 }
 
