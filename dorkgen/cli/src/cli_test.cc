@@ -1,3 +1,344 @@
+// Integration tests: the real `dorkgen` binary, run in a temporary directory.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-TEST(CliTest, Placeholder) {}
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+#ifdef PROJECT_SANITIZED
+constexpr int kBigPool = 40;
+#else
+constexpr int kBigPool = 200;
+#endif
+
+fs::path binary() {
+  const char* dir = std::getenv("PROJECT_BIN_DIR");
+  return fs::absolute(fs::path(dir != nullptr ? dir : ".") / "dorkgen");
+}
+
+std::string read_all(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+struct Outcome {
+  int exit_code = -1;
+  int signal = 0;
+  std::string out;
+  std::string err;
+};
+
+class DorkgenTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) /
+           ("dorkgen-cli-" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    presets_ = dir_ / "presets";
+    make_presets(presets_);
+  }
+
+  // A small library: 3 * 4 * 6 * kBigPool tuples for the first template, and two more.
+  static void make_presets(const fs::path& root) {
+    auto pool = [&](const std::string& name, const std::string& prefix, int n) {
+      std::string text = "# " + name + "\n";
+      for (int i = 0; i < n; ++i) text += prefix + std::to_string(i) + "\n";
+      write_file(root / "pools" / (name + ".txt"), text);
+    };
+    pool("keyword", "kw", 3);
+    pool("filetype", "ft", 4);
+    pool("tld", "tld", 6);
+    pool("word", "w", kBigPool);
+    write_file(root / "templates" / "docs.txt",
+               "# Documents\ninurl:{keyword} intitle:{word} ext:{filetype} site:{tld}\n"
+               "\"{keyword}\" filetype:{filetype}\n");
+    write_file(root / "templates" / "login.txt", "# Logins\nintext:{word}{keyword}\n");
+  }
+
+  // Runs dorkgen with `args`; stdout and stderr go to files that are read back.
+  Outcome run(const std::vector<std::string>& args, const fs::path& presets = {}) {
+    pid_t pid = spawn(args, presets.empty() ? presets_ : presets);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return collect(status);
+  }
+
+  pid_t spawn(const std::vector<std::string>& args, const fs::path& presets) {
+    std::string exe = binary().string();
+    std::vector<std::string> env_strings = {"DORKGEN_PRESETS_DIR=" + presets.string(),
+                                            "HOME=" + dir_.string(), "PATH=/usr/bin:/bin"};
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      int out = ::open((dir_ / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      int err = ::open((dir_ / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(out, 1);
+      ::dup2(err, 2);
+      if (::chdir(dir_.c_str()) != 0) ::_exit(127);
+      std::vector<char*> argv{exe.data()};
+      std::vector<std::string> copy = args;
+      for (std::string& a : copy) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      std::vector<char*> envp;
+      for (std::string& e : env_strings) envp.push_back(e.data());
+      envp.push_back(nullptr);
+      ::execve(exe.c_str(), argv.data(), envp.data());
+      ::_exit(127);
+    }
+    return pid;
+  }
+
+  Outcome collect(int status) {
+    Outcome outcome;
+    if (WIFEXITED(status)) outcome.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) outcome.signal = WTERMSIG(status);
+    outcome.out = read_all(dir_ / "stdout");
+    outcome.err = read_all(dir_ / "stderr");
+    return outcome;
+  }
+
+  static std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> result;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) result.push_back(line);
+    return result;
+  }
+
+  fs::path dir_;
+  fs::path presets_;
+};
+
+TEST_F(DorkgenTest, GenerateIsUniqueDeterministicAndQuietOffTerminal) {
+  Outcome a = run({"generate", "-n", "500", "--seed", "9", "-o", "a.txt"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.err, "") << "no progress bar or notes when stderr is not a terminal";
+  Outcome b = run({"generate", "-n", "500", "--seed", "9", "-o", "b.txt"});
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  Outcome c = run({"generate", "-n", "500", "--seed", "10"});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  std::string first = read_all(dir_ / "a.txt");
+  EXPECT_EQ(first, read_all(dir_ / "b.txt"));
+  EXPECT_NE(first, c.out);
+  std::vector<std::string> got = lines(first);
+  EXPECT_EQ(got.size(), 500u);
+  EXPECT_EQ(std::set<std::string>(got.begin(), got.end()).size(), 500u);
+}
+
+TEST_F(DorkgenTest, WholeSpaceSampledEqualsExhaustiveAndSpaceCount) {
+  Outcome space = run({"space", "--json"});
+  ASSERT_EQ(space.exit_code, 0) << space.err;
+  const int total = 3 * 4 * 6 * kBigPool + 3 * 4 + kBigPool * 3;
+  EXPECT_NE(space.out.find("\"total\":\"" + std::to_string(total) + "\""), std::string::npos)
+      << space.out;
+  Outcome sampled = run({"generate", "-n", std::to_string(total), "-q"});
+  ASSERT_EQ(sampled.exit_code, 0) << sampled.err;
+  Outcome all = run({"generate", "--all", "-o", "all.txt", "-q"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  std::vector<std::string> s = lines(sampled.out);
+  std::vector<std::string> e = lines(read_all(dir_ / "all.txt"));
+  ASSERT_EQ(s.size(), static_cast<std::size_t>(total));
+  ASSERT_EQ(e.size(), static_cast<std::size_t>(total));
+  EXPECT_EQ(std::set<std::string>(s.begin(), s.end()), std::set<std::string>(e.begin(), e.end()));
+  EXPECT_FALSE(fs::exists(dir_ / "all.txt.dorkgen-work")) << "work files removed after success";
+}
+
+TEST_F(DorkgenTest, SizeAboveTheSpaceIsRefusedUpFrontWithNoOutput) {
+  Outcome o = run({"generate", "-n", "999999999", "-o", "out.txt"});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find("short"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out.txt"));
+}
+
+TEST_F(DorkgenTest, SizeEqualToTheSpaceCompletes) {
+  Outcome o = run({"generate", "-t", "login", "-n", std::to_string(kBigPool * 3), "-q"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(lines(o.out).size(), static_cast<std::size_t>(kBigPool * 3));
+}
+
+TEST_F(DorkgenTest, DedupBudgetTooSmallIsSaidNotExceeded) {
+  Outcome o = run({"generate", "-n", "1000", "--memory", "1KiB", "-o", "out.txt"});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find("budget is 1 KiB"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out.txt"));
+}
+
+// Every bad preset input: exit 2, a message naming file and line, no output file.
+TEST_F(DorkgenTest, BadPresetsFailBeforeAnyOutput) {
+  struct Case {
+    std::string file, contents, expected;
+  };
+  const std::vector<Case> cases = {
+      {"pools/filetype.txt", "", "filetype.txt: pool file has no values"},
+      {"pools/filetype.txt", "pdf\nxls\npdf\n", "filetype.txt:3: duplicate value 'pdf'"},
+      {"pools/filetype.txt", "pdf\n\xff\xfe\n", "filetype.txt:2: invalid UTF-8"},
+      {"templates/docs.txt", "{keyword} {nope}\n", "docs.txt:1: unknown placeholder {nope}"},
+      {"templates/docs.txt", "ok {keyword}\nbad {keyword\n", "docs.txt:2: column 5: unterminated"},
+      {"templates/docs.txt", "a}\n", "docs.txt:1: column 2: lone '}'"},
+  };
+  for (const Case& c : cases) {
+    fs::path bad = dir_ / "bad";
+    fs::remove_all(bad);
+    make_presets(bad);
+    write_file(bad / c.file, c.contents);
+    Outcome o = run({"generate", "-n", "5", "-o", "out.txt"}, bad);
+    EXPECT_EQ(o.exit_code, 2) << c.expected;
+    EXPECT_NE(o.err.find(c.expected), std::string::npos) << o.err;
+    EXPECT_FALSE(fs::exists(dir_ / "out.txt"));
+    Outcome v = run({"validate", bad.string()});
+    EXPECT_EQ(v.exit_code, 2);
+    EXPECT_NE(v.err.find(c.expected), std::string::npos) << v.err;
+  }
+  Outcome missing = run({"generate", "-n", "5", "-o", "out.txt"}, dir_ / "missing");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("missing: preset directory does not exist"), std::string::npos);
+  fs::create_directories(dir_ / "unreadable" / "pools" / "keyword.txt");
+  Outcome unreadable = run({"validate", (dir_ / "unreadable").string()});
+  EXPECT_NE(unreadable.exit_code, 0);
+  EXPECT_NE(unreadable.err.find("keyword.txt"), std::string::npos) << unreadable.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out.txt"));
+}
+
+TEST_F(DorkgenTest, BadArgumentsAndConfig) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"generate", "-n", "5", "-e", "altavista"},
+           {"generate", "-n", "5", "-t", "nope"},
+           {"generate", "-n", "5", "-f", "xml"},
+           {"generate", "-n", "five"},
+           {"generate"},
+           {"generate", "-n", "5", "--resume"},
+           {"frobnicate"},
+       }) {
+    Outcome o = run(args);
+    EXPECT_EQ(o.exit_code, 2) << args.back() << ": " << o.err;
+    EXPECT_FALSE(o.err.empty());
+  }
+  write_file(dir_ / "bad.conf", "size = 10\nflavour = mint\n");
+  Outcome o = run({"generate", "--config", "bad.conf"});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find("bad.conf:2: unknown key 'flavour'"), std::string::npos) << o.err;
+}
+
+TEST_F(DorkgenTest, ConfigFileDrivesGeneration) {
+  write_file(dir_ / "run.conf", "size = 4\nseed = 3\nformat = csv\ntype = docs\nkeyword = alpha\n");
+  Outcome o = run({"generate", "--config", "run.conf"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  std::vector<std::string> got = lines(o.out);
+  ASSERT_EQ(got.size(), 5u);
+  EXPECT_EQ(got[0], "query,type,template,values");
+  EXPECT_NE(got[1].find("alpha"), std::string::npos);
+}
+
+TEST_F(DorkgenTest, PresetsListsTypesAndPools) {
+  Outcome o = run({"presets"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find("docs"), std::string::npos);
+  EXPECT_NE(o.out.find("Documents"), std::string::npos);
+  EXPECT_NE(o.out.find("word"), std::string::npos);
+  Outcome json = run({"presets", "--json"});
+  EXPECT_NE(json.out.find("{\"name\":\"login\",\"description\":\"Logins\",\"templates\":1}"),
+            std::string::npos)
+      << json.out;
+}
+
+TEST_F(DorkgenTest, UserPresetDirectoryOverridesShipped) {
+  write_file(dir_ / "user" / "pools" / "keyword.txt", "only\n");
+  Outcome o = run({"generate", "-t", "docs", "-n", "10", "--presets", "user", "-q"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  for (const std::string& line : lines(o.out)) {
+    EXPECT_NE(line.find("only"), std::string::npos) << line;
+  }
+}
+
+TEST_F(DorkgenTest, YandexTranslatesAndReportsDroppedTemplates) {
+  Outcome o = run({"generate", "-t", "docs", "-n", "12", "-e", "yandex"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.err.find("filetype: -> mime:"), std::string::npos) << o.err;
+  for (const std::string& line : lines(o.out)) EXPECT_EQ(line.find("filetype:"), std::string::npos);
+  Outcome dropped = run({"generate", "-t", "login", "-n", "1", "-e", "yandex"});
+  EXPECT_EQ(dropped.exit_code, 2);
+  EXPECT_NE(dropped.err.find("no selected template can be expressed for yandex"),
+            std::string::npos);
+}
+
+// The staged run is killed with SIGKILL at random points (at least 20 times); each time the
+// run is resumed (with --resume when a manifest survived) and the output must be byte-identical
+// to an uninterrupted run.
+TEST_F(DorkgenTest, SigkilledExhaustiveRunResumesToIdenticalBytes) {
+  auto started = std::chrono::steady_clock::now();
+  Outcome reference = run({"generate", "--all", "-o", "ref.txt", "-q"});
+  ASSERT_EQ(reference.exit_code, 0) << reference.err;
+  const auto full_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::steady_clock::now() - started)
+                           .count();
+  const std::string expected = read_all(dir_ / "ref.txt");
+  ASSERT_FALSE(expected.empty());
+
+  std::mt19937_64 random(20260101);
+  int kills = 0;
+  int resumed_with_manifest = 0;
+  for (int round = 0; kills < 24 && round < 200; ++round) {
+    const std::string out = "out-" + std::to_string(round) + ".txt";
+    const fs::path work = dir_ / ("work-" + std::to_string(round));
+    // Up to three kills per round before the run is allowed to finish.
+    for (int attempt = 0; attempt < 4; ++attempt) {
+      std::vector<std::string> args = {"generate",   "--all",       "-o", out,
+                                       "--work-dir", work.string(), "-q"};
+      if (fs::exists(work / "manifest")) {
+        args.push_back("--resume");
+        ++resumed_with_manifest;
+      }
+      pid_t pid = spawn(args, presets_);
+      if (attempt < 3) {
+        std::uniform_int_distribution<long> delay(0, full_us + full_us / 5);
+        std::this_thread::sleep_for(std::chrono::microseconds(delay(random)));
+        ::kill(pid, SIGKILL);
+      }
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      Outcome o = collect(status);
+      if (o.signal == SIGKILL) {
+        ++kills;
+        // A killed run never leaves a partial output file behind.
+        if (fs::exists(dir_ / out)) {
+          ASSERT_EQ(read_all(dir_ / out), expected) << "round " << round;
+          break;
+        }
+        continue;
+      }
+      ASSERT_EQ(o.exit_code, 0) << "round " << round << ": " << o.err;
+      break;
+    }
+    ASSERT_TRUE(fs::exists(dir_ / out)) << "round " << round;
+    ASSERT_EQ(read_all(dir_ / out), expected) << "round " << round;
+    fs::remove(dir_ / out);
+  }
+  std::printf("SIGKILLs: %d, resumes from a manifest: %d\n", kills, resumed_with_manifest);
+  EXPECT_GE(kills, 20);
+  EXPECT_GT(resumed_with_manifest, 0) << "some kills should land after a stage was recorded";
+}
+
+}  // namespace
