@@ -36,20 +36,26 @@ Output::~Output() {
   if (stdout_ && !buffer_.empty()) (void)flush_stdout();
 }
 
-core::Status Output::flush_stdout() {
+namespace {
+core::Status write_fd(int fd, std::string_view bytes) {
   std::size_t done = 0;
-  while (done < buffer_.size()) {
-    ssize_t n = ::write(STDOUT_FILENO, buffer_.data() + done, buffer_.size() - done);
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      buffer_.clear();
       return core::fail(core::ErrorCode::kIo,
                         std::string("writing to stdout: ") + std::strerror(errno));
     }
     done += static_cast<std::size_t>(n);
   }
-  buffer_.clear();
   return core::ok_status();
+}
+}  // namespace
+
+core::Status Output::flush_stdout() {
+  core::Status status = write_fd(STDOUT_FILENO, buffer_);
+  buffer_.clear();
+  return status;
 }
 
 core::Status Output::write(std::string_view bytes) {
@@ -61,10 +67,8 @@ core::Status Output::write(std::string_view bytes) {
   if (!stdout_) return file_->write(bytes);
   if (buffer_.size() + bytes.size() > kStdoutBufferBytes) {
     CORE_RETURN_IF_ERROR(flush_stdout());
-    if (bytes.size() >= kStdoutBufferBytes) {
-      buffer_.assign(bytes);
-      return flush_stdout();
-    }
+    // Large writes go straight out, without a copy into the buffer.
+    if (bytes.size() >= kStdoutBufferBytes) return write_fd(STDOUT_FILENO, bytes);
   }
   buffer_.append(bytes);
   return core::ok_status();

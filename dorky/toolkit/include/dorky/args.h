@@ -33,6 +33,8 @@ class Args {
   bool at_option();
   // Consumes the current argument and returns it.
   std::string take();
+  // The current argument without consuming it (empty when done).
+  std::string peek() { return done() ? std::string() : args_[index_]; }
 
   // The first parse error ("option --memory needs a value"), if any.
   const std::optional<std::string>& error() const { return error_; }
