@@ -51,6 +51,22 @@ int report(const core::Error& error) {
   return exit_code_for(error);
 }
 
+// Presets and config files are input: even an I/O failure reading them is bad input (exit 2).
+int report_bad_input(const core::Error& error) {
+  std::cerr << "dorkgen: error: " << error.message() << "\n";
+  return kExitBadInput;
+}
+
+// A SIGKILLed run leaves the atomic writer's ".<name>.tmp-*" behind; a resumed run clears them.
+void remove_stale_temporaries(const fs::path& target) {
+  std::error_code ec;
+  fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  std::string prefix = "." + target.filename().string() + ".tmp-";
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().filename().string().starts_with(prefix)) fs::remove(entry.path(), ec);
+  }
+}
+
 // Where the presets that ship with dorkgen are: $DORKGEN_PRESETS_DIR, else
 // <executable>/../share/dorkgen/presets (install and build trees both use that layout).
 std::optional<fs::path> shipped_presets() {
@@ -142,7 +158,7 @@ core::Result<BuiltPlan> load_plan(const GeneratorConfig& config, bool quiet) {
   auto dirs = preset_dirs(config);
   if (!dirs) return core::fail(dirs.error());
   auto library = PresetLibrary::load(*dirs);
-  if (!library) return core::fail(library.error());
+  if (!library) return core::fail(core::ErrorCode::kInvalidArgument, library.error().message());
   auto built = build_plan(*library, config);
   if (!built) return core::fail(built.error());
   if (!quiet) {
@@ -180,7 +196,7 @@ class ProgressBar {
 int run_generate(const SelectionArgs& args, const std::string& out, bool all,
                  const std::string& work_dir, bool resume, bool quiet) {
   auto config = resolve_config(args);
-  if (!config) return report(config.error());
+  if (!config) return report_bad_input(config.error());
   if (!all && !config->size) {
     return report(core::Error(core::ErrorCode::kInvalidArgument,
                               "--size is required (or --all for the whole space)"));
@@ -214,6 +230,7 @@ int run_generate(const SelectionArgs& args, const std::string& out, bool all,
   if (out.empty() || out == "-") {
     sink = std::make_unique<FdSink>(1, "stdout");
   } else {
+    if (resume) remove_stale_temporaries(out);
     auto file = AtomicFileSink::open(out);
     if (!file) return report(file.error());
     sink = std::make_unique<AtomicFileSink>(std::move(*file));
@@ -251,7 +268,7 @@ int run_generate(const SelectionArgs& args, const std::string& out, bool all,
 
 int run_space(const SelectionArgs& args, bool json) {
   auto config = resolve_config(args);
-  if (!config) return report(config.error());
+  if (!config) return report_bad_input(config.error());
   auto built = load_plan(*config, json);
   if (!built) return report(built.error());
   SpaceReport report_data = analyse_space(built->plan, config->size.value_or(0));
@@ -265,7 +282,7 @@ int run_presets(const std::vector<std::string>& extra, bool json) {
   auto dirs = preset_dirs(config);
   if (!dirs) return report(dirs.error());
   auto library = PresetLibrary::load(*dirs);
-  if (!library) return report(library.error());
+  if (!library) return report_bad_input(library.error());
   std::string out;
   if (json) {
     out = "{\"types\":[";
@@ -309,7 +326,7 @@ int run_presets(const std::vector<std::string>& extra, bool json) {
 int run_validate(const std::vector<std::string>& dirs_arg) {
   std::vector<fs::path> dirs(dirs_arg.begin(), dirs_arg.end());
   auto library = PresetLibrary::load(dirs);
-  if (!library) return report(library.error());
+  if (!library) return report_bad_input(library.error());
   // Building a plan over every type also checks quoting rules across pools.
   std::size_t templates = 0;
   for (const QueryTypeFile& t : library->types()) templates += t.templates.size();
