@@ -463,7 +463,8 @@ bool Scheduler::bucket_open(const Bucket& bucket, Clock::TimePoint now) const {
 }
 
 void Scheduler::prune(Clock::TimePoint now) {
-  while (!global_sends_.empty() && global_sends_.front() + options_.global_window <= now) {
+  while (!global_sends_.empty() &&
+         global_sends_.front() + options_.global_window + options_.global_margin <= now) {
     global_sends_.pop_front();
   }
   while (!invalid_requests_.empty() && invalid_requests_.front() + options_.invalid_window <= now) {
@@ -489,7 +490,8 @@ std::optional<Clock::TimePoint> Scheduler::global_ready_at(Clock::TimePoint now)
   Clock::TimePoint ready = std::max(now, global_parked_until_);
   const auto limit = static_cast<std::size_t>(options_.global_limit);
   if (global_sends_.size() >= limit) {
-    ready = std::max(ready, global_sends_[global_sends_.size() - limit] + options_.global_window);
+    ready = std::max(ready, global_sends_[global_sends_.size() - limit] + options_.global_window +
+                                options_.global_margin);
   }
   return ready;
 }

@@ -196,6 +196,7 @@ TEST_F(SchedulerTest, RouteWithoutHeadersIsUnlimitedPerBucket) {
 TEST_F(SchedulerTest, GlobalLimitIsARollingWindowAndConfigurable) {
   SchedulerOptions options;
   options.global_limit = 10;
+  options.global_margin = std::chrono::milliseconds(0);
   make(options);
   for (int i = 0; i < 15; ++i) submit(messages(std::to_string(i)));
   EXPECT_EQ(permits_.size(), 10u);
@@ -206,9 +207,10 @@ TEST_F(SchedulerTest, GlobalLimitIsARollingWindowAndConfigurable) {
   EXPECT_EQ(permits_.size(), 15u);
 }
 
-TEST_F(SchedulerTest, DefaultGlobalLimitIsFiftyPerSecond) {
+TEST_F(SchedulerTest, DefaultGlobalLimitIsFiftyPerSecondPlusAJitterMargin) {
   for (int i = 0; i < 60; ++i) submit(messages(std::to_string(i)));
   EXPECT_EQ(permits_.size(), 50u);
+  EXPECT_EQ(until_wakeup(), 1'050ms);
 }
 
 TEST_F(SchedulerTest, InteractionCallbacksAndFollowUpsBypassTheGlobalLimit) {

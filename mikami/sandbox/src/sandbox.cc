@@ -504,7 +504,8 @@ class Sandbox {
 
   void dispatch_to_all(std::string_view type, const json::value& data) {
     for (auto& [id, session] : sessions_) {
-      if (session.valid && !session.connection.expired()) dispatch(session, type, data);
+      // Events also happen while a bot is disconnected; RESUME replays them.
+      if (session.valid) dispatch(session, type, data);
     }
   }
 

@@ -44,6 +44,10 @@ struct SchedulerOptions {
   // Requests per rolling `global_window`, for all non-exempt routes together. 0 disables.
   int global_limit = 50;
   std::chrono::milliseconds global_window{1000};
+  // Added to global_window when deciding whether an old send has left it: the server counts
+  // arrivals, not our send times, so network jitter could otherwise squeeze one request too
+  // many into the server's window.
+  std::chrono::milliseconds global_margin{50};
   // 5xx and network failures: wait base * 2^(failures - 1), at most max, between tries;
   // after `max_attempts` failed tries the failure is final.
   std::chrono::milliseconds retry_backoff_base{250};

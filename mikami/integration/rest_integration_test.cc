@@ -1,0 +1,99 @@
+// The failure-mode row "REST 429 -> requeued at retry-after, never dropped, never retried at
+// once", and bucket learning, against the real sandbox binary.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <vector>
+
+#include "mikami/rest_client.h"
+#include "sandbox_process.h"
+
+namespace mikami {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::unique_ptr<RestClient> client_for(const testing::SandboxProcess& sandbox) {
+  RestOptions options;
+  options.base_url = sandbox.api_url();
+  options.token = "sandbox-token";
+  auto client = RestClient::create(options);
+  EXPECT_TRUE(client.has_value());
+  return std::move(*client);
+}
+
+TEST(RestIntegrationTest, LearnsBucketsAndNeverHitsAKnownLimit) {
+  testing::SandboxProcess sandbox({"--bucket-limit", "5", "--bucket-window-ms", "400"});
+  auto client = client_for(sandbox);
+  const int channels = 4, per_channel = 15;
+  std::vector<std::future<RestResponse>> replies;
+  const auto start = Clock::now();
+  for (int i = 0; i < per_channel; ++i) {
+    for (int c = 0; c < channels; ++c) {
+      replies.push_back(client->request(Method::kPost,
+                                        "/channels/" + std::to_string(100 + c) + "/messages",
+                                        R"({"content":"hello"})"));
+    }
+  }
+  for (auto& reply : replies) EXPECT_EQ(reply.get().status, 200);
+  const double elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
+  // 15 per channel at 5 per 0.4 s needs windows at 0, 0.4 and 0.8 s, but 60 requests at
+  // 50 per second means the 51st cannot leave before 1 s.
+  const double minimum_s = 1.0;
+  EXPECT_GE(elapsed_s, minimum_s * 0.95);
+  EXPECT_LE(elapsed_s, minimum_s + 1.0);
+  EXPECT_EQ(sandbox.stat("rest_429_user"), 0);
+  EXPECT_EQ(sandbox.stat("rest_429_global"), 0);
+  EXPECT_EQ(sandbox.stat("messages_created"), channels * per_channel);
+  std::printf("rest: %d messages over %d channels in %.3f s (minimum %.3f s), 0 429s\n",
+              channels * per_channel, channels, elapsed_s, minimum_s);
+}
+
+TEST(RestIntegrationTest, TooManyRequestsStormIsRequeuedAtRetryAfterAndNothingIsDropped) {
+  testing::SandboxProcess sandbox;
+  auto client = client_for(sandbox);
+  ASSERT_EQ(sandbox.control("fault", R"({"kind":"rest_429","count":3,"retry_after_ms":250})"), 204);
+  const auto start = Clock::now();
+  auto reply = client->request(Method::kPost, "/channels/7/messages", R"({"content":"x"})");
+  EXPECT_EQ(reply.get().status, 200);
+  const double elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_GE(elapsed_s, 0.75 * 0.98);  // three waits of 250 ms, none skipped
+  auto counters = client->counters();
+  EXPECT_EQ(counters.rate_limited_shared, 3u);
+  EXPECT_EQ(counters.requeued, 3u);
+  EXPECT_EQ(counters.delivered, 1u);
+  EXPECT_EQ(sandbox.stat("rest_429_shared"), 3);
+}
+
+TEST(RestIntegrationTest, ServerErrorsAreRetried) {
+  testing::SandboxProcess sandbox;
+  auto client = client_for(sandbox);
+  ASSERT_EQ(sandbox.control("fault", R"({"kind":"rest_5xx","count":2})"), 204);
+  auto reply = client->request(Method::kPost, "/channels/7/messages", R"({"content":"x"})");
+  EXPECT_EQ(reply.get().status, 200);
+  EXPECT_EQ(client->counters().server_error_retries, 2u);
+}
+
+TEST(RestIntegrationTest, WrongTokenIsA401AndTheTokenIsNotEchoed) {
+  testing::SandboxProcess sandbox;
+  RestOptions options;
+  options.base_url = sandbox.api_url();
+  options.token = "wrong-secret";
+  auto client = RestClient::create(options);
+  ASSERT_TRUE(client);
+  auto reply = (*client)->request(Method::kPost, "/channels/7/messages", "{}").get();
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_EQ(reply.body.find("wrong-secret"), std::string::npos);
+  EXPECT_EQ((*client)->counters().invalid_requests, 1u);
+}
+
+TEST(RestIntegrationTest, HttpsIsRefusedClearlyUntilTlsLands) {
+  RestOptions options;
+  options.base_url = "https://discord.com/api/v10";
+  auto client = RestClient::create(options);
+  ASSERT_FALSE(client);
+  EXPECT_NE(client.error().message().find("TLS"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mikami
