@@ -15,6 +15,19 @@ core::Result<std::unique_ptr<SqliteStore>> open_store(const Options& options) {
   return SqliteStore::open(options.db);
 }
 
+// A store with an engine running on it (which reconciles on open).
+struct Running {
+  std::unique_ptr<SqliteStore> store;
+  std::unique_ptr<Engine> engine;  // declared last: stops before the store closes
+};
+core::Result<Running> open_engine(const Options& options) {
+  auto store = open_store(options);
+  CORE_RETURN_IF_ERROR(store);
+  auto engine = Engine::open(**store);
+  CORE_RETURN_IF_ERROR(engine);
+  return Running{std::move(*store), std::move(*engine)};
+}
+
 void print(const Options& options, const json& value, const std::string& text) {
   if (options.json) {
     std::cout << value.dump() << "\n";
@@ -86,23 +99,21 @@ int run_init(const Options& options) {
 }
 
 int run_transfer(const Options& options, RecordKind kind) {
-  auto store = open_store(options);
-  if (!store) return report_error(store.error());
-  auto engine = Engine::open(**store);
-  if (!engine) return report_error(engine.error());
-  Reply reply = (*engine)->transfer(TransferRequest{
-      options.user, kind, options.amount, options.key.empty() ? fresh_key() : options.key});
+  auto running = open_engine(options);
+  if (!running) return report_error(running.error());
+  Engine& engine = *running->engine;
+  Reply reply = engine.transfer(TransferRequest{options.user, kind, options.amount,
+                                                options.key.empty() ? fresh_key() : options.key});
   return print_reply(options, reply);
 }
 
 int run_wager(const Options& options) {
-  auto store = open_store(options);
-  if (!store) return report_error(store.error());
-  auto engine = Engine::open(**store);
-  if (!engine) return report_error(engine.error());
+  auto running = open_engine(options);
+  if (!running) return report_error(running.error());
+  Engine& engine = *running->engine;
   Reply reply =
-      (*engine)->wager(WagerRequest{options.user, options.key.empty() ? fresh_key() : options.key,
-                                    options.amount, options.game, options.params});
+      engine.wager(WagerRequest{options.user, options.key.empty() ? fresh_key() : options.key,
+                                options.amount, options.game, options.params});
   return print_reply(options, reply);
 }
 
@@ -169,14 +180,13 @@ int run_seeds_show(const Options& options) {
 }
 
 int run_seeds_rotate(const Options& options, bool set_client) {
-  auto store = open_store(options);
-  if (!store) return report_error(store.error());
-  auto engine = Engine::open(**store);
-  if (!engine) return report_error(engine.error());
-  auto revealed = (*engine)->rotate_seed(
+  auto running = open_engine(options);
+  if (!running) return report_error(running.error());
+  Engine& engine = *running->engine;
+  auto revealed = engine.rotate_seed(
       options.user, set_client ? std::optional<std::string>(options.client_seed) : std::nullopt);
   if (!revealed) return report_error(revealed.error());
-  auto snapshot = (*store)->load(options.user);
+  auto snapshot = running->store->load(options.user);
   if (!snapshot || !snapshot->has_value())
     return report_error(
         core::Error(core::ErrorCode::kIo, "the new seed was written but could not be read back"));

@@ -95,16 +95,10 @@ void Engine::submit_wager(WagerRequest request, Completion done) {
                                       std::to_string(request.amount)));
     }
   }
-  impl.in_flight.acquire();
-
   // 2. Lock, then read the balance inside the lock.
-  auto guard = impl.locks.acquire(request.user);
-  UserState& state = impl.state_for(request.user);
-  if (auto loaded = impl.ensure_loaded(state); !loaded) {
-    return impl.finish_early(done,
-                             Reply::rejected(ReplyCode::kLedgerWriteFailed,
-                                             "reading the account: " + loaded.error().message()));
-  }
+  auto locked = impl.admit_and_lock(request.user, done);
+  if (!locked) return;
+  UserState& state = *locked->state;
   if (!state.exists) {
     return impl.finish_early(
         done, Reply::rejected(ReplyCode::kUnknownUser, "unknown user '" + request.user + "'"));
@@ -164,14 +158,9 @@ void Engine::submit_transfer(TransferRequest request, Completion done) {
   if (request.kind == RecordKind::kWager) {
     return done(Reply::rejected(ReplyCode::kUnknownGame, "a wager is not a transfer"));
   }
-  impl.in_flight.acquire();
-  auto guard = impl.locks.acquire(request.user);
-  UserState& state = impl.state_for(request.user);
-  if (auto loaded = impl.ensure_loaded(state); !loaded) {
-    return impl.finish_early(done,
-                             Reply::rejected(ReplyCode::kLedgerWriteFailed,
-                                             "reading the account: " + loaded.error().message()));
-  }
+  auto locked = impl.admit_and_lock(request.user, done);
+  if (!locked) return;
+  UserState& state = *locked->state;
   const bool withdrawal = request.kind == RecordKind::kWithdrawal;
   if (withdrawal && !state.exists) {
     return impl.finish_early(

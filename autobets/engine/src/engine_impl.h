@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <semaphore>
 #include <string>
 #include <thread>
@@ -124,6 +125,24 @@ struct Engine::Impl {
     state.balance_hint.store(state.exists ? state.balance : -1, std::memory_order_relaxed);
     state.loaded = true;
     return core::ok_status();
+  }
+
+  // The user's lock, held, with the user's state loaded.
+  struct Locked {
+    core::KeyedLockTable<std::string>::Guard guard;
+    UserState* state;
+  };
+  // Takes an admission slot, then the user's lock, then loads the user's state. On a
+  // failure to read the store, completes `done` and returns nullopt with nothing held.
+  std::optional<Locked> admit_and_lock(const std::string& user, const Completion& done) {
+    in_flight.acquire();
+    Locked locked{locks.acquire(user), &state_for(user)};
+    if (auto loaded = ensure_loaded(*locked.state); !loaded) {
+      finish_early(done, Reply::rejected(ReplyCode::kLedgerWriteFailed,
+                                         "reading the account: " + loaded.error().message()));
+      return std::nullopt;
+    }
+    return locked;
   }
 
   // Requires the user lock. Builds a new seed pair for the user.
