@@ -230,6 +230,16 @@ core::Result<SeedRecord> Engine::rotate_seed(std::string_view user,
   std::promise<core::Status> durable;
   auto future = durable.get_future();
   SeedRecord revealed;
+  // Admitted before the lock, like every request: waiting for a slot while holding a user
+  // lock could deadlock with the commit thread, which frees slots and may need that lock.
+  impl.in_flight.acquire();
+  struct SlotReturn {
+    Impl& impl;
+    bool handed_to_commit = false;
+    ~SlotReturn() {
+      if (!handed_to_commit) impl.in_flight.release();
+    }
+  } slot{impl};
   {
     auto guard = impl.locks.acquire(std::string(user));
     UserState& state = impl.state_for(std::string(user));
@@ -241,7 +251,6 @@ core::Result<SeedRecord> Engine::rotate_seed(std::string_view user,
     CORE_RETURN_IF_ERROR(seed);
     revealed = state.seed;
     revealed.revealed_at_us = seed->created_at_us;
-    impl.in_flight.acquire();
     Completion done = [&durable](Reply reply) {
       durable.set_value(reply.ok() ? core::ok_status()
                                    : core::Status(core::fail(core::ErrorCode::kIo, reply.message)));
@@ -250,9 +259,9 @@ core::Result<SeedRecord> Engine::rotate_seed(std::string_view user,
     ops.push_back(
         {StoreOp{StoreOp::Type::kNewSeed, {}, *seed}, OpMeta{&state, std::move(done), {}}});
     if (!impl.enqueue(std::move(ops))) {
-      impl.in_flight.release();
       return core::fail(core::ErrorCode::kCancelled, "the engine is shutting down");
     }
+    slot.handed_to_commit = true;  // the commit thread releases it with the completion
     state.seed = std::move(*seed);
     state.next_nonce = 0;
   }

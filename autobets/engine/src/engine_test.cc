@@ -32,7 +32,7 @@ class EngineTest : public ::testing::Test {
  protected:
   void SetUp() override { open(); }
 
-  void open() {
+  void open(std::size_t max_in_flight = 1 << 16) {
     engine_.reset();
     store_.reset();
     SqliteStoreOptions options;
@@ -45,6 +45,7 @@ class EngineTest : public ::testing::Test {
     store_ = std::move(*store);
     EngineOptions engine_options;
     engine_options.hasher = &hasher_;
+    engine_options.max_in_flight = max_in_flight;
     auto engine = Engine::open(*store_, engine_options);
     ASSERT_TRUE(engine.has_value()) << engine.error().message();
     engine_ = std::move(*engine);
@@ -367,6 +368,37 @@ TEST_F(EngineTest, RotationRevealsTheOldSeedAndRestartsTheNonce) {
   EXPECT_TRUE(verified->ok());
   EXPECT_EQ(verified->unrevealed, 0u);
   EXPECT_FALSE(engine_->rotate_seed("nobody").has_value());
+}
+
+// Regression: rotate_seed took its admission slot while holding the user lock. With the
+// window full and a commit failing, the commit thread then waited for that lock while the
+// rotation waited for a slot only the commit thread frees.
+TEST_F(EngineTest, RotationWaitingForASlotDoesNotDeadlockAFailingCommit) {
+  ASSERT_TRUE(deposit("alice", 1000).ok());
+  open(/*max_in_flight=*/1);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::latch in_commit(1);
+  std::atomic<bool> blocked_once = false;
+  fault_hook_ = [&](FaultPoint point) -> core::Status {
+    if (point != FaultPoint::kBeforeCommit || blocked_once.exchange(true)) {
+      return core::ok_status();
+    }
+    in_commit.count_down();
+    released.wait();
+    return core::fail(core::ErrorCode::kIo, "injected commit failure");
+  };
+  std::promise<Reply> wagered;
+  engine_->submit_wager({"alice", "w-slot", 10, "coin", "heads"},
+                        [&](Reply reply) { wagered.set_value(std::move(reply)); });
+  in_commit.wait();  // the only slot is now held by the wager being committed
+  auto rotation = std::async(std::launch::async, [&] { return engine_->rotate_seed("alice"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let it queue for the slot
+  release.set_value();
+  EXPECT_EQ(wagered.get_future().get().code, ReplyCode::kLedgerWriteFailed);
+  auto rotated = rotation.get();  // hangs here (test timeout) if the deadlock returns
+  ASSERT_TRUE(rotated.has_value()) << rotated.error().message();
+  EXPECT_EQ(engine_->active_locks(), 0u);
 }
 
 TEST_F(EngineTest, StateSurvivesReopening) {
