@@ -48,25 +48,32 @@ echo 'inurl:{path} intitle:{title} {word} site:{tld}' > "$presets/templates/hund
 echo 'inurl:{path} intitle:{title} {big}' > "$presets/templates/ten-million.txt"
 export DORKGEN_PRESETS_DIR=$presets
 
-now() { date +%s.%N; }
-rate() { awk -v a="$1" -v s="$2" 'BEGIN { printf "%.0f", a / s }'; }
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
-peak_kib() { awk '/Maximum resident set size/ { print $6 }' "$1"; }
+# timed NAME CMD...: runs CMD under GNU time; afterwards wall_$NAME, cpu_$NAME (user + sys
+# seconds) and rss_$NAME (peak KiB) hold the figures. The machine may be shared, so rates are
+# given per wall second and per CPU second.
+timed() {
+  local name=$1
+  shift
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time-$name" "$@"
+  read -r wall user sys rss < "$work/time-$name"
+  printf -v "wall_$name" '%s' "$wall"
+  printf -v "cpu_$name" '%s' "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')"
+  printf -v "rss_$name" '%s' "$rss"
+}
+
+per() { awk -v a="$1" -v s="$2" 'BEGIN { printf "%.0f", a / s }'; } # amount per second
 
 "$bin" space -t hundred-million | tail -1
 "$bin" space -t ten-million | tail -1
 
-echo "== exhaustive, 100M queries"
-bytes=$("$bin" generate --all -t hundred-million --work-dir "$work/w0" -q | wc -c)
-start=$(now)
-/usr/bin/time -v -o "$work/time-all-100m" \
-  "$bin" generate --all -t hundred-million --work-dir "$work/w1" -q > /dev/null
-secs=$(awk -v a="$(now)" -v b="$start" 'BEGIN { print a - b }')
-all_null=$(rate "$bytes" "$secs")
-echo "to /dev/null: $(mb "$bytes") in ${secs}s = $(mb "$all_null")/s, peak RSS $(peak_kib "$work/time-all-100m") KiB"
-
-echo "== crunch, a similar number of bytes"
+echo "== exhaustive (--all), 10M queries to /dev/null, against crunch for as many bytes"
+bytes=$("$bin" generate --all -t ten-million --work-dir "$work/w0" -q | wc -c)
+timed all10 "$bin" generate --all -t ten-million --work-dir "$work/w1" -q > /dev/null
+echo "dorkgen: $(mb "$bytes") in ${wall_all10}s wall, ${cpu_all10}s CPU:" \
+  "$(mb "$(per "$bytes" "$wall_all10")")/s wall, $(mb "$(per "$bytes" "$cpu_all10")")/s CPU"
 # crunch 8 8 over the first k letters writes k^8 lines of 9 bytes; pick k to match the bytes.
 k=$(awk -v b="$bytes" 'BEGIN { best = 2; for (k = 2; k <= 26; k++) {
       d = k ^ 8 * 9 - b; if (d < 0) d = -d
@@ -75,50 +82,53 @@ k=$(awk -v b="$bytes" 'BEGIN { best = 2; for (k = 2; k <= 26; k++) {
     print best }')
 charset=$(echo abcdefghijklmnopqrstuvwxyz | cut -c "1-$k")
 cbytes=$(awk -v k="$k" 'BEGIN { printf "%.0f", k ^ 8 * 9 }')
-start=$(now)
-crunch 8 8 "$charset" 2>/dev/null > /dev/null
-csecs=$(awk -v a="$(now)" -v b="$start" 'BEGIN { print a - b }')
-crunch_rate=$(rate "$cbytes" "$csecs")
-echo "crunch 8 8 $charset to /dev/null: $(mb "$cbytes") in ${csecs}s = $(mb "$crunch_rate")/s"
-echo "ratio dorkgen/crunch (to /dev/null): $(ratio "$all_null" "$crunch_rate")x"
+timed crunch crunch 8 8 "$charset" 2>/dev/null > /dev/null
+echo "crunch 8 8 $charset: $(mb "$cbytes") in ${wall_crunch}s wall, ${cpu_crunch}s CPU:" \
+  "$(mb "$(per "$cbytes" "$wall_crunch")")/s wall, $(mb "$(per "$cbytes" "$cpu_crunch")")/s CPU"
+echo "RATIO dorkgen/crunch bytes/s: $(ratio "$(per "$bytes" "$wall_all10")" \
+  "$(per "$cbytes" "$wall_crunch")")x wall, $(ratio "$(per "$bytes" "$cpu_all10")" \
+  "$(per "$cbytes" "$cpu_crunch")")x CPU"
+
+echo "== exhaustive, 100M queries to /dev/null"
+bytes100=$("$bin" generate --all -t hundred-million --work-dir "$work/w2" -q | wc -c)
+timed all100 "$bin" generate --all -t hundred-million --work-dir "$work/w3" -q > /dev/null
+echo "dorkgen: $(mb "$bytes100") in ${wall_all100}s wall, ${cpu_all100}s CPU:" \
+  "$(mb "$(per "$bytes100" "$wall_all100")")/s wall, $(mb "$(per "$bytes100" "$cpu_all100")")/s" \
+  "CPU; peak RSS ${rss_all100} KiB"
 
 echo "== exhaustive, 10M queries to a file (atomic, fsync'ed)"
-start=$(now)
-/usr/bin/time -v -o "$work/time-all-10m" \
-  "$bin" generate --all -t ten-million -o "$work/all-10m.txt" -q
-secs=$(awk -v a="$(now)" -v b="$start" 'BEGIN { print a - b }')
+timed file10 "$bin" generate --all -t ten-million -o "$work/all-10m.txt" -q
 fbytes=$(stat -c %s "$work/all-10m.txt")
-echo "to a file: $(mb "$fbytes") in ${secs}s = $(mb "$(rate "$fbytes" "$secs")")/s, peak RSS $(peak_kib "$work/time-all-10m") KiB"
+echo "dorkgen: $(mb "$fbytes") in ${wall_file10}s wall: $(mb "$(per "$fbytes" "$wall_file10")")/s;" \
+  "peak RSS ${rss_file10} KiB"
 echo "sort -u: $(wc -l < "$work/all-10m.txt") lines, $(sort -u -S 1G "$work/all-10m.txt" | wc -l) unique"
 rm -f "$work/all-10m.txt"
 
-echo "== sampling, 10M queries (one thread)"
-start=$(now)
-/usr/bin/time -v -o "$work/time-sample-10m" \
-  "$bin" generate -n 10000000 -t hundred-million --seed 1 -o "$work/sample-10m.txt" -q
-secs=$(awk -v a="$(now)" -v b="$start" 'BEGIN { print a - b }')
-echo "10M unique queries to a file in ${secs}s = $(rate 10000000 "$secs") queries/s, peak RSS $(peak_kib "$work/time-sample-10m") KiB (dedup budget 1 GiB)"
-start=$(now)
-"$bin" generate -n 10000000 -t hundred-million --seed 1 -q > /dev/null
-secs=$(awk -v a="$(now)" -v b="$start" 'BEGIN { print a - b }')
-echo "10M unique queries to /dev/null in ${secs}s = $(rate 10000000 "$secs") queries/s"
+echo "== sampling, 10M unique queries, one thread (dedup budget 1 GiB)"
+timed sample10 "$bin" generate -n 10000000 -t hundred-million --seed 1 -q > /dev/null
+echo "to /dev/null: ${wall_sample10}s wall, ${cpu_sample10}s CPU:" \
+  "$(per 10000000 "$wall_sample10") queries/s wall, $(per 10000000 "$cpu_sample10") queries/s CPU;" \
+  "peak RSS ${rss_sample10} KiB"
+timed samplefile10 "$bin" generate -n 10000000 -t hundred-million --seed 1 \
+  -o "$work/sample-10m.txt" -q
+echo "to a file: ${wall_samplefile10}s wall: $(per 10000000 "$wall_samplefile10") queries/s"
 echo "sort -u: $(wc -l < "$work/sample-10m.txt") lines, $(sort -u -S 1G "$work/sample-10m.txt" | wc -l) unique"
 rm -f "$work/sample-10m.txt"
 
-echo "== sampling, 100M queries (dedup budget 2 GiB)"
-start=$(now)
+echo "== sampling, 100M unique queries, one thread (dedup budget 2 GiB)"
 if ((full)); then
-  /usr/bin/time -v -o "$work/time-sample-100m" "$bin" generate -n 100000000 -t hundred-million \
-    --memory 2GiB -o "$work/sample-100m.txt" -q
+  timed sample100 "$bin" generate -n 100000000 -t hundred-million --memory 2GiB \
+    -o "$work/sample-100m.txt" -q
 else
-  /usr/bin/time -v -o "$work/time-sample-100m" "$bin" generate -n 100000000 -t hundred-million \
-    --memory 2GiB -q > /dev/null
+  timed sample100 "$bin" generate -n 100000000 -t hundred-million --memory 2GiB -q > /dev/null
 fi
-secs=$(awk -v a="$(now)" -v b="$start" 'BEGIN { print a - b }')
-echo "100M unique queries in ${secs}s = $(rate 100000000 "$secs") queries/s, peak RSS $(peak_kib "$work/time-sample-100m") KiB"
+echo "${wall_sample100}s wall, ${cpu_sample100}s CPU: $(per 100000000 "$wall_sample100")" \
+  "queries/s wall, $(per 100000000 "$cpu_sample100") queries/s CPU; peak RSS ${rss_sample100} KiB"
 if ((full)); then
-  echo "sort -u: $(wc -l < "$work/sample-100m.txt") lines, $(sort -u -S 2G "$work/sample-100m.txt" | wc -l) unique"
+  echo "sort -u: $(wc -l < "$work/sample-100m.txt") lines," \
+    "$(sort -u -S 2G "$work/sample-100m.txt" | wc -l) unique"
   rm -f "$work/sample-100m.txt"
   "$bin" generate --all -t hundred-million -o "$work/all-100m.txt" -q
-  echo "exhaustive 100M sort -u: $(wc -l < "$work/all-100m.txt") lines, $(sort -u -S 2G "$work/all-100m.txt" | wc -l) unique"
+  echo "exhaustive 100M sort -u: $(wc -l < "$work/all-100m.txt") lines," \
+    "$(sort -u -S 2G "$work/all-100m.txt" | wc -l) unique"
 fi
