@@ -115,7 +115,18 @@ TEST_P(FaultPointTest, AFailedCommitLeavesNeitherRecordsNorBalances) {
 INSTANTIATE_TEST_SUITE_P(EveryPoint, FaultPointTest,
                          ::testing::Values(FaultPoint::kBeforeLedgerWrite,
                                            FaultPoint::kBeforeBalanceWrite,
-                                           FaultPoint::kBeforeCommit));
+                                           FaultPoint::kBeforeCommit),
+                         [](const ::testing::TestParamInfo<FaultPoint>& info) {
+                           switch (info.param) {
+                             case FaultPoint::kBeforeLedgerWrite:
+                               return "LedgerWrite";
+                             case FaultPoint::kBeforeBalanceWrite:
+                               return "BalanceWrite";
+                             case FaultPoint::kBeforeCommit:
+                               return "Commit";
+                           }
+                           return "Unknown";
+                         });
 
 TEST(SqliteStore, OpenNeverCreatesAndNamesWhatIsWrong) {
   TempDb db(Limits{}, /*create=*/false);
