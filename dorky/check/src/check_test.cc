@@ -1,0 +1,67 @@
+#include "dorky/check.h"
+
+#include <gtest/gtest.h>
+
+#include "dorky/testing/tool_runner.h"
+
+namespace dorky {
+namespace {
+
+using testing::run_program;
+using testing::TempDir;
+using testing::write_file;
+
+TEST(CheckTest, ReportsEachProblemWithFileAndLine) {
+  TempDir dir;
+  write_file(dir / "q.txt",
+             "intitle:\"index of\" site:a.com\r\n"  // 1 fine (CRLF)
+             "foo:bar site:\n"                      // 2 unknown operator, empty value
+             "\"open quote\n"                       // 3 unbalanced quotes
+             "(site:a.com OR site:b.com\n"          // 4 unclosed (
+             "site:a.com)\n"                        // 5 stray )
+             "intitle:\"index of\" site:a.com\n"    // 6 duplicate of 1 (CR ignored)
+             "\n"                                   // 7 empty
+             "\xff\xfe binary");                    // 8 fine, no final newline
+  auto run = run_program("dorky-check", {(dir / "q.txt").string()});
+  EXPECT_EQ(run.code, 1) << run.err;
+  std::string f = (dir / "q.txt").string();
+  EXPECT_EQ(run.out, f + ":2: unknown operator 'foo:' for google\n" + f +
+                         ":2: empty value for 'site:'\n" + f + ":3: unbalanced double quotes\n" +
+                         f + ":4: unbalanced parentheses: '(' never closed\n" + f +
+                         ":5: unbalanced parentheses: ')' without '('\n" + f +
+                         ":6: duplicate of line 1\n" + f + ":7: empty query\n");
+}
+
+TEST(CheckTest, EngineLimitsAndProfiles) {
+  std::string many;
+  for (int i = 0; i < 40; ++i) many += "w" + std::to_string(i) + " ";
+  auto google = run_program("dorky-check", {}, many + "\n");
+  EXPECT_EQ(google.code, 1);
+  EXPECT_NE(google.out.find("stdin:1: too many terms (40 > 32 for google)"), std::string::npos)
+      << google.out;
+  auto bing = run_program("dorky-check", {"--engine", "bing"}, many + "\n");
+  EXPECT_EQ(bing.code, 0) << bing.out;
+  auto yandex = run_program("dorky-check", {"-e", "yandex"}, "mime:pdf filetype:pdf\n");
+  EXPECT_EQ(yandex.out, "stdin:1: unknown operator 'filetype:' for yandex\n");
+  auto long_query = run_program("dorky-check", {"--max-chars", "10"}, "site:example.com\n");
+  EXPECT_NE(long_query.out.find("too long (16 > 10"), std::string::npos);
+  EXPECT_EQ(run_program("dorky-check", {}, "").code, 0);
+  EXPECT_EQ(run_program("dorky-check", {}, "site:" + std::string(1 << 20, 'x') + "\n").code, 1);
+}
+
+TEST(CheckTest, UsageErrors) {
+  auto engine = run_program("dorky-check", {"--engine", "altavista"}, "");
+  EXPECT_EQ(engine.code, 2);
+  EXPECT_NE(engine.err.find("unknown engine 'altavista'"), std::string::npos);
+  EXPECT_EQ(run_program("dorky-check", {"/no/such/file"}).code, 2);
+}
+
+TEST(LintQueryTest, CleanQueriesHaveNoReasons) {
+  std::vector<std::string> reasons;
+  lint_query("-site:x.com (inurl:admin | intitle:\"log in\") ext:php",
+             *find_engine_profile("google"), reasons);
+  EXPECT_TRUE(reasons.empty()) << reasons.front();
+}
+
+}  // namespace
+}  // namespace dorky

@@ -1,0 +1,33 @@
+// extract: pull values out of queries: operator values (site: domains, filetype:/ext:
+// types, inurl: paths, ...), quoted phrases, bare keywords, or regex captures, one a line,
+// optionally counted.
+#pragma once
+
+#include <cstdint>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "dorky/output.h"
+#include "dorky/tool.h"
+
+namespace dorky {
+
+struct ExtractSettings {
+  std::vector<std::string> operators;  // lowercase names ("site", "filetype", "ext", ...)
+  bool all_operators = false;          // every operator, whatever its name
+  bool phrases = false;                // quoted phrases outside operators
+  bool keywords = false;               // bare words
+  bool include_negated = false;        // also terms written with a leading '-'
+  std::optional<std::regex> regex;     // capture group 1 if the pattern has one, else match
+  bool labelled = false;               // prefix "<kind>\t" (set when several kinds are asked)
+  bool counts = false;                 // print "<count>\t<value>", most frequent first
+};
+
+// Writes the extracted values of every input line to `out`. With counts, distinct values
+// are held in memory (bounded by options.memory_bytes); more fail with kInvalidArgument.
+core::Status run_extract(const CommonOptions& options, const ExtractSettings& settings,
+                         Output& out);
+
+}  // namespace dorky

@@ -1,0 +1,76 @@
+#include "dorky/extract.h"
+
+#include <gtest/gtest.h>
+
+#include "dorky/testing/tool_runner.h"
+
+namespace dorky {
+namespace {
+
+using testing::run_program;
+
+const std::string kQueries =
+    "intitle:\"index of\" site:a.com filetype:pdf admin\r\n"
+    "-site:b.org ext:XLS \"secret plans\" inurl:/wp-admin/\n"
+    "SITE:a.com login \xff\xfe\n"
+    "\n"
+    "site: \"unclosed";
+
+TEST(ExtractTest, SiteValuesInOrder) {
+  auto run = run_program("dorky-extract", {"--site"}, kQueries);
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out, "a.com\na.com\n");
+  auto negated = run_program("dorky-extract", {"--site", "--negated"}, kQueries);
+  EXPECT_EQ(negated.out, "a.com\nb.org\na.com\n");
+}
+
+TEST(ExtractTest, SeveralKindsAreLabelled) {
+  auto run = run_program("dorky-extract", {"--filetype", "--phrases", "--inurl"}, kQueries);
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out,
+            "filetype\tpdf\next\tXLS\nphrase\tsecret plans\ninurl\t/wp-admin/\n"
+            "phrase\tunclosed\n");
+}
+
+TEST(ExtractTest, KeywordsKeepBytes) {
+  auto run = run_program("dorky-extract", {"--keywords"}, kQueries);
+  EXPECT_EQ(run.out, "admin\nlogin\n\xff\xfe\n");
+}
+
+TEST(ExtractTest, CountsMostFrequentFirst) {
+  auto run = run_program("dorky-extract", {"--op", "site", "--counts", "--negated"}, kQueries);
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out, "2\ta.com\n1\tb.org\n");
+}
+
+TEST(ExtractTest, RegexCaptures) {
+  auto run = run_program("dorky-extract", {"--regex", "site:([a-z]+)\\."}, kQueries);
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out, "a\nb\n");
+}
+
+TEST(ExtractTest, EmptyInputAndHugeLine) {
+  EXPECT_EQ(run_program("dorky-extract", {"--site"}, "").out, "");
+  std::string huge = "site:" + std::string(1 << 20, 'x') + ".com";
+  auto run = run_program("dorky-extract", {"--site"}, huge);
+  EXPECT_TRUE(run.out == huge.substr(5) + "\n");
+}
+
+TEST(ExtractTest, UsageErrors) {
+  auto none = run_program("dorky-extract", {}, "a\n");
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.err.find("nothing to extract"), std::string::npos);
+  auto regex = run_program("dorky-extract", {"--regex", "(unclosed"}, "a\n");
+  EXPECT_EQ(regex.code, 2);
+  EXPECT_NE(regex.err.find("--regex"), std::string::npos);
+  auto too_many = run_program("dorky-extract", {"--keywords", "--counts", "--memory", "64K"}, [] {
+    std::string s;
+    for (int i = 0; i < 5000; ++i) s += "w" + std::to_string(i) + "\n";
+    return s;
+  }());
+  EXPECT_EQ(too_many.code, 2);
+  EXPECT_NE(too_many.err.find("raise --memory"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dorky
