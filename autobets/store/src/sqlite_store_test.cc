@@ -116,8 +116,8 @@ INSTANTIATE_TEST_SUITE_P(EveryPoint, FaultPointTest,
                          ::testing::Values(FaultPoint::kBeforeLedgerWrite,
                                            FaultPoint::kBeforeBalanceWrite,
                                            FaultPoint::kBeforeCommit),
-                         [](const ::testing::TestParamInfo<FaultPoint>& info) {
-                           switch (info.param) {
+                         [](const ::testing::TestParamInfo<FaultPoint>& point_info) {
+                           switch (point_info.param) {
                              case FaultPoint::kBeforeLedgerWrite:
                                return "LedgerWrite";
                              case FaultPoint::kBeforeBalanceWrite:
