@@ -64,6 +64,10 @@ timed() {
   printf -v "rss_$name" '%s' "$rss"
 }
 
+# check_unique FILE: line count against `sort -u` line count.
+check_unique() {
+  echo "sort -u: $(wc -l < "$1") lines, $(sort -u -S 1G "$1" | wc -l) unique"
+}
 per() { awk -v a="$1" -v s="$2" 'BEGIN { printf "%.0f", a / s }'; } # amount per second
 
 "$bin" space -t hundred-million | tail -1
@@ -99,20 +103,21 @@ echo "dorkgen: $(mb "$bytes100") in ${wall_all100}s wall, ${cpu_all100}s CPU:" \
 echo "== exhaustive, 10M queries to a file (atomic, fsync'ed)"
 timed file10 "$bin" generate --all -t ten-million -o "$work/all-10m.txt" -q
 fbytes=$(stat -c %s "$work/all-10m.txt")
-echo "dorkgen: $(mb "$fbytes") in ${wall_file10}s wall: $(mb "$(per "$fbytes" "$wall_file10")")/s;" \
-  "peak RSS ${rss_file10} KiB"
-echo "sort -u: $(wc -l < "$work/all-10m.txt") lines, $(sort -u -S 1G "$work/all-10m.txt" | wc -l) unique"
+echo "dorkgen: $(mb "$fbytes") in ${wall_file10}s wall:" \
+  "$(mb "$(per "$fbytes" "$wall_file10")")/s; peak RSS ${rss_file10} KiB"
+check_unique "$work/all-10m.txt"
 rm -f "$work/all-10m.txt"
 
 echo "== sampling, 10M unique queries, one thread (dedup budget 1 GiB)"
 timed sample10 "$bin" generate -n 10000000 -t hundred-million --seed 1 -q > /dev/null
 echo "to /dev/null: ${wall_sample10}s wall, ${cpu_sample10}s CPU:" \
-  "$(per 10000000 "$wall_sample10") queries/s wall, $(per 10000000 "$cpu_sample10") queries/s CPU;" \
+  "$(per 10000000 "$wall_sample10") queries/s wall," \
+  "$(per 10000000 "$cpu_sample10") queries/s CPU;" \
   "peak RSS ${rss_sample10} KiB"
 timed samplefile10 "$bin" generate -n 10000000 -t hundred-million --seed 1 \
   -o "$work/sample-10m.txt" -q
 echo "to a file: ${wall_samplefile10}s wall: $(per 10000000 "$wall_samplefile10") queries/s"
-echo "sort -u: $(wc -l < "$work/sample-10m.txt") lines, $(sort -u -S 1G "$work/sample-10m.txt" | wc -l) unique"
+check_unique "$work/sample-10m.txt"
 rm -f "$work/sample-10m.txt"
 
 echo "== sampling, 100M unique queries, one thread (dedup budget 2 GiB)"
@@ -125,10 +130,8 @@ fi
 echo "${wall_sample100}s wall, ${cpu_sample100}s CPU: $(per 100000000 "$wall_sample100")" \
   "queries/s wall, $(per 100000000 "$cpu_sample100") queries/s CPU; peak RSS ${rss_sample100} KiB"
 if ((full)); then
-  echo "sort -u: $(wc -l < "$work/sample-100m.txt") lines," \
-    "$(sort -u -S 2G "$work/sample-100m.txt" | wc -l) unique"
+  check_unique "$work/sample-100m.txt"
   rm -f "$work/sample-100m.txt"
   "$bin" generate --all -t hundred-million -o "$work/all-100m.txt" -q
-  echo "exhaustive 100M sort -u: $(wc -l < "$work/all-100m.txt") lines," \
-    "$(sort -u -S 2G "$work/all-100m.txt" | wc -l) unique"
+  check_unique "$work/all-100m.txt"
 fi

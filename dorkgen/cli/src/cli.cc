@@ -220,9 +220,17 @@ int run_generate(const SelectionArgs& args, const std::string& out, bool all,
       work = work_dir;
     } else if (!out.empty() && out != "-") {
       work = fs::path(out).string() + ".dorkgen-work";
-    } else {
+    } else if (resume) {
       return report(core::Error(core::ErrorCode::kInvalidArgument,
-                                "--all writing to stdout needs --work-dir DIR for its stages"));
+                                "--resume writing to stdout needs the --work-dir of the run"));
+    } else {
+      // A private temporary directory; named in the error if the run fails, for --resume.
+      std::string pattern = (fs::temp_directory_path() / "dorkgen-work-XXXXXX").string();
+      if (::mkdtemp(pattern.data()) == nullptr) {
+        return report(core::Error(core::ErrorCode::kIo, "cannot create a work directory in " +
+                                                            fs::temp_directory_path().string()));
+      }
+      work = pattern;
     }
   }
 
@@ -258,7 +266,13 @@ int run_generate(const SelectionArgs& args, const std::string& out, bool all,
     options.progress = bar.callback();
     stats = sample(plan, options, *sink);
   }
-  if (!stats) return report(stats.error());
+  if (!stats) {
+    if (all && fs::exists(work / "manifest")) {
+      std::cerr << "dorkgen: note: finished stages are kept in " << work.string()
+                << "; continue with --all --work-dir " << work.string() << " --resume\n";
+    }
+    return report(stats.error());
+  }
   if (!quiet && stats->string_duplicates > 0) {
     std::cerr << "dorkgen: note: skipped " << format_number(stats->string_duplicates)
               << " value tuples whose query text was already emitted\n";

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <set>
 
 #include "test_plans.h"
@@ -70,6 +71,36 @@ TEST(PlanTest, WideSpacesDecodeExactly) {
     std::uint32_t v[kMaxSlots] = {};
     plan.decode(i, &t, v);
     EXPECT_EQ(plan.encode(t, v), i);
+  }
+}
+
+TEST(PlanTest, DecodeOfEncodeIsIdentityForRandomTuples) {
+  // Pools of different sizes (1, prime, power of two), spaces below and above 2^32 and 2^64.
+  std::vector<Pool> pools;
+  std::vector<std::size_t> sizes = {1, 7, 64, 251, 1000, 65536};
+  for (std::size_t p = 0; p < sizes.size(); ++p) {
+    std::vector<std::string> values;
+    for (std::size_t i = 0; i < sizes[p]; ++i) values.push_back(std::to_string(i));
+    pools.push_back(make_pool("p" + std::to_string(p), values));
+  }
+  Plan plan = make_plan(std::move(pools), {"{p1}.{p2}", "{p0} {p3} {p4}", "{p5}/{p4}/{p5}",
+                                           "{p5}{p4}{p3}{p2}{p1}{p0}{p5}", "x{p1}"});
+  std::mt19937_64 random(7);
+  for (int round = 0; round < 20000; ++round) {
+    std::uint32_t t = static_cast<std::uint32_t>(random() % plan.templates().size());
+    const PlanTemplate& entry = plan.templates()[t];
+    std::uint32_t values[kMaxSlots] = {};
+    for (std::size_t s = 0; s < entry.slot_pool.size(); ++s) {
+      values[s] =
+          static_cast<std::uint32_t>(random() % plan.pools()[entry.slot_pool[s]].values.size());
+    }
+    u128 index = plan.encode(t, values);
+    ASSERT_LT(index, plan.total());
+    std::uint32_t back_t = 0;
+    std::uint32_t back[kMaxSlots] = {};
+    plan.decode(index, &back_t, back);
+    ASSERT_EQ(back_t, t);
+    for (std::size_t s = 0; s < entry.slot_pool.size(); ++s) ASSERT_EQ(back[s], values[s]);
   }
 }
 

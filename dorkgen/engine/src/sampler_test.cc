@@ -149,6 +149,26 @@ TEST(SamplerTest, JsonlAndCsvCarryTemplateAndValues) {
             "\"{\"\"kw\"\":\"\"a\\\"\"b\"\",\"\"ft\"\":\"\"pdf\"\"}\"\n");
 }
 
+TEST(SamplerTest, SpacesBeyondTwoToThe64SampleWithoutDuplicates) {
+  std::vector<std::string> values;
+  for (int i = 0; i < 1000; ++i) values.push_back("v" + std::to_string(i));
+  std::vector<Pool> pools;
+  std::string text;
+  for (int p = 0; p < 8; ++p) {
+    pools.push_back(make_pool("p" + std::to_string(p), values));
+    text += "{p" + std::to_string(p) + "} ";
+  }
+  text += "end";
+  Plan plan = make_plan(std::move(pools), {text});  // 10^24 queries
+  SampleOptions options;
+  options.size = 20000;
+  options.seed = 1;
+  StringSink sink;
+  ASSERT_TRUE(sample(plan, options, sink).has_value());
+  std::vector<std::string> lines = lines_of(sink.data());
+  EXPECT_EQ(std::set<std::string>(lines.begin(), lines.end()).size(), 20000u);
+}
+
 TEST(SamplerTest, CancelStopsWithoutFinishing) {
   Plan plan = numbers_plan(1000, 1000);
   std::atomic<bool> cancel{true};
