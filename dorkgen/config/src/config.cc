@@ -77,9 +77,33 @@ core::Status apply_setting(GeneratorConfig& config, std::string_view key, std::s
   } else if (key == "engine") {
     config.engine = std::string(value);
   } else if (key == "size") {
-    auto size = parse_decimal(value);
-    if (!size) return core::fail(invalid("size '" + std::string(value) + "' is not a number"));
-    config.size = *size;
+    // Digits with an optional K, M or G (thousands, millions, billions): "5000", "10M".
+    std::string_view digits = value;
+    u128 scale = 1;
+    switch (digits.back()) {
+      case 'K':
+      case 'k':
+        scale = 1000;
+        break;
+      case 'M':
+      case 'm':
+        scale = 1000'000;
+        break;
+      case 'G':
+      case 'g':
+        scale = 1000'000'000;
+        break;
+      default:
+        break;
+    }
+    if (scale != 1) digits.remove_suffix(1);
+    auto size = parse_decimal(digits);
+    std::optional<u128> scaled = size ? checked_mul(*size, scale) : std::nullopt;
+    if (!scaled) {
+      return core::fail(invalid("size '" + std::string(value) +
+                                "' is not a number (digits, optionally followed by K, M or G)"));
+    }
+    config.size = *scaled;
   } else if (key == "seed") {
     std::uint64_t seed = 0;
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seed);

@@ -49,6 +49,19 @@ TEST(ConfigTest, ErrorsNameFileLineAndReason) {
   EXPECT_EQ(config.error().code(), core::ErrorCode::kNotFound);
 }
 
+TEST(ConfigTest, SizesTakeDecimalSuffixes) {
+  GeneratorConfig config;
+  ASSERT_TRUE(apply_setting(config, "size", "10M").has_value());
+  EXPECT_EQ(config.size, u128{10'000'000});
+  ASSERT_TRUE(apply_setting(config, "size", "3k").has_value());
+  EXPECT_EQ(config.size, u128{3000});
+  ASSERT_TRUE(apply_setting(config, "size", "2G").has_value());
+  EXPECT_EQ(config.size, u128{2'000'000'000});
+  EXPECT_FALSE(apply_setting(config, "size", "M").has_value());
+  EXPECT_FALSE(apply_setting(config, "size", "10X").has_value());
+  EXPECT_FALSE(apply_setting(config, "size", "-5").has_value());
+}
+
 TEST(ConfigTest, ByteSizes) {
   EXPECT_EQ(parse_byte_size("512").value(), 512u);
   EXPECT_EQ(parse_byte_size("64MiB").value(), 64u << 20);
