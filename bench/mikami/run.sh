@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Mikami benchmarks against mikami-sandbox with Discord-like limits (5 requests per 5 s per
+# channel bucket, 50/s global). Usage: bench/mikami/run.sh [build dir] [--quick]
+#   --quick uses 500 ms bucket windows (about 10 s instead of about 95 s).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build}
+window_ms=5000
+[[ "${2:-}" == "--quick" || "${1:-}" == "--quick" ]] && window_ms=500
+[[ "$build" == "--quick" ]] && build=$root/build
+cmake --build "$build" --target mikami-sandbox mikami_rest_bench mikami_gateway_bench >/dev/null
+bin=$build/bin
+out=$(mktemp)
+"$bin/mikami-sandbox" --port 0 --bucket-limit 5 --bucket-window-ms "$window_ms" \
+  --global-limit 50 >"$out" &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -f "$out"' EXIT
+for _ in $(seq 50); do grep -q listening "$out" && break; sleep 0.1; done
+port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out")
+"$bin/mikami_rest_bench" "http://127.0.0.1:$port/api/v10" 5 "$window_ms"
+curl -s "http://127.0.0.1:$port/_sandbox/stats" 2>/dev/null | sed 's/^/  sandbox stats: /'; echo
+"$bin/mikami_gateway_bench" "$port" 100000
