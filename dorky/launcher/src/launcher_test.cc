@@ -130,6 +130,27 @@ TEST_F(LauncherTest, HangingToolIsStoppedByTimeout) {
   EXPECT_LT(elapsed, std::chrono::seconds(5));
 }
 
+TEST_F(LauncherTest, SigtermToTheLauncherReachesTheTool) {
+  // `timeout` sends SIGTERM to the launcher; the hanging tool must end with it.
+  auto start = std::chrono::steady_clock::now();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setenv("DORKY_PATH", dorky_path_.c_str(), 1);
+    int null_fd = ::open("/dev/null", O_RDWR);
+    ::dup2(null_fd, 1);
+    ::dup2(null_fd, 2);
+    ::execl(dorky_.c_str(), dorky_.c_str(), "fault", "hang", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::usleep(300'000);
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
 TEST_F(LauncherTest, TenMegabytesOfStderrNeverBlockTheTool) {
   Ran ran = run({"--timeout", "60", "fault", "spam"});
   EXPECT_EQ(ran.code, 0);

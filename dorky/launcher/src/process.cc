@@ -37,6 +37,46 @@ class IgnoreInterrupts {
   struct sigaction old_quit_ {};
 };
 
+// SIGTERM and SIGHUP sent to the launcher are passed on to the running tool (so `timeout`
+// or a closed terminal ends both), through a self-pipe the wait loop watches.
+int g_forward_pipe[2] = {-1, -1};
+
+void forward_signal(int signal) {
+  int saved = errno;
+  unsigned char byte = static_cast<unsigned char>(signal);
+  (void)!::write(g_forward_pipe[1], &byte, 1);
+  errno = saved;
+}
+
+class ForwardTermination {
+ public:
+  ForwardTermination() {
+    if (::pipe2(g_forward_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return;
+    struct sigaction forward {};
+    forward.sa_handler = forward_signal;
+    sigemptyset(&forward.sa_mask);
+    ::sigaction(SIGTERM, &forward, &old_term_);
+    ::sigaction(SIGHUP, &forward, &old_hup_);
+    active_ = true;
+  }
+  ~ForwardTermination() {
+    if (!active_) return;
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+    ::sigaction(SIGHUP, &old_hup_, nullptr);
+    ::close(g_forward_pipe[0]);
+    ::close(g_forward_pipe[1]);
+    g_forward_pipe[0] = g_forward_pipe[1] = -1;
+  }
+  ForwardTermination(const ForwardTermination&) = delete;
+  ForwardTermination& operator=(const ForwardTermination&) = delete;
+  int fd() const { return active_ ? g_forward_pipe[0] : -1; }
+
+ private:
+  bool active_ = false;
+  struct sigaction old_term_ {};
+  struct sigaction old_hup_ {};
+};
+
 class Fd {
  public:
   Fd() = default;
@@ -171,6 +211,7 @@ core::Result<Outcome> run_process(const std::string& path, const std::vector<std
   if (options.capture_stdout) CORE_RETURN_IF_ERROR(make_pipe(out_read, out_write));
 
   IgnoreInterrupts ignore_interrupts;
+  ForwardTermination forward_termination;
   pid_t pid = ::fork();
   if (pid < 0) return core::fail(os_error("starting " + path));
   if (pid == 0) {
@@ -205,11 +246,12 @@ core::Result<Outcome> run_process(const std::string& path, const std::vector<std
   bool child_done = false, timed_out = false, killed = false;
   int kill_signal = 0;
   while (!child_done || err_read.get() >= 0 || out_read.get() >= 0) {
-    pollfd fds[3];
+    pollfd fds[4];
     nfds_t count = 0;
     fds[count++] = {child_done ? -1 : pid_fd.get(), POLLIN, 0};
     fds[count++] = {err_read.get(), POLLIN, 0};
     fds[count++] = {out_read.get(), POLLIN, 0};
+    fds[count++] = {child_done ? -1 : forward_termination.fd(), POLLIN, 0};
     int wait_ms = -1;
     if (has_deadline && !child_done) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -232,6 +274,12 @@ core::Result<Outcome> run_process(const std::string& path, const std::vector<std
         has_deadline = false;
       }
       continue;
+    }
+    if (fds[3].revents != 0) {
+      unsigned char signal_number = 0;
+      while (::read(forward_termination.fd(), &signal_number, 1) == 1) {
+        ::kill(pid, signal_number);
+      }
     }
     if (fds[0].revents != 0) child_done = true;
     if (fds[1].revents != 0 && !drain(err_read.get(), outcome.stderr_tail, kStderrTailBytes,

@@ -52,9 +52,10 @@ std::string signal_name(int signal);
 // Runs `path` with `args` (args[0] is conventionally the tool name) and waits for it.
 // While the child runs, SIGINT and SIGQUIT are ignored by the caller's process (as system()
 // does), so Ctrl-C on a terminal reaches the tool, not the launcher; the child gets default
-// dispositions. Returns an Error only when the launcher itself fails (no pipe, no fork);
-// everything about the child is in the Outcome. Not thread safe (it changes the process's
-// signal dispositions for the duration).
+// dispositions. SIGTERM and SIGHUP received meanwhile are passed on to the child (so
+// `timeout dorky ...` or a closed terminal ends the tool too). Returns an Error only when the
+// launcher itself fails (no pipe, no fork); everything about the child is in the Outcome. Not
+// thread safe (it changes the process's signal dispositions for the duration).
 core::Result<Outcome> run_process(const std::string& path, const std::vector<std::string>& args,
                                   const RunOptions& options);
 
