@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (mode == "segv") {
+    // Default disposition first: a sanitizer runtime would otherwise catch the signal.
+    ::signal(SIGSEGV, SIG_DFL);
     ::raise(SIGSEGV);
   } else if (mode == "abort") {
     std::abort();
