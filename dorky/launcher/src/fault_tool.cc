@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
     std::fputs("fault: pretending an I/O error\n", stderr);
     return 3;
   } else if (mode == "hang") {
+    // Say so first, so tests know the tool runs before they signal it.
+    std::puts("hanging");
+    std::fflush(stdout);
     while (true) ::pause();
   } else if (mode == "spam") {
     // 10 MB to stderr, in lines, then success.

@@ -133,19 +133,26 @@ TEST_F(LauncherTest, HangingToolIsStoppedByTimeout) {
 TEST_F(LauncherTest, SigtermToTheLauncherReachesTheTool) {
   // `timeout` sends SIGTERM to the launcher; the hanging tool must end with it.
   auto start = std::chrono::steady_clock::now();
+  int out[2];
+  ASSERT_EQ(::pipe(out), 0);
   pid_t pid = ::fork();
   if (pid == 0) {
     ::setenv("DORKY_PATH", dorky_path_.c_str(), 1);
     int null_fd = ::open("/dev/null", O_RDWR);
-    ::dup2(null_fd, 1);
+    ::dup2(out[1], 1);
     ::dup2(null_fd, 2);
+    ::close(out[0]);
     ::execl(dorky_.c_str(), dorky_.c_str(), "fault", "hang", static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  ::usleep(300'000);
+  ::close(out[1]);
+  char said[16] = {};
+  ASSERT_GT(::read(out[0], said, sizeof said - 1), 0);  // the tool runs: "hanging"
+  EXPECT_STREQ(said, "hanging\n");
   ::kill(pid, SIGTERM);
   int status = 0;
   ::waitpid(pid, &status, 0);
+  ::close(out[0]);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
@@ -266,7 +273,7 @@ TEST_F(LauncherTest, MenuOnATerminalSurvivesCrashesAndCtrlC) {
   pty.send("fault\n");
   ASSERT_TRUE(pty.expect("Arguments for fault")) << pty.seen();
   pty.send("hang\n");
-  ::usleep(300'000);  // let the tool start and block
+  ASSERT_TRUE(pty.expect("hanging")) << pty.seen();  // the tool runs and blocks
   pty.send("\x03");
   ASSERT_TRUE(pty.expect("fault finished: killed by signal SIGINT")) << pty.seen();
   ASSERT_TRUE(pty.expect("Choose a tool")) << pty.seen();
