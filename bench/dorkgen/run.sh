@@ -9,6 +9,9 @@
 #
 #   bench/dorkgen/run.sh [--full] [path/to/dorkgen]
 #
+# When <bin>/../bench-bin/dorkgen_micro_bench is built (target dorkgen_micro_bench), its
+# per-operation figures are printed at the end.
+#
 # Needs crunch and GNU time (Debian packages crunch, time). Uses a temporary directory on the
 # same file system as $TMPDIR (several GB with --full).
 set -euo pipefail
@@ -134,4 +137,10 @@ if ((full)); then
   rm -f "$work/sample-100m.txt"
   "$bin" generate --all -t hundred-million -o "$work/all-100m.txt" -q
   check_unique "$work/all-100m.txt"
+fi
+
+micro=$(dirname "$bin")/../bench-bin/dorkgen_micro_bench
+if [[ -x "$micro" ]]; then
+  echo "== engine hot paths (Google Benchmark)"
+  "$micro" --benchmark_min_time=0.2 2>/dev/null | grep -E '^BM_'
 fi
