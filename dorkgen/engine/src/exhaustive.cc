@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "core/atomic_file.h"
@@ -123,6 +124,16 @@ std::uint64_t plan_identity(const Plan& plan, const std::vector<std::uint32_t>& 
   return h;
 }
 
+// Parses 16 hex digits; nullopt for anything else.
+std::optional<std::uint64_t> parse_hex(const std::string& text) {
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
+  if (ec != std::errc() || end != text.data() + text.size() || text.size() != 16) {
+    return std::nullopt;
+  }
+  return value;
+}
+
 struct StageRecord {
   std::uint64_t bytes = 0;
   std::uint64_t checksum = 0;
@@ -160,14 +171,17 @@ core::Result<Manifest> read_manifest(const fs::path& path) {
   if (!(in >> word >> value) || word != "plan") {
     return core::fail(core::ErrorCode::kCorrupt, path.string() + ": missing plan line");
   }
-  manifest.plan = std::stoull(value, nullptr, 16);
+  auto plan = parse_hex(value);
+  if (!plan) return core::fail(core::ErrorCode::kCorrupt, path.string() + ": bad plan line");
+  manifest.plan = *plan;
   std::size_t index = 0;
   std::uint64_t bytes = 0;
   while (in >> word >> index >> bytes >> value) {
-    if (word != "stage" || index != manifest.stages.size()) {
+    auto checksum = parse_hex(value);
+    if (word != "stage" || index != manifest.stages.size() || !checksum) {
       return core::fail(core::ErrorCode::kCorrupt, path.string() + ": bad stage line");
     }
-    manifest.stages.push_back(StageRecord{bytes, std::stoull(value, nullptr, 16)});
+    manifest.stages.push_back(StageRecord{bytes, *checksum});
   }
   return manifest;
 }

@@ -164,6 +164,11 @@ TEST(ExhaustiveTest, ResumeRejectsCorruptStagesAndOtherPlans) {
   ASSERT_FALSE(corrupt.has_value());
   EXPECT_EQ(corrupt.error().code(), core::ErrorCode::kCorrupt);
 
+  std::ofstream(options.work_dir / "manifest") << "dorkgen-manifest 1\nplan zzzz\n";
+  auto garbled = generate_all(plan, options, sink);
+  ASSERT_FALSE(garbled.has_value());
+  EXPECT_EQ(garbled.error().code(), core::ErrorCode::kCorrupt);
+
   fs::remove_all(options.work_dir);
   auto nothing = generate_all(plan, options, sink);
   ASSERT_FALSE(nothing.has_value());
