@@ -48,6 +48,7 @@ std::vector<bool> templates_needing_dedup(const Plan& plan);
 // plan; with kCorrupt when a recorded stage file does not match the manifest; with kIo on disk
 // errors; with kCancelled. A failure leaves finished stages and the manifest in place for
 // --resume and never calls sink.finish().
+// Thread safety: concurrent calls may share one Plan but need distinct work directories.
 core::Result<RunStats> generate_all(const Plan& plan, const ExhaustiveOptions& options,
                                     ByteSink& sink);
 

@@ -41,6 +41,8 @@ struct RunStats {
 // out because tuples rendered the same strings (the message says how many distinct strings
 // there were), with kCancelled when cancelled, or with the sink's error; in every failure case
 // sink.finish() is not called, so a file sink leaves no output behind.
+// Thread safety: keeps no global state; concurrent calls may share one Plan (each with its own
+// sink). Run it on a worker thread and set *options.cancel from another to stop it.
 core::Result<RunStats> sample(const Plan& plan, const SampleOptions& options, ByteSink& sink);
 
 }  // namespace dorkgen
