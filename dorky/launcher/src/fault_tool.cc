@@ -9,6 +9,11 @@
 #include <cstring>
 #include <string>
 
+// Under AddressSanitizer the runtime owns SIGSEGV and ignores signal(SIGSEGV, SIG_DFL), so
+// "segv" would end as ASan's report with exit code 1 rather than a death by the signal the
+// launcher must name. This tool exists to die by signals: keep ASan's hands off SIGSEGV.
+extern "C" const char* __asan_default_options() { return "handle_segv=0"; }
+
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "ok";
   if (mode == "--describe") {
