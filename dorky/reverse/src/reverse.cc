@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "dorky/input.h"
@@ -29,13 +30,16 @@ core::Status reverse_bytes(std::uint64_t size, const ReadAt& read_at, std::size_
   CORE_RETURN_IF_ERROR(read_at(size - 1, &last, 1));
   std::uint64_t end = last == '\n' ? size - 1 : size;
 
-  std::string buffer;  // holds file bytes [low, low + buffer.size())
+  // Two buffers that swap roles and keep their capacity: no allocation (and no fresh pages
+  // to fault in) per block.
+  std::unique_ptr<char[]> buffer, spare;
+  std::size_t buffer_capacity = 0, spare_capacity = 0;
   std::uint64_t low = end;
-  std::size_t high = 0;  // bytes of buffer not yet emitted: [0, high)
+  std::size_t high = 0;  // buffer[0, high) holds file bytes [low, low + high) not yet emitted
   while (true) {
     // Emit every complete line in buffer[0, high): the ones after a '\n'.
     while (high > 0) {
-      const char* base = buffer.data();
+      const char* base = buffer.get();
       const void* found = ::memrchr(base, '\n', high);
       if (found == nullptr) break;
       std::size_t newline = static_cast<std::size_t>(static_cast<const char*>(found) - base);
@@ -46,17 +50,21 @@ core::Status reverse_bytes(std::uint64_t size, const ReadAt& read_at, std::size_
     }
     if (low == 0) {
       // What is left is the first line of the input.
-      CORE_RETURN_IF_ERROR(out.write_line(std::string_view(buffer.data(), high)));
+      CORE_RETURN_IF_ERROR(out.write_line(std::string_view(buffer.get(), high)));
       ++stats.lines;
       return core::ok_status();
     }
     // Read the block before `low` in front of the unfinished line.
     std::size_t want =
         static_cast<std::size_t>(std::min<std::uint64_t>(low, std::max(block_bytes, high)));
-    std::string next(want + high, '\0');
-    CORE_RETURN_IF_ERROR(read_at(low - want, next.data(), want));
-    std::memcpy(next.data() + want, buffer.data(), high);
-    buffer.swap(next);
+    if (spare_capacity < want + high) {
+      spare_capacity = std::max(want + high, 2 * block_bytes);
+      spare.reset(new char[spare_capacity]);
+    }
+    CORE_RETURN_IF_ERROR(read_at(low - want, spare.get(), want));
+    if (high > 0) std::memcpy(spare.get() + want, buffer.get(), high);
+    std::swap(buffer, spare);
+    std::swap(buffer_capacity, spare_capacity);
     low -= want;
     high += want;
   }
@@ -82,7 +90,7 @@ core::Status pread_all(int fd, const std::string& name, std::uint64_t offset, ch
 core::Result<ReverseStats> run_reverse(const CommonOptions& options, Output& out) {
   ReverseStats stats;
   std::size_t block = static_cast<std::size_t>(
-      std::clamp<std::uint64_t>(options.memory_bytes / 16, 4096, 4u << 20));
+      std::clamp<std::uint64_t>(options.memory_bytes / 16, 4096, 1u << 20));
 
   // One regular file: read it backwards in place.
   if (options.inputs.size() == 1 && options.inputs[0] != "-") {
