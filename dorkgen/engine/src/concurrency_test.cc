@@ -16,9 +16,9 @@ namespace {
 using testing::make_plan;
 using testing::make_pool;
 
-Plan shared_plan() {
+Plan shared_plan(int values_per_pool = 300) {
   std::vector<std::string> values;
-  for (int i = 0; i < 300; ++i) values.push_back("v" + std::to_string(i));
+  for (int i = 0; i < values_per_pool; ++i) values.push_back("v" + std::to_string(i));
   return make_plan({make_pool("a", values), make_pool("b", values)}, {"inurl:{a} {b}", "{b}"});
 }
 
@@ -43,13 +43,13 @@ TEST(EngineConcurrencyTest, RunsSharingOnePlanMatchASingleRun) {
 }
 
 TEST(EngineConcurrencyTest, CancelFromAnotherThreadStopsTheRun) {
-  const Plan plan = shared_plan();
+  const Plan plan = shared_plan(1000);
   std::atomic<bool> cancel{false};
   SampleOptions options;
   options.size = plan.total();
   options.cancel = &cancel;
   // A sink that waits for the cancel flag before accepting more, so the cancel lands mid-run:
-  // the output (about 1.4 MB) is flushed once before the end, and the next batch sees it.
+  // the output (about 16 MB) is flushed many times before the end, and the next chunk sees it.
   class SlowSink final : public ByteSink {
    public:
     explicit SlowSink(std::atomic<bool>& cancel) : cancel_(cancel) {}
