@@ -135,8 +135,11 @@ echo "${wall_sample100}s wall, ${cpu_sample100}s CPU: $(per 100000000 "$wall_sam
 if ((full)); then
   check_unique "$work/sample-100m.txt"
   rm -f "$work/sample-100m.txt"
-  "$bin" generate --all -t hundred-million -o "$work/all-100m.txt" -q
+  echo "== exhaustive, 100M queries to a file, checked with sort -u"
+  timed file100 "$bin" generate --all -t hundred-million -o "$work/all-100m.txt" -q
+  echo "dorkgen: ${wall_file100}s wall; peak RSS ${rss_file100} KiB"
   check_unique "$work/all-100m.txt"
+  rm -f "$work/all-100m.txt"
 fi
 
 micro=$(dirname "$bin")/../bench-bin/dorkgen_micro_bench
