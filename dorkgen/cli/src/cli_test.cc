@@ -1,6 +1,7 @@
 // Integration tests: the real `dorkgen` binary, run in a temporary directory.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pty.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -146,6 +147,42 @@ TEST_F(DorkgenTest, GenerateIsUniqueDeterministicAndQuietOffTerminal) {
   std::vector<std::string> got = lines(first);
   EXPECT_EQ(got.size(), 500u);
   EXPECT_EQ(std::set<std::string>(got.begin(), got.end()).size(), 500u);
+}
+
+TEST_F(DorkgenTest, ProgressBarOnlyOnATerminal) {
+  int master = -1;
+  int slave = -1;
+  ASSERT_EQ(::openpty(&master, &slave, nullptr, nullptr, nullptr), 0);
+  std::string exe = binary().string();
+  std::string presets = "DORKGEN_PRESETS_DIR=" + presets_.string();
+  std::string home = "HOME=" + dir_.string();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int out = ::open("/dev/null", O_WRONLY);
+    ::dup2(out, 1);
+    ::dup2(slave, 2);
+    ::close(master);
+    char* argv[] = {exe.data(), const_cast<char*>("generate"), const_cast<char*>("-n"),
+                    const_cast<char*>("100"), nullptr};
+    char* envp[] = {presets.data(), home.data(), nullptr};
+    ::execve(exe.c_str(), argv, envp);
+    ::_exit(127);
+  }
+  ::close(slave);
+  std::string terminal;
+  char buffer[4096];
+  while (true) {
+    ssize_t n = ::read(master, buffer, sizeof buffer);
+    if (n <= 0) break;  // EIO once the child has closed the terminal
+    terminal.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(master);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_NE(terminal.find("100.0%"), std::string::npos) << terminal;
+  EXPECT_NE(terminal.find("100/100"), std::string::npos) << terminal;
 }
 
 TEST_F(DorkgenTest, WholeSpaceSampledEqualsExhaustiveAndSpaceCount) {
