@@ -38,6 +38,14 @@ exit codes: 0 ok, 2 usage or input error (as dorkgen reports it), 3 dorkgen miss
 failed, 130 interrupted; a dorkgen killed by a signal is reported and gives 128+N
 )"};
 
+// The running dorkgen, so SIGTERM/SIGHUP sent to us (a launcher's --timeout, a closed
+// terminal) end it too instead of leaving it orphaned.
+volatile pid_t g_child = 0;
+
+void forward_to_child(int signal) {
+  if (g_child > 0) ::kill(g_child, signal);
+}
+
 std::string find_dorkgen() {
   if (const char* env = std::getenv("DORKGEN"); env != nullptr && *env != '\0') return env;
   std::error_code ec;
@@ -106,6 +114,8 @@ int run(int argc, char** argv) {
   if (pid == 0) {
     ::sigaction(SIGINT, &old_int, nullptr);
     ::sigaction(SIGQUIT, &old_quit, nullptr);
+    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGHUP, SIG_DFL);
     std::vector<char*> child_argv;
     for (std::string& part : command) child_argv.push_back(part.data());
     child_argv.push_back(nullptr);
@@ -114,6 +124,12 @@ int run(int argc, char** argv) {
                  std::strerror(errno));
     ::_exit(dorky::kExitIo);
   }
+  g_child = pid;
+  struct sigaction forward {};
+  forward.sa_handler = forward_to_child;
+  sigemptyset(&forward.sa_mask);
+  ::sigaction(SIGTERM, &forward, nullptr);
+  ::sigaction(SIGHUP, &forward, nullptr);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
