@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "dorky/testing/tool_runner.h"
 
 namespace {
@@ -38,6 +40,19 @@ TEST(GenerateTest, GeneratesThroughDorkgen) {
   EXPECT_EQ(lines.size(), 50u);
   auto bad = run_program("dorky-generate", {"--engine", "altavista", "-n", "5"});
   EXPECT_EQ(bad.code, 2) << bad.err;
+}
+
+TEST(GenerateTest, StagedRunGivesEveryQueryOnce) {
+  if (!dorkgen_built()) GTEST_SKIP() << "dorkgen is not built in this tree";
+  TempDir dir;
+  auto run =
+      run_program("dorky-generate", {"--staged", (dir / "work").string(), "-k", "admin", "-t",
+                                     "login-portals", "-o", (dir / "all.txt").string()});
+  EXPECT_EQ(run.code, 0) << run.err;
+  auto lines = dorky::testing::split_lines(read_file(dir / "all.txt"));
+  EXPECT_FALSE(lines.empty());
+  std::sort(lines.begin(), lines.end());
+  EXPECT_EQ(std::adjacent_find(lines.begin(), lines.end()), lines.end()) << "a duplicate";
 }
 
 }  // namespace
