@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -100,6 +101,49 @@ Status AtomicFileWriter::write(std::string_view bytes) {
     }
   }
   buffer_.append(bytes);
+  return ok_status();
+}
+
+Status AtomicFileWriter::append_from(int fd, std::uint64_t offset, std::uint64_t length) {
+  if (fd_ < 0 || failed_) {
+    return fail(ErrorCode::kFailedPrecondition, "writer for " + target_.string() + " is closed");
+  }
+  CORE_RETURN_IF_ERROR(flush_buffer());
+  auto in_offset = static_cast<off_t>(offset);
+  std::uint64_t left = length;
+  bool in_kernel = true;
+  while (left > 0) {
+    ssize_t n = -1;
+    if (in_kernel) {
+      n = ::copy_file_range(fd, &in_offset, fd_, nullptr, static_cast<std::size_t>(left), 0);
+      if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP ||
+                    errno == EBADF)) {
+        in_kernel = false;  // not supported between these files: copy through the buffer
+        continue;
+      }
+    } else {
+      buffer_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(left, kBufferBytes)));
+      n = ::pread(fd, buffer_.data(), buffer_.size(), in_offset);
+      if (n > 0) {
+        buffer_.resize(static_cast<std::size_t>(n));
+        in_offset += n;
+        CORE_RETURN_IF_ERROR(flush_buffer());
+      } else {
+        buffer_.clear();
+      }
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      failed_ = true;
+      if (n == 0) {
+        return fail(ErrorCode::kIo, "copying into " + temp_.string() + ": the source ended " +
+                                        std::to_string(left) + " bytes early");
+      }
+      return fail(io_error("copying into", temp_, errno));
+    }
+    left -= static_cast<std::uint64_t>(n);
+    bytes_written_ += static_cast<std::size_t>(n);
+  }
   return ok_status();
 }
 

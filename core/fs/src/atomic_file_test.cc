@@ -1,5 +1,6 @@
 #include "core/atomic_file.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -87,6 +88,30 @@ TEST_F(AtomicFileTest, RenameOnlyDurabilityStillReplacesAtomically) {
   ASSERT_TRUE(writer->commit().has_value());
   EXPECT_EQ(read(target), "new\n");
   EXPECT_EQ(entries(), 1u);
+}
+
+TEST_F(AtomicFileTest, AppendFromCopiesARangeOfAnotherFile) {
+  fs::path source = dir_ / "source.txt";
+  std::string data(3 << 20, 'a');
+  for (std::size_t i = 0; i < data.size(); i += 7) data[i] = static_cast<char>('a' + i % 26);
+  ASSERT_TRUE(write_file_atomically(source, data).has_value());
+  int fd = ::open(source.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  fs::path target = dir_ / "out.txt";
+  auto writer = AtomicFileWriter::open(target);
+  ASSERT_TRUE(writer.has_value());
+  ASSERT_TRUE(writer->write("head:").has_value());
+  ASSERT_TRUE(writer->append_from(fd, 5, (2 << 20) + 3).has_value());
+  ASSERT_TRUE(writer->write(":tail").has_value());
+  EXPECT_FALSE(writer->append_from(fd, data.size() - 2, 10).has_value());  // too short
+  writer->abandon();
+  auto again = AtomicFileWriter::open(target);
+  ASSERT_TRUE(again->write("head:").has_value());
+  ASSERT_TRUE(again->append_from(fd, 5, (2 << 20) + 3).has_value());
+  ASSERT_TRUE(again->write(":tail").has_value());
+  ASSERT_TRUE(again->commit().has_value());
+  ::close(fd);
+  EXPECT_EQ(read(target), "head:" + data.substr(5, (2 << 20) + 3) + ":tail");
 }
 
 TEST_F(AtomicFileTest, MissingDirectoryIsAClearIoError) {

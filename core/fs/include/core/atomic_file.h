@@ -37,6 +37,11 @@ class AtomicFileWriter {
 
   // Appends bytes, buffering internally. Errors are sticky: after one, every call fails.
   Status write(std::string_view bytes);
+  // Appends `length` bytes of the file `fd` starting at `offset` (after any buffered bytes),
+  // copied inside the kernel (copy_file_range) where the file systems allow it, else through
+  // a buffer. `fd` is not owned and its file position is not used. Fails with kIo when `fd`
+  // cannot be read or holds fewer bytes; errors are sticky like write()'s.
+  Status append_from(int fd, std::uint64_t offset, std::uint64_t length);
   // Flushes, fsyncs, renames over the target and fsyncs the directory.
   Status commit();
   // Removes the temporary file; the target is left as it was. Idempotent.

@@ -33,7 +33,7 @@ struct SplitSettings {
 };
 
 struct SplitStats {
-  std::uint64_t lines = 0;
+  std::uint64_t lines = 0;         // not counted for kParts, which copies byte ranges
   std::vector<std::string> files;  // in part order (first-seen order for kByOperator)
 };
 
