@@ -155,6 +155,15 @@ TEST_F(CliTest, ReplayFindsAnOrphanAndReconcileAppliesIt) {
   EXPECT_EQ(run("balance --user alice").out, "alice 1005\n");
 }
 
+TEST_F(CliTest, DemoEndsWithAConsistentAudit) {
+  CommandResult demo = run("demo");
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  EXPECT_NE(demo.out.find("idempotency_key_reused"), std::string::npos) << demo.out;
+  EXPECT_NE(demo.out.find(", 0 failures"), std::string::npos) << demo.out;
+  EXPECT_NE(demo.out.find("consistent"), std::string::npos) << demo.out;
+  EXPECT_EQ(demo.out.find("INCONSISTENT"), std::string::npos) << demo.out;
+}
+
 TEST_F(CliTest, BenchReportsEveryFigure) {
   CommandResult bench =
       run("bench --users 4 --workers 2 --wagers 2000 --baseline-wagers 50 --json");

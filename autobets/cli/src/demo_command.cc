@@ -36,6 +36,9 @@ int run_demo(const Options& options) {
       Reply reply = (*engine)->transfer({user, RecordKind::kDeposit, 10'000, "welcome-" + user});
       std::cout << "deposit  " << describe(*reply.record) << "\n";
     }
+    WagerRequest first{"alice", "alice-first-bet", 100, "coin", "heads"};
+    Reply placed = (*engine)->wager(first);
+    std::cout << "wager    " << describe(*placed.record) << "\n";
     std::cout << "\n4 threads place 2,000 wagers at once (dice, coin, limbo)...\n";
     std::atomic<int> accepted = 0, rejected = 0;
     std::vector<std::thread> threads;
@@ -56,10 +59,14 @@ int run_demo(const Options& options) {
     }
     for (auto& thread : threads) thread.join();
     std::cout << "accepted " << accepted << ", rejected " << rejected
-              << " (insufficient balance)\n";
-    Reply repeat = (*engine)->wager({"alice", "demo-0-0", 7, "coin", "tails"});
-    std::cout << "resubmitting a used key with a different request: " << to_string(repeat.code)
-              << "\n";
+              << " for insufficient balance\n";
+    Reply again = (*engine)->wager(first);
+    std::cout << "alice's bet '" << first.idempotency_key << "' sent again -> seq "
+              << again.record->seq
+              << (again.duplicate ? ", the first receipt: no second wager" : "") << "\n";
+    first.amount = 200;
+    std::cout << "the same key with a different amount -> "
+              << to_string((*engine)->wager(first).code) << "\n";
     for (const auto& user : users) {
       if (auto rotated = (*engine)->rotate_seed(user); !rotated) {
         return report_error(rotated.error());
