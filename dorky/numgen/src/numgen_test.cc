@@ -1,6 +1,7 @@
 #include "dorky/numgen.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <set>
 
@@ -82,6 +83,16 @@ TEST(NumgenTest, WritesFilesAtomically) {
   auto run = run_program("dorky-numgen", {"-o", (dir / "n.txt").string(), "2"});
   EXPECT_EQ(run.code, 0);
   EXPECT_EQ(read_file(dir / "n.txt"), "1\n2\n");
+}
+
+TEST(NumgenTest, KilledMidWriteLeavesThePreviousFileIntact) {
+  TempDir dir;
+  testing::write_file(dir / "n.txt", "previous\n");
+  // A trillion numbers cannot finish before the kill.
+  int status = testing::kill_mid_run("dorky-numgen", {"-o", "n.txt", "1", "1000000000000"}, "", 200,
+                                     dir.path());
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(read_file(dir / "n.txt"), "previous\n");
 }
 
 }  // namespace

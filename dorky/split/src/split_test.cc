@@ -1,6 +1,7 @@
 #include "dorky/split.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include "dorky/testing/tool_runner.h"
 
@@ -103,6 +104,20 @@ TEST(SplitTest, UsageErrorsWriteNothing) {
     EXPECT_NE(run.err.find("dorky-split: "), std::string::npos);
   }
   EXPECT_EQ(entries(dir), 0u);
+}
+
+TEST(SplitTest, KilledMidRunLeavesNoPartialParts) {
+  TempDir dir;
+  write_file(dir / "part-0000", "previous\n");
+  std::string input;
+  for (int i = 0; i < 100000; ++i) input += "site:h" + std::to_string(i % 97) + ".example\n";
+  int status = testing::kill_mid_run("dorky-split", {"-r", "4"}, input, 200, dir.path());
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(read_file(dir / "part-0000"), "previous\n");
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    std::string name = entry.path().filename().string();
+    EXPECT_TRUE(name == "part-0000" || name.starts_with(".part-")) << name;
+  }
 }
 
 }  // namespace
