@@ -6,6 +6,7 @@
 
 #include "dorky/input.h"
 #include "dorky/query.h"
+#include "dorky/value_counter.h"
 
 namespace dorky {
 namespace {
@@ -13,7 +14,10 @@ namespace {
 class Extractor {
  public:
   Extractor(const CommonOptions& options, const ExtractSettings& settings, Output& out)
-      : options_(options), settings_(settings), out_(out) {}
+      : options_(options),
+        settings_(settings),
+        out_(out),
+        counter_(options.memory_bytes, temp_directory(options)) {}
 
   core::Status run() {
     Progress progress("extract", options_.progress, known_input_bytes(options_.inputs));
@@ -22,15 +26,11 @@ class Extractor {
         for_each_line(options_.inputs, &progress, on_line, input_buffer_bytes(options_)));
     progress.finish();
     if (!settings_.counts) return core::ok_status();
-    std::vector<std::pair<std::string_view, std::uint64_t>> sorted(counts_.begin(), counts_.end());
-    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
-      return a.second != b.second ? a.second > b.second : a.first < b.first;
-    });
-    for (const auto& [value, count] : sorted) {
+    return counter_.finish([&](std::uint64_t count, std::string_view value) -> core::Status {
       CORE_RETURN_IF_ERROR(out_.write(std::to_string(count)));
       CORE_RETURN_IF_ERROR(out_.write("\t"));
-      CORE_RETURN_IF_ERROR(out_.write_line(value));
-    }
+      return out_.write_line(value);
+    });
     return core::ok_status();
   }
 
@@ -49,22 +49,7 @@ class Extractor {
       key_.push_back('\t');
     }
     key_.append(value);
-    auto found = counts_.find(key_);
-    if (found != counts_.end()) {
-      ++found->second;
-      return core::ok_status();
-    }
-    // Rough cost of a map entry: the string, the node and the bucket.
-    memory_ += key_.size() + 96;
-    if (memory_ > options_.memory_bytes) {
-      return core::fail(core::ErrorCode::kInvalidArgument,
-                        "--counts found more distinct values than --memory holds (" +
-                            std::to_string(counts_.size()) +
-                            " so far); raise --memory or count a narrower selection");
-    }
-    strings_.emplace_back(key_);
-    counts_.emplace(strings_.back(), 1);
-    return core::ok_status();
+    return counter_.add(key_);
   }
 
   core::Status scan(std::string_view line) {
@@ -115,9 +100,7 @@ class Extractor {
   const ExtractSettings& settings_;
   Output& out_;
   std::string key_;
-  std::deque<std::string> strings_;  // stable storage for the map's keys
-  std::unordered_map<std::string_view, std::uint64_t> counts_;
-  std::uint64_t memory_ = 0;
+  ValueCounter counter_;
 };
 
 }  // namespace

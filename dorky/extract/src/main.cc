@@ -29,13 +29,14 @@ options:
   -c, --counts        print "<count><TAB><value>" per distinct value, most frequent first
   -o, --output FILE   write FILE atomically instead of stdout
       --no-sync       skip the fsync before the rename
-  -m, --memory SIZE   memory budget for --counts (default 256M)
+  -m, --memory SIZE   memory budget for --counts (default 256M); beyond it values are
+                      counted through spill files in the temp directory
+      --temp-dir DIR  where spill files go (default $TMPDIR or /tmp)
       --no-progress   never show progress (it only shows on a terminal anyway)
   -h, --help          this text
       --describe      one-line description (for the dorky launcher)
 
-exit codes: 0 ok, 2 usage or input error (bad regex, too many distinct values for
---counts), 3 I/O error
+exit codes: 0 ok, 2 usage or input error (bad regex), 3 I/O error
 )"};
 
 core::Result<int> run(dorky::Args& args) {

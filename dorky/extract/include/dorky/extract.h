@@ -26,7 +26,8 @@ struct ExtractSettings {
 };
 
 // Writes the extracted values of every input line to `out`. With counts, distinct values
-// are held in memory (bounded by options.memory_bytes); more fail with kInvalidArgument.
+// are counted in memory while they fit options.memory_bytes and through hash-partitioned
+// spill files beyond (see value_counter.h).
 core::Status run_extract(const CommonOptions& options, const ExtractSettings& settings,
                          Output& out);
 
