@@ -24,7 +24,8 @@ options:
       --suffix SUFFIX   part names end with SUFFIX (default none, e.g. ".txt")
       --digits D        digits in part numbers (default 4)
       --no-sync         skip the fsync before each rename (faster; parts still never partial)
-  -m, --memory SIZE     memory budget (default 256M); bounds the open parts of --by
+  -m, --memory SIZE     memory budget (default 256M); bounds the parts --by keeps open
+                        (more values wait in spill files for later passes)
       --temp-dir DIR    where stdin is spooled for --parts (default $TMPDIR or /tmp)
       --list            print the names of the parts written, one a line
       --no-progress     never show progress (it only shows on a terminal anyway)

@@ -183,6 +183,97 @@ std::string safe_file_part(std::string_view value) {
   return out;
 }
 
+namespace {
+
+// --by: one part per value. At most `max_open` parts are open at once (each holds a write
+// buffer); lines of further values go to overflow buckets on disk, split by a hash of the
+// value, and each bucket is handled the same way after the parts of this pass are
+// committed. Every value's lines reach exactly one part, in input order.
+class ByValueSplitter {
+ public:
+  ByValueSplitter(const CommonOptions& options, const SplitSettings& settings, SplitStats& stats)
+      : options_(options),
+        settings_(settings),
+        stats_(stats),
+        max_open_(std::max<std::uint64_t>(options.memory_bytes / (1200u << 10), 2)) {}
+
+  struct Pass {
+    std::uint64_t depth = 0;
+    std::unordered_map<std::string, Writer> open;
+    std::vector<SpillFile> buckets;
+  };
+
+  core::Status route(Pass& pass, const std::string& key, std::string_view line, bool terminated) {
+    auto found = pass.open.find(key);
+    if (found == pass.open.end() && pass.open.size() < max_open_) {
+      stats_.files.push_back(settings_.prefix + key + settings_.suffix);
+      auto writer = open_part(stats_.files.back(), options_.sync);
+      CORE_RETURN_IF_ERROR(writer);
+      found = pass.open.emplace(key, std::move(*writer)).first;
+    }
+    if (found != pass.open.end()) {
+      CORE_RETURN_IF_ERROR(found->second->write(line));
+      return terminated ? found->second->write("\n") : core::ok_status();
+    }
+    if (pass.buckets.empty()) {
+      std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(max_open_, 64));
+      for (std::size_t i = 0; i < count; ++i) {
+        auto file = SpillFile::create(temp_directory(options_), 64u << 10);
+        CORE_RETURN_IF_ERROR(file);
+        pass.buckets.push_back(std::move(*file));
+      }
+    }
+    SpillFile& bucket = pass.buckets[hash_bytes(key, pass.depth + 1) % pass.buckets.size()];
+    char header[9];
+    auto key_length = static_cast<std::uint32_t>(key.size());
+    auto line_length = static_cast<std::uint32_t>(line.size());
+    std::memcpy(header, &key_length, 4);
+    std::memcpy(header + 4, &line_length, 4);
+    header[8] = terminated ? 1 : 0;
+    CORE_RETURN_IF_ERROR(bucket.write(std::string_view(header, 9)));
+    CORE_RETURN_IF_ERROR(bucket.write(key));
+    return bucket.write(line);
+  }
+
+  // Commits this pass's parts, then works through its overflow buckets.
+  core::Status finish(Pass& pass) {
+    for (auto& [key, writer] : pass.open) CORE_RETURN_IF_ERROR(writer->commit());
+    pass.open.clear();
+    std::string key;
+    for (SpillFile& slot : pass.buckets) {
+      SpillFile bucket = std::move(slot);
+      CORE_RETURN_IF_ERROR(bucket.finish_writing());
+      Pass next;
+      next.depth = pass.depth + 1;
+      SpillReader reader(bucket, 0, bucket.size(), 1 << 16);
+      while (reader.remaining() > 0) {
+        auto header = reader.read(9);
+        CORE_RETURN_IF_ERROR(header);
+        std::uint32_t key_length, line_length;
+        std::memcpy(&key_length, header->data(), 4);
+        std::memcpy(&line_length, header->data() + 4, 4);
+        bool terminated = (*header)[8] != 0;
+        auto key_bytes = reader.read(key_length);
+        CORE_RETURN_IF_ERROR(key_bytes);
+        key.assign(*key_bytes);
+        auto line = reader.read(line_length);
+        CORE_RETURN_IF_ERROR(line);
+        CORE_RETURN_IF_ERROR(route(next, key, *line, terminated));
+      }
+      CORE_RETURN_IF_ERROR(finish(next));
+    }
+    return core::ok_status();
+  }
+
+ private:
+  const CommonOptions& options_;
+  const SplitSettings& settings_;
+  SplitStats& stats_;
+  std::uint64_t max_open_;
+};
+
+}  // namespace
+
 core::Result<SplitStats> run_split(const CommonOptions& options, const SplitSettings& settings) {
   SplitStats stats;
   if (settings.mode == SplitSettings::Mode::kParts) {
@@ -199,9 +290,9 @@ core::Result<SplitStats> run_split(const CommonOptions& options, const SplitSett
       writers.push_back(std::move(*writer));
     }
   }
-  // Every open part holds a 1 MiB buffer: that is what bounds --by.
-  std::uint64_t max_open = std::max<std::uint64_t>(options.memory_bytes / (1200u << 10), 2);
-  std::unordered_map<std::string, std::size_t> by_value;
+  ByValueSplitter by_value(options, settings, stats);
+  ByValueSplitter::Pass top;
+  std::string key;
   std::uint64_t in_part = 0;
   std::uint64_t index = 0;
   auto on_line = [&](const core::Line& line) -> core::Status {
@@ -223,23 +314,8 @@ core::Result<SplitStats> run_split(const CommonOptions& options, const SplitSett
         return write_line(*writers[index++ % settings.count], line);
       case SplitSettings::Mode::kByOperator: {
         auto value = operator_value(line.bytes, settings.by);
-        std::string key = value ? safe_file_part(*value) : std::string("_none");
-        auto found = by_value.find(key);
-        if (found == by_value.end()) {
-          if (writers.size() >= max_open) {
-            return core::fail(core::ErrorCode::kInvalidArgument,
-                              "--by " + settings.by + " found more than " +
-                                  std::to_string(max_open) +
-                                  " distinct values, more open parts than --memory allows; "
-                                  "raise --memory");
-          }
-          stats.files.push_back(settings.prefix + key + settings.suffix);
-          auto writer = open_part(stats.files.back(), options.sync);
-          CORE_RETURN_IF_ERROR(writer);
-          writers.push_back(std::move(*writer));
-          found = by_value.emplace(key, writers.size() - 1).first;
-        }
-        return write_line(*writers[found->second], line);
+        key = value ? safe_file_part(*value) : std::string("_none");
+        return by_value.route(top, key, line.bytes, line.terminated);
       }
       case SplitSettings::Mode::kParts:
         break;
@@ -250,6 +326,7 @@ core::Result<SplitStats> run_split(const CommonOptions& options, const SplitSett
       for_each_line(options.inputs, &progress, on_line, input_buffer_bytes(options)));
   progress.finish();
   for (Writer& writer : writers) CORE_RETURN_IF_ERROR(writer->commit());
+  if (settings.mode == SplitSettings::Mode::kByOperator) CORE_RETURN_IF_ERROR(by_value.finish(top));
   return stats;
 }
 

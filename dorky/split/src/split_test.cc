@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <map>
+
 #include "dorky/testing/tool_runner.h"
 
 namespace dorky {
@@ -79,6 +81,28 @@ TEST(SplitTest, ByOperatorValue) {
   EXPECT_EQ(read_file(dir / "by-_none.txt"), "no site here\n");
   EXPECT_EQ(read_file(dir / ("by-" + safe_file_part("we/ird") + ".txt")), "site:\"we/ird\" d\n");
   EXPECT_NE(safe_file_part("we/ird"), safe_file_part("we_ird"));
+}
+
+TEST(SplitTest, ByOperatorWithMoreValuesThanOpenParts) {
+  TempDir dir;
+  // 64K of memory allows 2 open parts; 300 sites force several overflow passes.
+  std::string input;
+  std::map<std::string, std::string> expected;
+  for (int i = 0; i < 3000; ++i) {
+    std::string site = "s" + std::to_string((i * 37) % 300) + ".com";
+    std::string line = "inurl:x" + std::to_string(i) + " site:" + site;
+    input += line + "\n";
+    expected[site] += line + "\n";
+  }
+  auto run = run_program("dorky-split",
+                         {"--by", "site", "--memory", "64K", "--no-sync", "--temp-dir",
+                          dir.path().string(), "--prefix", "out-"},
+                         input, {}, dir.path());
+  EXPECT_EQ(run.code, 0) << run.err;
+  for (const auto& [site, lines] : expected) {
+    EXPECT_EQ(read_file(dir / ("out-" + site)), lines) << site;
+  }
+  EXPECT_EQ(entries(dir), expected.size());
 }
 
 TEST(SplitTest, EmptyInput) {

@@ -9,8 +9,11 @@
 //                "<prefix>_none<suffix>".
 // Part names are <prefix><number><suffix> with --digits digits, or <prefix><value><suffix>
 // with the value made file-name safe. Every part is written atomically: a part is either
-// complete or absent. With kLines a part is committed as soon as it is full; the other
-// modes commit all parts at the end, so a failure leaves none of them.
+// complete or absent. With kLines a part is committed as soon as it is full; kParts and
+// kRoundRobin commit all parts at the end, so a failure leaves none of them. kByOperator
+// keeps as many parts open as --memory allows (about 1.2 MiB each); lines of further values
+// wait in hash buckets on disk and are handled in later passes, each pass committing its
+// parts when done.
 #pragma once
 
 #include <cstdint>
@@ -37,8 +40,7 @@ struct SplitStats {
   std::vector<std::string> files;  // in part order (first-seen order for kByOperator)
 };
 
-// Fails with kInvalidArgument when --by finds more distinct values than the memory budget
-// allows open parts for; kNotFound/kIo for inputs and outputs.
+// Fails with kNotFound/kIo for inputs, outputs and spill files.
 core::Result<SplitStats> run_split(const CommonOptions& options, const SplitSettings& settings);
 
 // "example.com" -> "example.com"; "a/b c" -> "a_b_c-<hash>": only [A-Za-z0-9._-] survive;
