@@ -15,21 +15,33 @@ namespace mikami::testing {
 
 class SandboxProcess {
  public:
-  // Extra command-line flags, e.g. {"--bucket-window-ms", "500"}. Aborts the test run
-  // (CORE_CHECK) if the binary cannot be started.
-  explicit SandboxProcess(std::vector<std::string> flags = {});
+  // Extra command-line flags, e.g. {"--bucket-window-ms", "500"}. With `tls` a fresh
+  // self-signed certificate for 127.0.0.1 is made (openssl CLI) and the sandbox serves
+  // https:// and wss:// only. Aborts the test run (CORE_CHECK) if anything fails to start.
+  explicit SandboxProcess(std::vector<std::string> flags = {}, bool tls = false);
   ~SandboxProcess();
 
   std::uint16_t port() const { return port_; }
-  std::string api_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/api/v10"; }
-  std::string gateway_url() const { return "ws://127.0.0.1:" + std::to_string(port_); }
+  std::string api_url() const {
+    return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_) +
+           "/api/v10";
+  }
+  std::string gateway_url() const {
+    return std::string(tls_ ? "wss" : "ws") + "://127.0.0.1:" + std::to_string(port_);
+  }
+  // The certificate to trust (empty without TLS).
+  const std::string& ca_file() const { return ca_file_; }
   // POST /_sandbox/<what> with a JSON body; returns the HTTP status.
   int control(const std::string& what, const std::string& body);
   // GET /_sandbox/stats, one counter.
   std::int64_t stat(const std::string& name);
 
  private:
+  bool tls_ = false;
+  std::string dir_;
+  std::string ca_file_;
   pid_t pid_ = -1;
+  int stdin_writer_ = -1;
   std::uint16_t port_ = 0;
   std::unique_ptr<RestClient> control_;
 };

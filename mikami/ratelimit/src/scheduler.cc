@@ -267,7 +267,7 @@ void Scheduler::apply_headers(Bucket& bucket, const Request& request,
     bucket.limit = *headers.remaining + 1;
   }
   const Clock::Duration reset_after = *headers.reset_after_us;
-  const Clock::TimePoint new_reset = now + reset_after;
+  const Clock::TimePoint new_reset = now + reset_after + options_.reset_margin;
   bucket.window_length = std::max(bucket.window_length, reset_after);
   // Requests of this window still in flight have been counted by us but perhaps not yet by
   // the server; subtracting them keeps the estimate conservative.
@@ -445,6 +445,9 @@ std::size_t Scheduler::invalid_requests_in_window() const {
 
 void Scheduler::refill_if_due(Bucket& bucket, Clock::TimePoint now) {
   if (!bucket.known || bucket.unlimited || !bucket.reset_known || now < bucket.reset_at) return;
+  // A guessed reset is only a fallback for windows whose requests all failed: while one of
+  // them is still in flight its answer will tell the real reset, so wait for it.
+  if (bucket.reset_provisional && bucket.in_flight_epoch > 0) return;
   bucket.remaining = bucket.limit.value_or(1);
   ++bucket.epoch;
   bucket.in_flight_epoch = 0;

@@ -49,7 +49,12 @@ class SchedulerTest : public ::testing::Test {
     scheduler_ = std::make_unique<Scheduler>(clock_, options);
     scheduler_->set_event_callback([this](const RateLimitEvent& e) { events_.push_back(e); });
   }
-  void SetUp() override { make(); }
+  // Exact reset arithmetic in these tests; the margin has its own test.
+  void SetUp() override {
+    SchedulerOptions options;
+    options.reset_margin = std::chrono::milliseconds(0);
+    make(options);
+  }
 
   RequestId submit(Route route) {
     return scheduler_->submit(std::move(route), [this](Permit permit) {
@@ -470,6 +475,44 @@ TEST_F(SchedulerTest, LateResponseFromAnOldWindowDoesNotShrinkTheNewOne) {
   RequestId c = submit(messages("1"));
   EXPECT_FALSE(holds_permit(c));
   EXPECT_EQ(until_wakeup(), 1s);
+}
+
+TEST_F(SchedulerTest, GuessedResetWaitsForAnswersStillInFlight) {
+  learn(messages("1"), limits("h", 2, 0, 1s));
+  advance(1s);  // local refill: the next reset is only a guess until an answer arrives
+  RequestId a = submit(messages("1"));
+  RequestId b = submit(messages("1"));
+  RequestId c = submit(messages("1"));
+  EXPECT_TRUE(holds_permit(a) && holds_permit(b));
+  advance(2s);  // answers are slow; the guessed reset passed
+  EXPECT_FALSE(holds_permit(c));
+  complete(a, 200, limits("h", 2, 0, 300ms));
+  EXPECT_FALSE(holds_permit(c));
+  advance(300ms);
+  EXPECT_TRUE(holds_permit(c));
+}
+
+TEST_F(SchedulerTest, GuessedResetUnblocksABucketWhoseRequestsAllFailed) {
+  learn(messages("1"), limits("h", 1, 0, 1s));
+  advance(1s);
+  RequestId a = submit(messages("1"));
+  RequestId b = submit(messages("1"));
+  Permit failed = std::move(permits_.at(a));
+  permits_.erase(a);
+  EXPECT_EQ(failed.fail_network(), Outcome::kRequeued);
+  advance(1s);  // no answer ever told the reset: the guess (one window) applies
+  EXPECT_TRUE(holds_permit(a) || holds_permit(b));
+}
+
+TEST_F(SchedulerTest, LearnedResetsGetASafetyMarginButRetryAfterIsExact) {
+  make(SchedulerOptions{});  // default reset_margin: 25 ms
+  learn(messages("1"), limits("h", 1, 0, 1s));
+  RequestId a = submit(messages("1"));
+  EXPECT_EQ(until_wakeup(), 1'025ms);
+  advance(1'025ms);
+  ASSERT_TRUE(holds_permit(a));
+  complete(a, 429, too_many(700ms, RateLimitScope::kUser));
+  EXPECT_EQ(until_wakeup(), 700ms);
 }
 
 TEST_F(SchedulerTest, EventsNeverCarryTokens) {

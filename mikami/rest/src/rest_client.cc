@@ -8,10 +8,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
 #include <thread>
 #include <vector>
@@ -45,35 +47,53 @@ http::verb to_verb(Method method) {
 }
 
 struct BaseUrl {
+  bool tls = false;
   std::string host;
   std::string port;
   std::string path_prefix;  // "/api/v10"
 };
 
 core::Result<BaseUrl> parse_base_url(const std::string& url) {
-  constexpr std::string_view kHttp = "http://";
+  BaseUrl base;
+  std::string rest;
   if (url.rfind("https://", 0) == 0) {
+    base.tls = true;
+    rest = url.substr(8);
+  } else if (url.rfind("http://", 0) == 0) {
+    rest = url.substr(7);
+  } else {
     return core::fail(core::ErrorCode::kInvalidArgument,
-                      "https base URLs are not supported yet (TLS is not implemented); use the "
-                      "sandbox's http:// URL");
+                      "base URL must start with https:// or http://: " + url);
   }
-  if (url.rfind(kHttp, 0) != 0) {
-    return core::fail(core::ErrorCode::kInvalidArgument,
-                      "base URL must start with http://: " + url);
-  }
-  std::string rest = url.substr(kHttp.size());
   auto slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
-  BaseUrl base;
   base.path_prefix = slash == std::string::npos ? "" : rest.substr(slash);
   while (!base.path_prefix.empty() && base.path_prefix.back() == '/') base.path_prefix.pop_back();
   auto colon = authority.rfind(':');
   base.host = authority.substr(0, colon);
-  base.port = colon == std::string::npos ? "80" : authority.substr(colon + 1);
+  base.port = colon == std::string::npos ? (base.tls ? "443" : "80") : authority.substr(colon + 1);
   if (base.host.empty() || base.port.empty()) {
     return core::fail(core::ErrorCode::kInvalidArgument, "base URL has no host: " + url);
   }
   return base;
+}
+
+// One pooled connection: plain TCP or TLS over TCP.
+struct Connection {
+  std::unique_ptr<beast::tcp_stream> plain;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+};
+
+template <class Stream>
+net::awaitable<beast::error_code> exchange(Stream& stream,
+                                           http::request<http::string_body>& request,
+                                           http::response<http::string_body>& response) {
+  auto [write_ec, written] = co_await http::async_write(stream, request, kNoThrow);
+  if (write_ec) co_return write_ec;
+  beast::flat_buffer buffer;
+  auto [read_ec, read] = co_await http::async_read(stream, buffer, response, kNoThrow);
+  co_return read_ec;
 }
 
 }  // namespace
@@ -84,7 +104,26 @@ struct RestClient::Impl {
         base(std::move(base_in)),
         scheduler(core::SystemClock::instance(), options.scheduler),
         work(net::make_work_guard(io)),
-        wake(io) {}
+        wake(io) {
+    ssl.set_verify_mode(net::ssl::verify_peer);
+  }
+
+  // Trust the system's CA certificates plus the optional extra file.
+  core::Status load_trust() {
+    beast::error_code ec;
+    ssl.set_default_verify_paths(ec);
+    if (ec)
+      return core::fail(core::ErrorCode::kIo,
+                        "cannot load the system CA certificates: " + ec.message());
+    if (!options.ca_file.empty()) {
+      ssl.load_verify_file(options.ca_file, ec);
+      if (ec) {
+        return core::fail(core::ErrorCode::kInvalidArgument,
+                          "cannot load CA file " + options.ca_file + ": " + ec.message());
+      }
+    }
+    return core::ok_status();
+  }
 
   struct Call {
     Method method;
@@ -101,9 +140,9 @@ struct RestClient::Impl {
     net::post(io, [this] {
       wake.cancel();
       stopping = true;
-      for (auto& stream : idle) {
+      for (auto& connection : idle) {
         beast::error_code ignored;
-        stream->socket().close(ignored);
+        connection->lowest().socket().close(ignored);
       }
       idle.clear();
       work.reset();
@@ -139,11 +178,11 @@ struct RestClient::Impl {
     });
   }
 
-  net::awaitable<std::unique_ptr<beast::tcp_stream>> take_connection(beast::error_code& ec) {
+  net::awaitable<std::unique_ptr<Connection>> take_connection(beast::error_code& ec) {
     if (!idle.empty()) {
-      auto stream = std::move(idle.back());
+      auto connection = std::move(idle.back());
       idle.pop_back();
-      co_return stream;
+      co_return connection;
     }
     tcp::resolver resolver(io);
     auto [resolve_ec, endpoints] = co_await resolver.async_resolve(base.host, base.port, kNoThrow);
@@ -159,15 +198,33 @@ struct RestClient::Impl {
       co_return nullptr;
     }
     stream->socket().set_option(tcp::no_delay(true));
-    co_return stream;
+    auto connection = std::make_unique<Connection>();
+    if (!base.tls) {
+      connection->plain = std::move(stream);
+      co_return connection;
+    }
+    connection->tls =
+        std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*stream), ssl);
+    if (!SSL_set_tlsext_host_name(connection->tls->native_handle(), base.host.c_str())) {
+      ec = beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category());
+      co_return nullptr;
+    }
+    connection->tls->set_verify_callback(net::ssl::host_name_verification(base.host));
+    auto [handshake_ec] =
+        co_await connection->tls->async_handshake(net::ssl::stream_base::client, kNoThrow);
+    if (handshake_ec) {
+      ec = handshake_ec;
+      co_return nullptr;
+    }
+    co_return connection;
   }
 
   net::awaitable<void> send(Permit permit, std::shared_ptr<Call> call) {
     beast::error_code ec;
-    auto stream = co_await take_connection(ec);
+    auto connection = co_await take_connection(ec);
     http::response<http::string_body> response;
     bool reusable = false;
-    if (stream) {
+    if (connection) {
       http::request<http::string_body> request(to_verb(call->method), base.path_prefix + call->path,
                                                11);
       request.set(http::field::host, base.host);
@@ -179,19 +236,18 @@ struct RestClient::Impl {
       }
       request.keep_alive(true);
       request.prepare_payload();
-      stream->expires_after(options.request_timeout);
-      auto [write_ec, written] = co_await http::async_write(*stream, request, kNoThrow);
-      ec = write_ec;
-      if (!ec) {
-        beast::flat_buffer buffer;
-        auto [read_ec, read] = co_await http::async_read(*stream, buffer, response, kNoThrow);
-        ec = read_ec;
-        reusable = !ec && response.keep_alive();
+      connection->lowest().expires_after(options.request_timeout);
+      // Not a conditional expression: g++ 12 miscompiles co_await inside ?: operands.
+      if (connection->tls) {
+        ec = co_await exchange(*connection->tls, request, response);
+      } else {
+        ec = co_await exchange(*connection->plain, request, response);
       }
+      reusable = !ec && response.keep_alive();
     }
     if (stopping) co_return;  // the permit is dropped: treated as a cancellation
     Outcome outcome;
-    if (ec || !stream) {
+    if (ec || !connection) {
       outcome = permit.fail_network();
     } else {
       auto parsed =
@@ -205,8 +261,8 @@ struct RestClient::Impl {
       if (status == 429) read_429_body(response.body(), headers);
       outcome = permit.complete(status, headers);
       if (reusable) {
-        stream->expires_never();
-        idle.push_back(std::move(stream));
+        connection->lowest().expires_never();
+        idle.push_back(std::move(connection));
       }
     }
     switch (outcome) {
@@ -253,8 +309,9 @@ struct RestClient::Impl {
   net::io_context io{1};
   net::executor_work_guard<net::io_context::executor_type> work;
   net::steady_timer wake;
+  net::ssl::context ssl{net::ssl::context::tls_client};
   std::optional<core::Clock::TimePoint> armed_for;
-  std::vector<std::unique_ptr<beast::tcp_stream>> idle;
+  std::vector<std::unique_ptr<Connection>> idle;
   bool stopping = false;
   std::thread thread;
 };
@@ -263,6 +320,7 @@ core::Result<std::unique_ptr<RestClient>> RestClient::create(RestOptions options
   auto base = parse_base_url(options.base_url);
   if (!base) return core::fail(base.error());
   auto impl = std::make_unique<Impl>(std::move(options), std::move(*base));
+  CORE_RETURN_IF_ERROR(impl->load_trust());
   impl->start();
   return std::unique_ptr<RestClient>(new RestClient(std::move(impl)));
 }

@@ -18,6 +18,15 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--global-limit", options.global_limit, "requests per global window")
       ->check(CLI::PositiveNumber);
+  auto* cert = app.add_option("--tls-cert", options.tls_cert_file,
+                              "PEM certificate chain: serve https:// and wss:// only")
+                   ->check(CLI::ExistingFile);
+  app.add_option("--tls-key", options.tls_key_file, "PEM private key for --tls-cert")
+      ->check(CLI::ExistingFile)
+      ->needs(cert);
+  cert->needs("--tls-key");
+  app.add_flag("--exit-on-stdin-eof", options.exit_on_stdin_eof,
+               "stop when standard input closes (for test harnesses)");
   CLI11_PARSE(app, argc, argv);
   return mikami::run_sandbox(options, [](std::uint16_t port) {
     // Tests read this line to find the port.

@@ -2,18 +2,25 @@
 // here needs a lock (STYLE.md: state has one owner).
 #include "mikami/sandbox.h"
 
+#include <unistd.h>
+
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
@@ -24,6 +31,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -67,9 +75,18 @@ struct Outgoing {
   std::optional<std::uint16_t> close_code;  // a close frame instead of a message
 };
 
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using PlainWs = websocket::stream<beast::tcp_stream>;
+using TlsWs = websocket::stream<TlsStream>;
+
 struct Connection {
-  explicit Connection(beast::tcp_stream stream) : ws(std::move(stream)) {}
-  websocket::stream<beast::tcp_stream> ws;
+  std::unique_ptr<PlainWs> plain;
+  std::unique_ptr<TlsWs> tls;
+  void drop() {
+    beast::error_code ignored;
+    if (tls) beast::get_lowest_layer(*tls).socket().close(ignored);
+    if (plain) beast::get_lowest_layer(*plain).socket().close(ignored);
+  }
   std::deque<Outgoing> outbox;
   bool writing = false;
   bool closing = false;
@@ -117,6 +134,16 @@ class Sandbox {
 
   bool listen(std::uint16_t& port) {
     beast::error_code ec;
+    if (!options_.tls_cert_file.empty()) {
+      tls_ = true;
+      ssl_.use_certificate_chain_file(options_.tls_cert_file, ec);
+      if (!ec) ssl_.use_private_key_file(options_.tls_key_file, net::ssl::context::pem, ec);
+      if (ec) {
+        std::cerr << "mikami-sandbox: cannot load the TLS certificate or key: " << ec.message()
+                  << "\n";
+        return false;
+      }
+    }
     tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), options_.port);
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
@@ -144,7 +171,20 @@ class Sandbox {
   }
 
   awaitable<void> serve(tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
+    if (!tls_) {
+      co_await serve_http(beast::tcp_stream(std::move(socket)));
+      co_return;
+    }
+    TlsStream stream(beast::tcp_stream(std::move(socket)), ssl_);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
+    auto [ec] = co_await stream.async_handshake(net::ssl::stream_base::server, kNoThrow);
+    if (ec) co_return;
+    beast::get_lowest_layer(stream).expires_never();
+    co_await serve_http(std::move(stream));
+  }
+
+  template <class Stream>
+  awaitable<void> serve_http(Stream stream) {
     beast::flat_buffer buffer;
     for (;;) {
       Request request;
@@ -165,7 +205,7 @@ class Sandbox {
       auto [write_ec, m] = co_await http::async_write(stream, response, kNoThrow);
       if (write_ec || !request.keep_alive() || stopping_) {
         beast::error_code ignored;
-        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ignored);
         if (stopping_) stop();
         co_return;
       }
@@ -314,7 +354,7 @@ class Sandbox {
     if (route.kind == "gateway_bot") {
       return json_response(
           http::status::ok,
-          {{"url", "ws://127.0.0.1:" + std::to_string(port_)},
+          {{"url", ws_url()},
            {"shards", 1},
            {"session_start_limit",
             {{"total", 1000}, {"remaining", 1000}, {"reset_after", 0}, {"max_concurrency", 1}}}});
@@ -418,10 +458,7 @@ class Sandbox {
         enqueue_close(c, code);
       }
     } else if (kind == "reset") {
-      for (auto& c : live_connections()) {
-        beast::error_code ignored;
-        beast::get_lowest_layer(c->ws).socket().close(ignored);
-      }
+      for (auto& c : live_connections()) c->drop();
     } else if (kind == "reconnect") {
       for (auto& c : live_connections())
         send(c, json::serialize(json::object{{"op", 7}, {"d", nullptr}}));
@@ -464,28 +501,38 @@ class Sandbox {
   void send(const std::shared_ptr<Connection>& c, std::string text) {
     if (c->closing) return;
     c->outbox.push_back(Outgoing{std::move(text), std::nullopt});
-    if (!c->writing) net::co_spawn(io_, write_loop(c), net::detached);
+    start_writing(c);
   }
 
   void enqueue_close(const std::shared_ptr<Connection>& c, std::uint16_t code) {
     if (c->closing) return;
     c->closing = true;
     c->outbox.push_back(Outgoing{"", code});
-    if (!c->writing) net::co_spawn(io_, write_loop(c), net::detached);
+    start_writing(c);
   }
 
-  awaitable<void> write_loop(std::shared_ptr<Connection> c) {
+  void start_writing(const std::shared_ptr<Connection>& c) {
+    if (c->writing) return;
+    if (c->tls) {
+      net::co_spawn(io_, write_loop(c, *c->tls), net::detached);
+    } else {
+      net::co_spawn(io_, write_loop(c, *c->plain), net::detached);
+    }
+  }
+
+  template <class Ws>
+  awaitable<void> write_loop(std::shared_ptr<Connection> c, Ws& ws) {
     c->writing = true;
     while (!c->outbox.empty()) {
       Outgoing next = std::move(c->outbox.front());
       c->outbox.pop_front();
       if (next.close_code) {
         websocket::close_reason reason(*next.close_code);
-        co_await c->ws.async_close(reason, kNoThrow);
+        co_await ws.async_close(reason, kNoThrow);
         break;
       }
       std::string wire = c->zlib ? c->deflater->compress(next.text) : std::move(next.text);
-      auto [ec, n] = co_await c->ws.async_write(net::buffer(wire), kNoThrow);
+      auto [ec, n] = co_await ws.async_write(net::buffer(wire), kNoThrow);
       if (ec) break;
     }
     c->writing = false;
@@ -509,15 +556,23 @@ class Sandbox {
     }
   }
 
-  awaitable<void> run_gateway(beast::tcp_stream stream, Request request) {
-    auto c = std::make_shared<Connection>(std::move(stream));
-    beast::get_lowest_layer(c->ws).expires_never();
-    c->ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  template <class Stream>
+  awaitable<void> run_gateway(Stream stream, Request request) {
+    auto c = std::make_shared<Connection>();
+    auto owned = std::make_unique<websocket::stream<Stream>>(std::move(stream));
+    auto& ws = *owned;
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      c->tls = std::move(owned);
+    } else {
+      c->plain = std::move(owned);
+    }
+    beast::get_lowest_layer(ws).expires_never();
+    ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     c->zlib = request.target().find("compress=zlib-stream") != beast::string_view::npos;
     if (c->zlib) c->deflater = std::make_unique<ZlibStreamDeflater>();
-    auto [ec] = co_await c->ws.async_accept(request, kNoThrow);
+    auto [ec] = co_await ws.async_accept(request, kNoThrow);
     if (ec) co_return;
-    c->ws.binary(c->zlib);
+    ws.binary(c->zlib);
     ++stats_.connections;
     connections_.insert(c);
     send(c, json::serialize(
@@ -527,7 +582,7 @@ class Sandbox {
                              {"d", {{"heartbeat_interval", options_.heartbeat_interval_ms}}}}));
     beast::flat_buffer buffer;
     for (;;) {
-      auto [read_ec, n] = co_await c->ws.async_read(buffer, kNoThrow);
+      auto [read_ec, n] = co_await ws.async_read(buffer, kNoThrow);
       if (read_ec) break;
       std::string text = beast::buffers_to_string(buffer.data());
       buffer.consume(buffer.size());
@@ -572,7 +627,7 @@ class Sandbox {
             session, "READY",
             json::object{{"v", 10},
                          {"session_id", id},
-                         {"resume_gateway_url", "ws://127.0.0.1:" + std::to_string(port_)},
+                         {"resume_gateway_url", ws_url()},
                          {"user", {{"id", "1000"}, {"username", "mikami"}, {"bot", true}}},
                          {"guilds", json::array{json::object{{"id", "1"}, {"unavailable", true}}}},
                          {"shard", json::array{0, 1}}});
@@ -614,6 +669,10 @@ class Sandbox {
     }
   }
 
+  std::string ws_url() const {
+    return std::string(tls_ ? "wss" : "ws") + "://127.0.0.1:" + std::to_string(port_);
+  }
+
   void stop() {
     beast::error_code ignored;
     acceptor_.close(ignored);
@@ -623,6 +682,8 @@ class Sandbox {
   net::io_context& io_;
   SandboxOptions options_;
   tcp::acceptor acceptor_;
+  net::ssl::context ssl_{net::ssl::context::tls_server};
+  bool tls_ = false;
   std::uint16_t port_ = 0;
   Stats stats_;
   std::map<std::string, Session> sessions_;
@@ -648,6 +709,20 @@ int run_sandbox(const SandboxOptions& options,
   if (!sandbox.listen(port)) return 1;
   net::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const beast::error_code&, int) { io.stop(); });
+  net::posix::stream_descriptor input(io);
+  std::array<char, 256> scratch{};
+  std::function<void(const beast::error_code&, std::size_t)> on_input;
+  if (options.exit_on_stdin_eof) {
+    input.assign(::dup(STDIN_FILENO));
+    on_input = [&](const beast::error_code& ec, std::size_t) {
+      if (ec) {
+        io.stop();  // end of file or error: whoever started us is gone
+        return;
+      }
+      input.async_read_some(net::buffer(scratch), on_input);
+    };
+    input.async_read_some(net::buffer(scratch), on_input);
+  }
   if (on_listening) on_listening(port);
   io.run();
   return 0;

@@ -1,6 +1,6 @@
 // The gateway transport: drives one Shard state machine over a WebSocket (Beast), with
-// zlib-stream compression and JSON encoding. Plain ws:// only for now (the sandbox); wss://
-// is refused with a clear error until TLS lands.
+// zlib-stream compression and JSON encoding: wss:// (TLS with the system's CA certificates,
+// SNI and host name verification) or plain ws:// (the sandbox).
 //
 // Threading: the client owns one I/O thread, which owns the Shard. Dispatches are delivered
 // on that thread, one at a time, in sequence order, exactly once per session; handlers must
@@ -21,6 +21,7 @@ struct GatewayClientOptions {
   ShardConfig shard;       // shard.gateway_url is "ws://127.0.0.1:PORT" for the sandbox
   bool compress = true;    // zlib-stream transport compression
   GatewaySession restore;  // a saved session to resume, if resumable
+  std::string ca_file;     // extra trusted CA certificates (PEM), e.g. a test's own
 };
 
 class GatewayClient {
@@ -28,7 +29,7 @@ class GatewayClient {
   using DispatchFn = std::function<void(const DispatchAction&)>;
   using FatalFn = std::function<void(const FatalAction&)>;
 
-  // Fails with kInvalidArgument for an unusable gateway URL (or wss://).
+  // Fails with kInvalidArgument for an unusable gateway URL or an unreadable ca_file.
   static core::Result<std::unique_ptr<GatewayClient>> create(GatewayClientOptions options,
                                                              DispatchFn on_dispatch,
                                                              FatalFn on_fatal);

@@ -58,6 +58,10 @@ struct SchedulerOptions {
   int invalid_request_soft_limit = 250;
   int invalid_request_hard_limit = 1000;
   std::chrono::milliseconds invalid_window{10 * 60 * 1000};
+  // Added to every reset learned from X-RateLimit-Reset-After: the header is rounded to the
+  // millisecond, and a request sent a hair before the server's reset is a 429. (Requeues
+  // after a 429 still happen at exactly retry_after.)
+  std::chrono::milliseconds reset_margin{25};
   // Two X-RateLimit-Reset-After readings whose implied reset instants differ by more than
   // this belong to different windows.
   std::chrono::milliseconds window_tolerance{200};

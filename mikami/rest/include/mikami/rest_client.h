@@ -1,6 +1,6 @@
 // Discord REST client: every request goes through one rate-limit Scheduler, then over a
-// pooled keep-alive HTTP/1.1 connection. Plain http:// only for now (the sandbox); https://
-// is refused with a clear error until TLS lands.
+// pooled keep-alive HTTP/1.1 connection: https:// (TLS with the system's CA certificates,
+// SNI and host name verification) or plain http:// (the sandbox).
 //
 // The bot token is sent in the Authorization header and never logged, echoed or put into an
 // error message or event.
@@ -29,6 +29,9 @@ struct RestOptions {
   SchedulerOptions scheduler;
   std::chrono::milliseconds request_timeout{15'000};
   std::string user_agent = "DiscordBot (https://example.invalid/mikami, 0.1)";
+  // Extra PEM file of trusted CA certificates (tests trust a self-signed sandbox with it);
+  // the system's certificates are always trusted too.
+  std::string ca_file;
 };
 
 struct RestResponse {
@@ -39,7 +42,7 @@ struct RestResponse {
 
 class RestClient {
  public:
-  // Fails with kInvalidArgument for an unusable base URL (or https://, not yet supported).
+  // Fails with kInvalidArgument for an unusable base URL or an unreadable ca_file.
   static core::Result<std::unique_ptr<RestClient>> create(RestOptions options);
   ~RestClient();
   RestClient(const RestClient&) = delete;

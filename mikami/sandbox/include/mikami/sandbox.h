@@ -23,6 +23,13 @@ struct SandboxOptions {
   int global_limit = 50;
   int global_window_ms = 1'000;
   std::size_t replay_buffer = 100'000;  // events kept per session for RESUME
+  // PEM certificate chain and key: when set, REST and gateway are served over TLS only
+  // (https:// and wss://).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Stop when standard input reaches end of file: a test that spawns the sandbox with a
+  // pipe on stdin never leaves it running, even when the test itself crashes.
+  bool exit_on_stdin_eof = false;
 };
 
 // Runs the server on the calling thread until a POST /_sandbox/shutdown arrives or the
