@@ -49,6 +49,24 @@ TEST(CheckTest, EngineLimitsAndProfiles) {
   EXPECT_EQ(run_program("dorky-check", {}, "site:" + std::string(1 << 20, 'x') + "\n").code, 1);
 }
 
+TEST(CheckTest, DuplicatesBeyondMemoryAreStillFound) {
+  std::string input;
+  std::string expected;
+  for (int i = 1; i <= 6000; ++i) {
+    int value = i <= 3000 ? i : i - 3000;  // lines 3001..6000 repeat lines 1..3000
+    input += "site:h" + std::to_string(value) + ".example\n";
+    if (i > 3000) {
+      expected +=
+          "stdin:" + std::to_string(i) + ": duplicate of line " + std::to_string(value) + "\n";
+    }
+  }
+  auto run = run_program("dorky-check", {"--memory", "64K"}, input);
+  EXPECT_EQ(run.code, 1) << run.err;
+  EXPECT_TRUE(run.out == expected);
+  auto in_memory = run_program("dorky-check", {}, input);
+  EXPECT_TRUE(in_memory.out == expected);
+}
+
 TEST(CheckTest, UsageErrors) {
   auto engine = run_program("dorky-check", {"--engine", "altavista"}, "");
   EXPECT_EQ(engine.code, 2);

@@ -23,7 +23,9 @@ options:
       --max-chars N   override the engine's character limit
       --no-duplicates do not look for duplicate lines
   -o, --output FILE   write the report to FILE atomically instead of stdout
-  -m, --memory SIZE   memory for duplicate tracking (default 256M)
+  -m, --memory SIZE   memory for duplicate tracking (default 256M); beyond it duplicates
+                      are found through spill files and reported after the other findings
+      --temp-dir DIR  where spill files go (default $TMPDIR or /tmp)
       --no-progress   never show progress (it only shows on a terminal anyway)
   -h, --help          this text
       --describe      one-line description (for the dorky launcher)
@@ -72,11 +74,6 @@ core::Result<int> run(dorky::Args& args) {
   auto stats = dorky::run_check(options, settings, *out);
   CORE_RETURN_IF_ERROR(stats);
   CORE_RETURN_IF_ERROR(out->commit());
-  if (stats->duplicates_stopped) {
-    std::fprintf(stderr,
-                 "dorky-check: note: duplicate tracking stopped when the seen queries "
-                 "filled --memory; later duplicates are not reported\n");
-  }
   return stats->findings > 0 ? dorky::kExitFindings : dorky::kExitOk;
 }
 

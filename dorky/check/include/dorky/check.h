@@ -3,8 +3,10 @@
 //
 // Findings: empty query; unknown operator for the engine; empty operator value; unbalanced
 // double quotes; unbalanced parentheses; more terms or characters than the engine takes;
-// a duplicate of an earlier line (exact bytes, a trailing CR ignored; tracked while the
-// seen lines fit in --memory, with a note on stderr when tracking stops).
+// a duplicate of an earlier line (exact bytes, a trailing CR ignored; "line N" counts lines
+// across all inputs). Findings come in line order, except duplicates of queries first seen
+// after the in-memory table filled --memory: those are found through hash partitions on
+// disk and reported after the rest, in line order among themselves.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +28,7 @@ struct CheckSettings {
 struct CheckStats {
   std::uint64_t lines = 0;
   std::uint64_t findings = 0;
-  bool duplicates_stopped = false;  // the memory budget ended duplicate tracking early
+  bool duplicates_spilled = false;  // duplicate tracking outgrew memory and used disk
 };
 
 // Appends the reasons `query` breaks `profile` (not duplicates) to `reasons`.
