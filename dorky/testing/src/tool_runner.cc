@@ -74,7 +74,11 @@ ToolRun run_program(const std::string& program, const std::vector<std::string>& 
   for (auto& s : all) argv.push_back(s.data());
   argv.push_back(nullptr);
   std::vector<std::string> env_strings = {"PATH=/usr/bin:/bin"};
-  if (const char* tmp = std::getenv("TMPDIR")) env_strings.push_back(std::string("TMPDIR=") + tmp);
+  // Pass on what the test run itself was given: the temp dir and sanitizer settings.
+  for (const char* name : {"TMPDIR", "ASAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS"}) {
+    if (const char* value = std::getenv(name))
+      env_strings.push_back(std::string(name) + "=" + value);
+  }
   env_strings.insert(env_strings.end(), env.begin(), env.end());
   std::vector<char*> envp;
   for (auto& s : env_strings) envp.push_back(s.data());
