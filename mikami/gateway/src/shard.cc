@@ -76,6 +76,7 @@ void Shard::shutdown(bool keep_session) {
   next_heartbeat_.reset();
   hello_deadline_.reset();
   handshake_deadline_.reset();
+  identify_at_.reset();
 }
 
 void Shard::begin_close(std::string reason, bool resume_after) {
@@ -85,6 +86,7 @@ void Shard::begin_close(std::string reason, bool resume_after) {
   next_heartbeat_.reset();
   hello_deadline_.reset();
   handshake_deadline_.reset();
+  identify_at_.reset();
   // Never 1000/1001: those would invalidate the session on Discord's side.
   actions_.push_back(CloseAction{kCloseCodeReconnect, std::move(reason)});
 }
@@ -109,6 +111,26 @@ void Shard::fail_fatally(std::uint16_t code) {
                                            "); not reconnecting"});
 }
 
+void Shard::identify_or_wait(Clock::TimePoint now) {
+  if (config_.identify_queue != nullptr) {
+    if (auto wait = config_.identify_queue->try_acquire(config_.shard_id)) {
+      identify_at_ = *wait;
+      handshake_deadline_.reset();
+      return;
+    }
+  }
+  identify_at_.reset();
+  handshake_deadline_ = now + config_.handshake_timeout;
+  SendAction send;
+  ++counters_.identifies;
+  send.kind = OutboundKind::kIdentify;
+  send.shard_id = config_.shard_id;
+  send.shard_count = config_.shard_count;
+  send.intents = config_.intents;
+  actions_.push_back(std::move(send));
+  record_send(now);
+}
+
 void Shard::on_open() {
   if (state_ == ShardState::kConnecting && !closing_) opened_ = true;
 }
@@ -121,6 +143,7 @@ void Shard::on_closed(std::optional<std::uint16_t> code) {
   next_heartbeat_.reset();
   hello_deadline_.reset();
   handshake_deadline_.reset();
+  identify_at_.reset();
   if (state_ == ShardState::kFatallyClosed) return;
   state_ = ShardState::kDisconnected;
   if (stopped_ || !started_) return;
@@ -178,17 +201,13 @@ void Shard::on_payload(InboundPayload payload) {
         send.kind = OutboundKind::kResume;
         send.session_id = session_.session_id;
         send.sequence = session_.sequence;
+        actions_.push_back(std::move(send));
+        record_send(now);
       } else {
         session_.clear();
         state_ = ShardState::kIdentifying;
-        ++counters_.identifies;
-        send.kind = OutboundKind::kIdentify;
-        send.shard_id = config_.shard_id;
-        send.shard_count = config_.shard_count;
-        send.intents = config_.intents;
+        identify_or_wait(now);
       }
-      actions_.push_back(std::move(send));
-      record_send(now);
       break;
     }
     case GatewayOp::kHeartbeat:
@@ -319,6 +338,9 @@ void Shard::poll() {
     begin_close(state_ == ShardState::kResuming ? "no RESUMED in time" : "no READY in time", true);
     return;
   }
+  if (identify_at_ && now >= *identify_at_ && state_ == ShardState::kIdentifying) {
+    identify_or_wait(now);
+  }
   if (next_heartbeat_ && now >= *next_heartbeat_) {
     if (awaiting_ack_) {
       // The last heartbeat was never acknowledged: the connection is a zombie.
@@ -343,6 +365,7 @@ std::optional<Clock::TimePoint> Shard::next_wakeup() const {
   if (!stopped_ && state_ == ShardState::kDisconnected) consider(reconnect_at_);
   consider(hello_deadline_);
   consider(handshake_deadline_);
+  consider(identify_at_);
   consider(next_heartbeat_);
   if (state_ == ShardState::kActive && !user_queue_.empty()) {
     const std::size_t limit = user_send_limit(false);

@@ -25,6 +25,7 @@
 #include "core/clock.h"
 #include "mikami/gateway_protocol.h"
 #include "mikami/gateway_session.h"
+#include "mikami/identify_queue.h"
 
 namespace mikami {
 
@@ -60,6 +61,9 @@ struct ShardConfig {
   std::chrono::milliseconds send_window{60'000};
   // Uniform random numbers in [0, 1) for jitter; a seeded generator when empty.
   std::function<double()> random;
+  // Shared by the shards of one bot to respect max_concurrency; not owned, may be null
+  // (one shard: no queue needed).
+  IdentifyQueue* identify_queue = nullptr;
 };
 
 // A decoded inbound gateway payload, reduced to what the state machine reads.
@@ -167,6 +171,7 @@ class Shard {
   void drain_user_sends(core::Clock::TimePoint now);
   void handle_dispatch(InboundPayload payload);
   void fail_fatally(std::uint16_t code);
+  void identify_or_wait(core::Clock::TimePoint now);
 
   core::Clock& clock_;
   ShardConfig config_;
@@ -181,6 +186,7 @@ class Shard {
   std::optional<core::Clock::TimePoint> reconnect_at_;
   std::optional<core::Clock::TimePoint> hello_deadline_;
   std::optional<core::Clock::TimePoint> handshake_deadline_;
+  std::optional<core::Clock::TimePoint> identify_at_;  // IDENTIFY waits for the queue
   bool opened_ = false;
   core::Clock::Duration heartbeat_interval_{0};
   std::optional<core::Clock::TimePoint> next_heartbeat_;
