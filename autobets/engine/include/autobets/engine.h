@@ -54,8 +54,9 @@ struct EngineOptions {
 };
 
 // Called exactly once per request: on the submitting thread for rejections, on the commit
-// thread once the result is durable (or failed). Must be quick and must not call back into
-// the engine synchronously (submitting from it is fine).
+// thread once the result is durable (or failed). Must be quick and must not call into the
+// engine: a submit from the commit thread could wait for an admission slot that only the
+// commit thread can free. Hand follow-up work to another thread instead.
 using Completion = std::function<void(Reply)>;
 
 class Engine {
