@@ -1,0 +1,76 @@
+#include "mikami/interaction_deadlines.h"
+
+#include <gtest/gtest.h>
+
+namespace mikami {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(InteractionDeadlinesTest, AnsweredInTimeIsNeverDeferred) {
+  core::FakeClock clock;
+  InteractionDeadlines deadlines(clock);
+  deadlines.received("1", "tok");
+  clock.advance(1'999ms);
+  EXPECT_EQ(deadlines.begin_answer("1"), AnswerMode::kSendCallback);
+  clock.advance(10s);
+  EXPECT_TRUE(deadlines.take_due().empty());
+  EXPECT_EQ(deadlines.deferred_count(), 0u);
+}
+
+TEST(InteractionDeadlinesTest, SlowHandlerIsDeferredAtTwoSecondsThenEditsTheOriginal) {
+  core::FakeClock clock;
+  InteractionDeadlines deadlines(clock);
+  deadlines.received("1", "tok");
+  EXPECT_EQ(*deadlines.next_wakeup() - clock.now(), 2s);
+  clock.advance(1'999ms);
+  EXPECT_TRUE(deadlines.take_due().empty());
+  clock.advance(1ms);
+  auto due = deadlines.take_due();
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].id, "1");
+  EXPECT_EQ(due[0].token, "tok");
+  EXPECT_TRUE(deadlines.take_due().empty());  // deferred once
+  EXPECT_EQ(deadlines.begin_answer("1"), AnswerMode::kEditOriginal);
+}
+
+TEST(InteractionDeadlinesTest, DueInteractionsComeOldestFirst) {
+  core::FakeClock clock;
+  InteractionDeadlines deadlines(clock);
+  deadlines.received("b", "t1");
+  clock.advance(100ms);
+  deadlines.received("a", "t2");
+  clock.advance(3s);
+  auto due = deadlines.take_due();
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0].id, "b");
+  EXPECT_EQ(due[1].id, "a");
+}
+
+TEST(InteractionDeadlinesTest, TokensExpireAfterFifteenMinutes) {
+  core::FakeClock clock;
+  InteractionDeadlines deadlines(clock);
+  deadlines.received("1", "tok");
+  EXPECT_EQ(deadlines.begin_answer("1"), AnswerMode::kSendCallback);
+  clock.advance(15min);
+  EXPECT_EQ(deadlines.begin_answer("1"), AnswerMode::kExpired);
+  EXPECT_EQ(deadlines.begin_answer("1"), AnswerMode::kUnknown);
+  deadlines.received("2", "tok");
+  clock.advance(15min);
+  deadlines.take_due();  // forgets it, and never defers an expired token
+  EXPECT_EQ(deadlines.tracked(), 0u);
+  EXPECT_FALSE(deadlines.next_wakeup());
+}
+
+TEST(InteractionDeadlinesTest, RepeatedCreateIsIgnored) {
+  core::FakeClock clock;
+  InteractionDeadlines deadlines(clock);
+  deadlines.received("1", "tok");
+  clock.advance(1s);
+  deadlines.received("1", "tok");
+  clock.advance(1s);
+  EXPECT_EQ(deadlines.take_due().size(), 1u);  // the first arrival counts
+}
+
+}  // namespace
+}  // namespace mikami
