@@ -17,6 +17,15 @@ pid=$!
 trap 'kill $pid 2>/dev/null; rm -f "$out"' EXIT
 for _ in $(seq 50); do grep -q listening "$out" && break; sleep 0.1; done
 port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out")
+stats() { curl -s "http://127.0.0.1:$port/_sandbox/stats" 2>/dev/null; }
 "$bin/mikami_rest_bench" "http://127.0.0.1:$port/api/v10" 5 "$window_ms"
-curl -s "http://127.0.0.1:$port/_sandbox/stats" 2>/dev/null | sed 's/^/  sandbox stats: /'; echo
+echo "  sandbox stats after mikami: $(stats)"
+# The same load through discord.js's REST client, when scripts/setup could install it. The
+# sandbox's counters are cumulative: subtract the line above to get discord.js's share.
+if command -v node >/dev/null && [[ -d "$root/mikami/fidelity/node_modules/@discordjs/rest" ]]; then
+  sleep $(((window_ms + 999) / 1000))  # let every bucket window close first
+  node "$root/bench/mikami/rest_bench_discordjs.cjs" "http://127.0.0.1:$port/api/v10" 5 \
+    "$window_ms"
+  echo "  sandbox stats after discord.js: $(stats)"
+fi
 "$bin/mikami_gateway_bench" "$port" 100000

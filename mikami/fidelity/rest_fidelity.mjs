@@ -25,7 +25,9 @@ const fail = (message) => {
 
 const started = Date.now();
 const gateway = await rest.get('/gateway/bot');
-if (!String(gateway.url).startsWith('ws://127.0.0.1:')) fail(`unexpected gateway url ${gateway.url}`);
+if (!String(gateway.url).startsWith('ws://127.0.0.1:')) {
+  fail(`unexpected gateway url ${gateway.url}`);
+}
 
 const jobs = [];
 for (let i = 0; i < perChannel; i += 1) {
