@@ -23,9 +23,17 @@ function(project_test)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 600)
   endif()
-  set(properties TIMEOUT ${ARG_TIMEOUT} ENVIRONMENT "PROJECT_BIN_DIR=${CMAKE_BINARY_DIR}/bin")
+  gtest_discover_tests(${ARG_NAME} DISCOVERY_MODE PRE_TEST
+                       PROPERTIES TIMEOUT ${ARG_TIMEOUT}
+                       ENVIRONMENT "PROJECT_BIN_DIR=${CMAKE_BINARY_DIR}/bin")
   if(ARG_LABELS)
-    list(APPEND properties LABELS "${ARG_LABELS}")
+    # Labels go on after discovery, from the test list it leaves in <target>_TESTS:
+    # gtest_discover_tests' PROPERTIES would keep only the first of several labels.
+    set(label_file ${CMAKE_CURRENT_BINARY_DIR}/${ARG_NAME}_labels.cmake)
+    file(WRITE ${label_file}
+         "if(${ARG_NAME}_TESTS)\n"
+         "  set_tests_properties(\${${ARG_NAME}_TESTS} PROPERTIES LABELS \"${ARG_LABELS}\")\n"
+         "endif()\n")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${label_file})
   endif()
-  gtest_discover_tests(${ARG_NAME} DISCOVERY_MODE PRE_TEST PROPERTIES ${properties})
 endfunction()
