@@ -23,17 +23,8 @@ constexpr std::size_t kStateShards = 64;
 
 // Requests waiting on one pending record: the submitter and any repeats of its key.
 struct Waiters {
-  // What the key was first used for (the fields idempotency compares).
-  RecordKind kind = RecordKind::kDeposit;
-  Amount amount = 0;
-  std::string game;
-  std::string params;
+  RequestShape first;  // what the key was first used for
   std::vector<Completion> repeats;
-
-  bool same_request(const LedgerRecord& other) const {
-    return kind == other.kind && amount == other.amount && game == other.game &&
-           params == other.params;
-  }
 };
 
 // What the engine knows of one user. The fields marked "user lock" are read and written
@@ -192,7 +183,7 @@ struct Engine::Impl {
       std::lock_guard lock(state.pending_mutex);
       auto it = state.pending.find(request.idempotency_key);
       if (it != state.pending.end()) {
-        if (!it->second->same_request(request)) {
+        if (!it->second->first.matches(request)) {
           finish_early(done, key_reused(request));
           return true;
         }
@@ -227,10 +218,7 @@ struct Engine::Impl {
   void write_then_mutate(UserState& state, LedgerRecord record, std::optional<SeedRecord> seed,
                          Completion done) {
     auto waiters = std::make_shared<Waiters>();
-    waiters->kind = record.kind;
-    waiters->amount = record.amount;
-    waiters->game = record.game;
-    waiters->params = record.params;
+    waiters->first = RequestShape::of(record);
     std::vector<std::pair<StoreOp, OpMeta>> ops;
     if (seed) {
       ops.push_back({StoreOp{StoreOp::Type::kNewSeed, {}, *seed}, OpMeta{&state, {}, {}}});

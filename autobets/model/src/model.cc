@@ -64,8 +64,7 @@ std::optional<Amount> LedgerRecord::delta() const {
 }
 
 bool LedgerRecord::same_request(const LedgerRecord& other) const {
-  return kind == other.kind && amount == other.amount && game == other.game &&
-         params == other.params;
+  return RequestShape::of(*this).matches(other);
 }
 
 std::string_view to_string(ReplyCode code) {

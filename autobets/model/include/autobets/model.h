@@ -51,9 +51,25 @@ struct LedgerRecord {
 
   // The signed change this record makes to the balance (overflow-checked).
   std::optional<Amount> delta() const;
-  // True when both describe the same request (kind, amount, game, params), which is what
-  // idempotency compares.
+  // True when both describe the same request (see RequestShape).
   bool same_request(const LedgerRecord& other) const;
+};
+
+// What idempotency compares: the same key with the same shape is a repeat, with a
+// different shape it is a reused key.
+struct RequestShape {
+  RecordKind kind = RecordKind::kDeposit;
+  Amount amount = 0;
+  std::string game;
+  std::string params;
+
+  static RequestShape of(const LedgerRecord& record) {
+    return {record.kind, record.amount, record.game, record.params};
+  }
+  bool matches(const LedgerRecord& record) const {
+    return kind == record.kind && amount == record.amount && game == record.game &&
+           params == record.params;
+  }
 };
 
 // How a request ended. Values are stable (they appear in JSON and exit codes); new codes
