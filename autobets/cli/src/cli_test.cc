@@ -140,11 +140,7 @@ TEST_F(CliTest, CorruptOrForeignDatabaseIsRefusedUntouched) {
 TEST_F(CliTest, ReplayFindsAnOrphanAndReconcileAppliesIt) {
   ASSERT_EQ(run("init").exit_code, 0);
   ASSERT_EQ(run("deposit --user alice --amount 1000").exit_code, 0);
-  ASSERT_EQ(exec_sql(db_.path(),
-                     "INSERT INTO ledger (user_id, kind, idem_key, amount, balance_before, "
-                     "balance_after, created_at_us) VALUES ('alice', 'credit', 'restored', 5, "
-                     "1000, 1005, 0)"),
-            "");
+  ASSERT_EQ(testing::insert_orphan_credit(db_.path(), "alice", "restored", 5, 1000), "");
   CommandResult before = run("replay");
   EXPECT_EQ(before.exit_code, 1);
   EXPECT_NE(before.out.find("MISMATCH user 'alice'"), std::string::npos) << before.out;

@@ -158,11 +158,7 @@ TEST_F(EngineTest, FailureMode_BalanceWriteFailsAfterTheLedgerWrite) {
 TEST_F(EngineTest, FailureMode_OrphanIsFoundAndAppliedByReconcile) {
   ASSERT_TRUE(deposit("alice", 1000).ok());
   engine_.reset();
-  ASSERT_EQ(exec_sql(db_.path(),
-                     "INSERT INTO ledger (user_id, kind, idem_key, amount, balance_before, "
-                     "balance_after, created_at_us) VALUES ('alice', 'credit', 'restored', 250, "
-                     "1000, 1250, 0)"),
-            "");
+  ASSERT_EQ(testing::insert_orphan_credit(db_.path(), "alice", "restored", 250, 1000), "");
   auto before = replay(*store_);
   ASSERT_TRUE(before.has_value());
   EXPECT_FALSE(before->ok());  // replay sees the account lagging the ledger
@@ -178,11 +174,7 @@ TEST_F(EngineTest, FailureMode_OrphanIsFoundAndAppliedByReconcile) {
 TEST_F(EngineTest, ReconcileRefusesAnOrphanThatBreaksTheBalanceChain) {
   ASSERT_TRUE(deposit("alice", 1000).ok());
   engine_.reset();
-  ASSERT_EQ(exec_sql(db_.path(),
-                     "INSERT INTO ledger (user_id, kind, idem_key, amount, balance_before, "
-                     "balance_after, created_at_us) VALUES ('alice', 'credit', 'forged', 5, "
-                     "7, 12, 0)"),
-            "");
+  ASSERT_EQ(testing::insert_orphan_credit(db_.path(), "alice", "forged", 5, 7), "");
   auto report = reconcile(*store_);
   ASSERT_FALSE(report.has_value());
   EXPECT_EQ(report.error().code(), core::ErrorCode::kCorrupt);

@@ -45,6 +45,16 @@ std::string exec_sql(const std::filesystem::path& db, const std::string& sql) {
   return message;
 }
 
+std::string insert_orphan_credit(const std::filesystem::path& db, const std::string& user,
+                                 const std::string& key, Amount amount, Amount balance_before) {
+  return exec_sql(db,
+                  "INSERT INTO ledger (user_id, kind, idem_key, amount, balance_before, "
+                  "balance_after, created_at_us) VALUES ('" +
+                      user + "', 'credit', '" + key + "', " + std::to_string(amount) + ", " +
+                      std::to_string(balance_before) + ", " +
+                      std::to_string(balance_before + amount) + ", 0)");
+}
+
 std::int64_t query_int(const std::filesystem::path& db, const std::string& sql) {
   sqlite3* handle = nullptr;
   CORE_CHECK(sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);

@@ -28,6 +28,10 @@ class TempDb {
 
 // Runs `sql` on its own connection. Returns SQLite's error message, or "" on success.
 std::string exec_sql(const std::filesystem::path& db, const std::string& sql);
+// Inserts a credit straight into the ledger, as a restore or another tool might: an orphan
+// until reconcile applies it. Returns SQLite's error message, or "" on success.
+std::string insert_orphan_credit(const std::filesystem::path& db, const std::string& user,
+                                 const std::string& key, Amount amount, Amount balance_before);
 // The first column of the first row of `sql` as an integer (-1 if no row).
 std::int64_t query_int(const std::filesystem::path& db, const std::string& sql);
 // FNV-1a of the file's bytes; equal digests before and after mean "nothing changed".
