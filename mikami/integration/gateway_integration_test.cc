@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "mikami/gateway_client.h"
-#include "sandbox_process.h"
+#include "mikami/testing/sandbox_process.h"
 
 namespace mikami {
 namespace {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "mikami/rest_client.h"
-#include "sandbox_process.h"
+#include "mikami/testing/sandbox_process.h"
 
 namespace mikami {
 namespace {

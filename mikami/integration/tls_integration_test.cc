@@ -8,7 +8,7 @@
 
 #include "mikami/gateway_client.h"
 #include "mikami/rest_client.h"
-#include "sandbox_process.h"
+#include "mikami/testing/sandbox_process.h"
 
 namespace mikami {
 namespace {

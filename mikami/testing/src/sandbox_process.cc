@@ -1,4 +1,4 @@
-#include "sandbox_process.h"
+#include "mikami/testing/sandbox_process.h"
 
 #include <fcntl.h>
 #include <signal.h>
