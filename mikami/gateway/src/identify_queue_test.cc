@@ -62,3 +62,50 @@ TEST(IdentifyQueueTest, ShardsSharingAKeyIdentifyFiveSecondsApart) {
 
 }  // namespace
 }  // namespace mikami
+
+namespace mikami {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(IdentifyQueueTest, NoSessionStartLeftWaitsForTheReset) {
+  core::FakeClock clock;
+  IdentifyQueue queue(clock, 4);
+  queue.set_session_start_limit(1000, 2, 30s);
+  EXPECT_EQ(queue.session_starts_remaining(), 2);
+  EXPECT_FALSE(queue.try_acquire(0));
+  EXPECT_FALSE(queue.try_acquire(1));
+  EXPECT_EQ(queue.session_starts_remaining(), 0);
+  // Key 2 is free, but no session start is left: wait for the reset, take nothing.
+  auto wait = queue.try_acquire(2);
+  ASSERT_TRUE(wait);
+  EXPECT_EQ(*wait - clock.now(), 30s);
+  EXPECT_EQ(queue.session_start_waits(), 1u);
+  clock.advance(29s);
+  EXPECT_TRUE(queue.try_acquire(2));
+  clock.advance(1s);
+  EXPECT_FALSE(queue.try_acquire(2));
+  EXPECT_EQ(queue.session_starts_remaining(), 999);
+}
+
+TEST(IdentifyQueueTest, TheAllowanceRenewsEveryDayAfterTheFirstReset) {
+  core::FakeClock clock;
+  IdentifyQueue queue(clock, 1, 0ms);
+  queue.set_session_start_limit(2, 0, 1h);
+  clock.advance(1h);
+  EXPECT_FALSE(queue.try_acquire(0));
+  EXPECT_FALSE(queue.try_acquire(0));
+  auto wait = queue.try_acquire(0);
+  ASSERT_TRUE(wait);
+  EXPECT_EQ(*wait - clock.now(), 24h);
+}
+
+TEST(IdentifyQueueTest, WithoutALimitSessionStartsAreNotCounted) {
+  core::FakeClock clock;
+  IdentifyQueue queue(clock, 1, 0ms);
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(queue.try_acquire(0));
+  EXPECT_FALSE(queue.session_starts_remaining());
+}
+
+}  // namespace
+}  // namespace mikami
