@@ -15,14 +15,61 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "base_url.h"
 #include "core/clock.h"
 #include "mikami/ratelimit_headers.h"
 
 namespace mikami {
+
+std::string_view to_string(RestFailure failure) {
+  switch (failure) {
+    case RestFailure::kNone:
+      return "none";
+    case RestFailure::kNetwork:
+      return "network";
+    case RestFailure::kCancelled:
+      return "cancelled";
+    case RestFailure::kInvalidRequest:
+      return "invalid request";
+  }
+  return "?";
+}
+
+namespace rest_internal {
+
+// The way from a handle to its client's I/O thread; cut when the client is destroyed, so a
+// handle that outlives its client does nothing.
+struct Link {
+  std::mutex mutex;
+  std::function<void(const std::shared_ptr<Call>&)> post_cancel;  // guarded by mutex
+};
+
+// One submitted request. The fields below `link` belong to the I/O thread.
+struct Call {
+  Method method;
+  std::string path;
+  std::string body;
+  bool followup = false;
+  RestClient::Callback done;  // released once called
+  std::shared_ptr<Link> link;
+
+  std::optional<RequestId> id;    // the scheduler's id, once submitted
+  bool on_wire = false;           // granted: send() owns its permit
+  bool cancel_requested = false;  // send() drops it at its next step
+  bool finished = false;          // done has run
+};
+
+}  // namespace rest_internal
+
 namespace {
+
+using rest_internal::BaseUrl;
+using rest_internal::Call;
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -44,38 +91,6 @@ http::verb to_verb(Method method) {
       return http::verb::delete_;
   }
   return http::verb::get;
-}
-
-struct BaseUrl {
-  bool tls = false;
-  std::string host;
-  std::string port;
-  std::string path_prefix;  // "/api/v10"
-};
-
-core::Result<BaseUrl> parse_base_url(const std::string& url) {
-  BaseUrl base;
-  std::string rest;
-  if (url.rfind("https://", 0) == 0) {
-    base.tls = true;
-    rest = url.substr(8);
-  } else if (url.rfind("http://", 0) == 0) {
-    rest = url.substr(7);
-  } else {
-    return core::fail(core::ErrorCode::kInvalidArgument,
-                      "base URL must start with https:// or http://: " + url);
-  }
-  auto slash = rest.find('/');
-  std::string authority = rest.substr(0, slash);
-  base.path_prefix = slash == std::string::npos ? "" : rest.substr(slash);
-  while (!base.path_prefix.empty() && base.path_prefix.back() == '/') base.path_prefix.pop_back();
-  auto colon = authority.rfind(':');
-  base.host = authority.substr(0, colon);
-  base.port = colon == std::string::npos ? (base.tls ? "443" : "80") : authority.substr(colon + 1);
-  if (base.host.empty() || base.port.empty()) {
-    return core::fail(core::ErrorCode::kInvalidArgument, "base URL has no host: " + url);
-  }
-  return base;
 }
 
 // One pooled connection: plain TCP or TLS over TCP.
@@ -102,10 +117,14 @@ struct RestClient::Impl {
   Impl(RestOptions options_in, BaseUrl base_in)
       : options(std::move(options_in)),
         base(std::move(base_in)),
+        link(std::make_shared<rest_internal::Link>()),
         scheduler(core::SystemClock::instance(), options.scheduler),
         work(net::make_work_guard(io)),
         wake(io) {
     ssl.set_verify_mode(net::ssl::verify_peer);
+    link->post_cancel = [this](const std::shared_ptr<Call>& call) {
+      net::post(io, [this, call] { cancel(call); });
+    };
   }
 
   // Trust the system's CA certificates plus the optional extra file.
@@ -125,18 +144,16 @@ struct RestClient::Impl {
     return core::ok_status();
   }
 
-  struct Call {
-    Method method;
-    std::string path;
-    std::string body;
-    Callback done;
-  };
-
   void start() {
     thread = std::thread([this] { io.run(); });
   }
 
   void stop() {
+    {
+      // From here on, cancel() on a handle does nothing.
+      std::lock_guard lock(link->mutex);
+      link->post_cancel = nullptr;
+    }
     net::post(io, [this] {
       wake.cancel();
       stopping = true;
@@ -151,15 +168,73 @@ struct RestClient::Impl {
     if (thread.joinable()) thread.join();
   }
 
-  void submit(std::shared_ptr<Call> call, bool followup) {
-    net::post(io, [this, call = std::move(call), followup]() mutable {
-      Route route = Route::from_path(call->method, call->path, followup);
-      scheduler.submit(std::move(route), [this, call](Permit permit) {
-        if (stopping) return;  // shutting down: the dropped permit cancels the request
-        net::co_spawn(io, send(std::move(permit), call), net::detached);
-      });
+  static RestResponse failure(RestFailure kind, std::string error) {
+    RestResponse response;
+    response.failure = kind;
+    response.error = std::move(error);
+    return response;
+  }
+
+  // Runs the caller's callback, once.
+  static void finish(const std::shared_ptr<Call>& call, RestResponse response) {
+    if (call->finished) return;
+    call->finished = true;
+    call->on_wire = false;
+    auto done = std::move(call->done);
+    call->done = nullptr;  // releases whatever the callback holds
+    if (done) done(std::move(response));
+  }
+
+  static void finish_cancelled(const std::shared_ptr<Call>& call) {
+    finish(call, failure(RestFailure::kCancelled, "request cancelled by its caller"));
+  }
+
+  void reject(std::shared_ptr<Call> call, std::string error) {
+    net::post(io, [call = std::move(call), error = std::move(error)]() mutable {
+      finish(call, failure(RestFailure::kInvalidRequest, std::move(error)));
+    });
+  }
+
+  void submit(std::shared_ptr<Call> call) {
+    net::post(io, [this, call = std::move(call)] {
+      if (stopping) return;
+      Route route = Route::from_path(call->method, call->path, call->followup);
+      // The grant may run inside submit(), before it returns the id.
+      const RequestId id = scheduler.submit(
+          std::move(route), [this, call](Permit permit) { on_grant(call, std::move(permit)); });
+      call->id = id;
       rearm();
     });
+  }
+
+  void on_grant(const std::shared_ptr<Call>& call, Permit permit) {
+    if (stopping) return;  // shutting down: the dropped permit cancels the request
+    call->id = permit.id();
+    if (call->cancel_requested || call->finished) {
+      // Granted again inside the completion of a cancelled request: never sent.
+      drop_unsent(call, std::move(permit));
+      return;
+    }
+    call->on_wire = true;
+    net::co_spawn(io, send(std::move(permit), call), net::detached);
+  }
+
+  // Drops a granted request that was never written: the scheduler counts it cancelled.
+  void drop_unsent(const std::shared_ptr<Call>& call, Permit permit) {
+    { Permit dropped = std::move(permit); }
+    finish_cancelled(call);
+    rearm();
+  }
+
+  void cancel(const std::shared_ptr<Call>& call) {
+    if (stopping || call->finished || call->cancel_requested) return;
+    call->cancel_requested = true;
+    if (call->on_wire) return;  // send() drops it before writing, or never resends it
+    // Waiting in the scheduler: queued, parked after a 429, or in a retry backoff.
+    CORE_CHECK(call->id.has_value());
+    CORE_CHECK(scheduler.cancel(*call->id));
+    finish_cancelled(call);
+    rearm();
   }
 
   // Keeps one timer armed at the scheduler's next wake-up.
@@ -205,7 +280,8 @@ struct RestClient::Impl {
     }
     connection->tls =
         std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*stream), ssl);
-    if (!SSL_set_tlsext_host_name(connection->tls->native_handle(), base.host.c_str())) {
+    if (!base.host_is_ip &&
+        !SSL_set_tlsext_host_name(connection->tls->native_handle(), base.host.c_str())) {
       ec = beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category());
       co_return nullptr;
     }
@@ -220,14 +296,24 @@ struct RestClient::Impl {
   }
 
   net::awaitable<void> send(Permit permit, std::shared_ptr<Call> call) {
+    if (call->cancel_requested) {
+      drop_unsent(call, std::move(permit));
+      co_return;
+    }
     beast::error_code ec;
     auto connection = co_await take_connection(ec);
+    if (stopping) co_return;
+    if (call->cancel_requested) {  // cancelled while connecting: still nothing written
+      if (connection) idle.push_back(std::move(connection));
+      drop_unsent(call, std::move(permit));
+      co_return;
+    }
     http::response<http::string_body> response;
     bool reusable = false;
     if (connection) {
       http::request<http::string_body> request(to_verb(call->method), base.path_prefix + call->path,
                                                11);
-      request.set(http::field::host, base.host);
+      request.set(http::field::host, base.host_header);
       request.set(http::field::user_agent, options.user_agent);
       request.set(http::field::authorization, "Bot " + options.token);
       if (!call->body.empty()) {
@@ -246,6 +332,8 @@ struct RestClient::Impl {
       reusable = !ec && response.keep_alive();
     }
     if (stopping) co_return;  // the permit is dropped: treated as a cancellation
+    // Cleared before completing: the completion may grant this request again at once.
+    call->on_wire = false;
     Outcome outcome;
     if (ec || !connection) {
       outcome = permit.fail_network();
@@ -266,17 +354,28 @@ struct RestClient::Impl {
       }
     }
     switch (outcome) {
-      case Outcome::kDeliver:
-        call->done(RestResponse{static_cast<int>(response.result_int()), response.body(), ""});
+      case Outcome::kDeliver: {
+        // A cancel that came while the request was on the wire is too late: it happened.
+        RestResponse delivered;
+        delivered.status = static_cast<int>(response.result_int());
+        delivered.body = std::move(response.body());
+        finish(call, std::move(delivered));
         break;
+      }
       case Outcome::kGaveUp:
-        // The message names the host and the OS error only: never the token or the body.
-        call->done(RestResponse{
-            0, "",
-            "network failure talking to " + base.host + ":" + base.port + ": " + ec.message()});
+        // The message names the host and the OS error only: never a token, path or body.
+        finish(call, failure(RestFailure::kNetwork, "network failure talking to " + base.host +
+                                                        ":" + base.port + ": " + ec.message()));
         break;
       case Outcome::kRequeued:
+        // Waiting to be resent: a cancel that came meanwhile means it never is.
+        if (call->cancel_requested && !call->finished) {
+          CORE_CHECK(scheduler.cancel(*call->id));
+          finish_cancelled(call);
+        }
+        break;
       case Outcome::kCancelled:
+        finish_cancelled(call);
         break;
     }
     rearm();
@@ -303,6 +402,7 @@ struct RestClient::Impl {
 
   RestOptions options;
   BaseUrl base;
+  std::shared_ptr<rest_internal::Link> link;
   // Declared before io: coroutine frames destroyed with io still hold Permits, whose
   // destructors report to the scheduler.
   Scheduler scheduler;
@@ -317,7 +417,7 @@ struct RestClient::Impl {
 };
 
 core::Result<std::unique_ptr<RestClient>> RestClient::create(RestOptions options) {
-  auto base = parse_base_url(options.base_url);
+  auto base = rest_internal::parse_base_url(options.base_url);
   if (!base) return core::fail(base.error());
   auto impl = std::make_unique<Impl>(std::move(options), std::move(*base));
   CORE_RETURN_IF_ERROR(impl->load_trust());
@@ -329,11 +429,29 @@ RestClient::RestClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 RestClient::~RestClient() { impl_->stop(); }
 
-void RestClient::request(Method method, std::string path, std::string body, Callback done,
-                         bool interaction_followup) {
-  auto call = std::make_shared<Impl::Call>(
-      Impl::Call{method, std::move(path), std::move(body), std::move(done)});
-  impl_->submit(std::move(call), interaction_followup);
+void RestRequestHandle::cancel() const {
+  if (!call_) return;
+  rest_internal::Link& link = *call_->link;
+  std::lock_guard lock(link.mutex);
+  if (link.post_cancel) link.post_cancel(call_);
+}
+
+RestRequestHandle RestClient::request(Method method, std::string path, std::string body,
+                                      Callback done, bool interaction_followup) {
+  auto call = std::make_shared<Call>();
+  call->method = method;
+  call->body = std::move(body);
+  call->followup = interaction_followup;
+  call->done = std::move(done);
+  call->link = impl_->link;
+  auto valid = rest_internal::check_request_path(path);
+  call->path = std::move(path);
+  if (!valid) {
+    impl_->reject(call, valid.error().message());
+  } else {
+    impl_->submit(call);
+  }
+  return RestRequestHandle(std::move(call));
 }
 
 std::future<RestResponse> RestClient::request(Method method, std::string path, std::string body,

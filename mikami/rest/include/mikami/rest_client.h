@@ -3,19 +3,23 @@
 // SNI and host name verification) or plain http:// (the sandbox).
 //
 // The bot token is sent in the Authorization header and never logged, echoed or put into an
-// error message or event.
+// error message or event. Request paths may hold webhook and interaction tokens: they are
+// never put into an error message either.
 //
 // Threading: the client owns one I/O thread, which owns the scheduler (STYLE.md: state has
-// one owner). request() may be called from any thread; callbacks run on the I/O thread and
-// must not block. Destroying the client cancels what is still queued (their callbacks are
-// not called) and joins the thread.
+// one owner). request() and RestRequestHandle::cancel() may be called from any thread;
+// callbacks run on the I/O thread and must not block. Destroying the client cancels what is
+// still queued (their callbacks are not called) and joins the thread; it must not happen on
+// the I/O thread (inside a callback).
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <future>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 #include "mikami/route.h"
@@ -34,31 +38,77 @@ struct RestOptions {
   std::string ca_file;
 };
 
+// Why a request has no response. Stable codes; new ones go at the end.
+enum class RestFailure : std::uint8_t {
+  kNone = 0,        // a response arrived: see status (which may be any HTTP status)
+  kNetwork,         // no response after max_attempts tries (connect, TLS, I/O, timeout)
+  kCancelled,       // its caller cancelled it; the server never saw it (again)
+  kInvalidRequest,  // the request path is malformed; nothing was sent
+};
+
+std::string_view to_string(RestFailure failure);
+
 struct RestResponse {
-  int status = 0;     // 0 when no response ever arrived (see error)
-  std::string body;   // the response body
-  std::string error;  // set when the request gave up after network failures
+  int status = 0;    // 0 when no response ever arrived (see failure)
+  std::string body;  // the response body
+  RestFailure failure = RestFailure::kNone;
+  std::string error;  // for people, set with failure; never holds a token
+
+  bool cancelled() const { return failure == RestFailure::kCancelled; }
+};
+
+namespace rest_internal {
+struct Call;
+}
+
+// Refers to one submitted request. Copyable; an empty handle (default-constructed) does
+// nothing. Holding a handle keeps no connection or scheduler state alive.
+class RestRequestHandle {
+ public:
+  RestRequestHandle() = default;
+
+  // Asks the client to drop the request. Thread safe, never blocks, may be called from a
+  // callback, any number of times; a no-op once the request has finished or the client is
+  // gone. What happens depends on where the request is when the I/O thread sees the cancel:
+  //   - waiting to be sent (queued behind a bucket or the global limit, parked on a 429,
+  //     waiting out a 5xx or network backoff): it is removed and never sent (again);
+  //   - granted but not yet written: it is not written;
+  //   - on the wire: it cannot be recalled, since the server may already have acted. It
+  //     completes; if its answer is final the callback gets that answer, and if the answer
+  //     would have meant a resend (429, 5xx, network failure) it is not resent.
+  // Whatever the case, the callback runs exactly once, with failure kCancelled when the
+  // request was dropped.
+  void cancel() const;
+  bool valid() const { return call_ != nullptr; }
+
+ private:
+  friend class RestClient;
+  explicit RestRequestHandle(std::shared_ptr<rest_internal::Call> call) : call_(std::move(call)) {}
+  std::shared_ptr<rest_internal::Call> call_;
 };
 
 class RestClient {
  public:
-  // Fails with kInvalidArgument for an unusable base URL or an unreadable ca_file.
+  // Fails with kInvalidArgument for an unusable base URL (the message names the bad part)
+  // or an unreadable ca_file.
   static core::Result<std::unique_ptr<RestClient>> create(RestOptions options);
   ~RestClient();
   RestClient(const RestClient&) = delete;
   RestClient& operator=(const RestClient&) = delete;
 
   using Callback = std::function<void(RestResponse)>;
-  // Sends `body` (JSON, may be empty) to `path` (e.g. "/channels/1/messages"). Pass
-  // `interaction_followup` for /webhooks/{application_id}/{interaction_token} calls, which
-  // do not count against the global limit. `done` runs exactly once with the final
-  // response, unless the client is destroyed first.
-  void request(Method method, std::string path, std::string body, Callback done,
-               bool interaction_followup = false);
+  // Sends `body` (JSON, may be empty) to `path` (e.g. "/channels/1/messages", an
+  // origin-form target under the base URL's path). Pass `interaction_followup` for
+  // /webhooks/{application_id}/{interaction_token} calls, which do not count against the
+  // global limit. `done` runs exactly once on the I/O thread, with the final response, a
+  // failure, or kCancelled after the handle's cancel(); unless the client is destroyed
+  // first. Nothing is dropped unless its caller cancels it.
+  RestRequestHandle request(Method method, std::string path, std::string body, Callback done,
+                            bool interaction_followup = false);
   std::future<RestResponse> request(Method method, std::string path, std::string body,
                                     bool interaction_followup = false);
 
-  // A snapshot taken on the I/O thread.
+  // A snapshot taken on the I/O thread. Must not be called on the I/O thread.
   SchedulerCounters counters();
 
  private:
