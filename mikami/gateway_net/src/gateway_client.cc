@@ -426,7 +426,10 @@ core::Result<std::unique_ptr<GatewayClient>> GatewayClient::create(GatewayClient
                                                                    FatalFn on_fatal) {
   auto parsed = gateway_net::parse_gateway_url(options.shard.gateway_url);
   if (!parsed) return core::fail(parsed.error());
-  std::shared_ptr<GatewayIoThread> io_thread = options.io_thread;
+  // Only the outer object owns the thread: Impl may die on that thread, which must never
+  // destroy (join) itself.
+  std::shared_ptr<GatewayIoThread> io_thread = std::move(options.io_thread);
+  options.io_thread.reset();
   if (!io_thread) io_thread = GatewayIoThread::create();
   auto impl = std::make_shared<Impl>(std::move(options), std::move(on_dispatch),
                                      std::move(on_fatal), io_thread->impl_->io);
