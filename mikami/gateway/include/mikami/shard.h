@@ -61,8 +61,9 @@ struct ShardConfig {
   std::chrono::milliseconds send_window{60'000};
   // Uniform random numbers in [0, 1) for jitter; a seeded generator when empty.
   std::function<double()> random;
-  // Shared by the shards of one bot to respect max_concurrency; not owned, may be null
-  // (one shard: no queue needed).
+  // Shared by the shards of one bot to respect max_concurrency and the session start
+  // limit (only IDENTIFY asks it; RESUME never waits); not owned, may be null (one shard
+  // without a known session start limit: no queue needed). ShardManager sets it.
   IdentifyQueue* identify_queue = nullptr;
 };
 
