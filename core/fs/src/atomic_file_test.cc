@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace core {
 namespace {
@@ -112,6 +113,79 @@ TEST_F(AtomicFileTest, AppendFromCopiesARangeOfAnotherFile) {
   ASSERT_TRUE(again->commit().has_value());
   ::close(fd);
   EXPECT_EQ(read(target), "head:" + data.substr(5, (2 << 20) + 3) + ":tail");
+}
+
+TEST_F(AtomicFileTest, LargeSyncedAppendFromKeepsEveryByteAroundTheDirectCopy) {
+  // Several direct-I/O chunks, an unaligned start in the target and an unaligned tail.
+  fs::path source = dir_ / "source.bin";
+  std::string data(11 << 20, '\0');
+  std::uint64_t state = 42;
+  for (char& c : data) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    c = static_cast<char>(state >> 56);
+  }
+  ASSERT_TRUE(write_file_atomically(source, data).has_value());
+  int fd = ::open(source.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  for (auto durability :
+       {AtomicFileWriter::Durability::kFsync, AtomicFileWriter::Durability::kRenameOnly}) {
+    fs::path target = dir_ / "out.bin";
+    auto writer = AtomicFileWriter::open(target, durability);
+    ASSERT_TRUE(writer.has_value());
+    ASSERT_TRUE(writer->write("odd head").has_value());
+    ASSERT_TRUE(writer->append_from(fd, 7, data.size() - 1000).has_value());
+    ASSERT_TRUE(writer->write("|").has_value());
+    ASSERT_TRUE(writer->append_from(fd, 3, (5 << 20) + 1).has_value());
+    ASSERT_TRUE(writer->write("end").has_value());
+    ASSERT_TRUE(writer->commit().has_value());
+    std::string expected = "odd head" + data.substr(7, data.size() - 1000) + "|" +
+                           data.substr(3, (5 << 20) + 1) + "end";
+    EXPECT_EQ(writer->bytes_written(), expected.size());
+    EXPECT_TRUE(read(target) == expected);
+  }
+  // A large range past the end of the source fails and leaves nothing behind.
+  auto writer = AtomicFileWriter::open(dir_ / "short.bin");
+  ASSERT_TRUE(writer.has_value());
+  auto copied = writer->append_from(fd, data.size() - (2 << 20), 3 << 20);
+  ASSERT_FALSE(copied.has_value());
+  EXPECT_EQ(copied.error().code(), ErrorCode::kIo);
+  EXPECT_NE(copied.error().message().find("ended"), std::string::npos);
+  EXPECT_FALSE(writer->commit().has_value());
+  ::close(fd);
+  writer->abandon();
+  EXPECT_EQ(entries(), 2u);  // source.bin and out.bin
+}
+
+TEST_F(AtomicFileTest, CommitAllPublishesEveryFileOrNoneWhenOneCannotBeSynced) {
+  auto a = AtomicFileWriter::open(dir_ / "a.txt");
+  auto b = AtomicFileWriter::open(dir_ / "sub-less-b.txt");
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  ASSERT_TRUE(a->write("first\n").has_value());
+  ASSERT_TRUE(a->sync().has_value());  // synced early, then written to again
+  ASSERT_TRUE(a->write("second\n").has_value());
+  ASSERT_TRUE(b->write("b\n").has_value());
+  std::vector<AtomicFileWriter*> both = {&*a, &*b};
+  ASSERT_TRUE(AtomicFileWriter::commit_all(both).has_value());
+  EXPECT_EQ(read(dir_ / "a.txt"), "first\nsecond\n");
+  EXPECT_EQ(read(dir_ / "sub-less-b.txt"), "b\n");
+  EXPECT_EQ(entries(), 2u);
+
+  // One writer has failed: the sync step fails before anything is renamed.
+  auto c = AtomicFileWriter::open(dir_ / "c.txt");
+  auto d = AtomicFileWriter::open(dir_ / "d.txt");
+  ASSERT_TRUE(c.has_value() && d.has_value());
+  ASSERT_TRUE(c->write("c\n").has_value());
+  int fd = ::open((dir_ / "a.txt").c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  EXPECT_FALSE(d->append_from(fd, 0, 100).has_value());  // a.txt holds 14 bytes
+  ::close(fd);
+  std::vector<AtomicFileWriter*> pair = {&*c, &*d};
+  EXPECT_FALSE(AtomicFileWriter::commit_all(pair).has_value());
+  c->abandon();
+  d->abandon();
+  EXPECT_FALSE(fs::exists(dir_ / "c.txt"));
+  EXPECT_FALSE(fs::exists(dir_ / "d.txt"));
+  EXPECT_EQ(entries(), 2u);
 }
 
 TEST_F(AtomicFileTest, MissingDirectoryIsAClearIoError) {
