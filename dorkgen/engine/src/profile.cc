@@ -35,42 +35,6 @@ void scan_operators(std::string_view text, bool& in_quotes, bool at_term_start, 
 
 }  // namespace
 
-const std::vector<EngineProfile>& engine_profiles() {
-  static const std::vector<EngineProfile> profiles = {
-      {"google",
-       {"site", "filetype", "ext", "inurl", "allinurl", "intitle", "allintitle", "intext",
-        "allintext", "inanchor", "allinanchor", "related", "cache", "before", "after", "define",
-        "source", "location"},
-       {},
-       2048,
-       32},
-      {"bing",
-       {"site", "filetype", "ext", "inurl", "intitle", "inbody", "inanchor", "contains", "ip",
-        "language", "loc", "url", "feed", "hasfeed", "instreamset"},
-       {{"intext", "inbody"}, {"allintitle", "intitle"}, {"allinurl", "inurl"}},
-       2048,
-       10},
-      {"duckduckgo",
-       {"site", "filetype", "intitle", "inurl", "inbody"},
-       {{"ext", "filetype"}, {"intext", "inbody"}, {"allintitle", "intitle"}},
-       500,
-       32},
-      {"yandex",
-       {"site", "mime", "inurl", "url", "title", "host", "rhost", "domain", "lang", "date"},
-       {{"filetype", "mime"}, {"ext", "mime"}, {"intitle", "title"}, {"allintitle", "title"}},
-       400,
-       40},
-  };
-  return profiles;
-}
-
-const EngineProfile* find_engine_profile(std::string_view name) {
-  for (const EngineProfile& profile : engine_profiles()) {
-    if (profile.name == name) return &profile;
-  }
-  return nullptr;
-}
-
 std::vector<std::string> operators_in(const Template& parsed) {
   std::vector<std::string> found;
   bool in_quotes = false;
@@ -139,36 +103,23 @@ std::vector<std::string> limit_violations(const EngineProfile& profile, const Pl
                       std::to_string(profile.max_query_bytes));
       continue;
     }
-    // Terms: whitespace-separated words outside quotes; a quoted phrase is one term. A value in
-    // an unquoted slot adds as many words as its longest value has.
-    std::size_t terms = 0;
-    bool in_word = false;
-    bool in_quotes = false;
+    // Terms as the profiles count them (TermCounter); a value in an unquoted slot adds as many
+    // words as its longest value has.
+    TermCounter counter;
     for (const Segment& segment : t.source.parsed.segments()) {
-      if (segment.is_slot) {
-        if (in_quotes) continue;
-        std::size_t most = 0;
-        const Pool& pool = plan.pools()[t.slot_pool[segment.slot]];
-        for (const std::string& v : pool.values) {
-          std::size_t words = v.empty() ? 0 : 1 + std::count(v.begin(), v.end(), ' ');
-          most = std::max(most, words);
-        }
-        if (most > 0) {
-          terms += in_word ? most - 1 : most;
-          in_word = true;
-        }
+      if (!segment.is_slot) {
+        counter.add_text(segment.literal);
         continue;
       }
-      for (char c : segment.literal) {
-        if (c == '"') in_quotes = !in_quotes;
-        if (c == ' ' && !in_quotes) {
-          in_word = false;
-        } else if (!in_word) {
-          in_word = true;
-          ++terms;
-        }
+      std::size_t most = 0;
+      const Pool& pool = plan.pools()[t.slot_pool[segment.slot]];
+      for (const std::string& v : pool.values) {
+        std::size_t words = v.empty() ? 0 : 1 + std::count(v.begin(), v.end(), ' ');
+        most = std::max(most, words);
       }
+      counter.add_words(most);
     }
+    std::size_t terms = counter.terms();
     if (terms > profile.max_terms) {
       notes.push_back(t.source.origin + ": has up to " + std::to_string(terms) + " terms; " +
                       profile.name + " honours only the first " +

@@ -1,7 +1,8 @@
-// Search engine profiles: which operators an engine understands, how long a query may be, and
-// how many terms it honours. Templates are checked against the chosen profile before generation;
-// an operator the engine lacks is translated when it has an equivalent (Yandex `mime:` for
-// Google's `filetype:`) and the template is rejected, with the reason, when it has none.
+// Search engine profiles applied to templates (the profiles themselves are in
+// dorkgen/engine_profiles.h, shared with dorky). Templates are checked against the chosen profile
+// before generation; an operator the engine lacks is translated when it has an equivalent (Yandex
+// `mime:` for Google's `filetype:`) and the template is rejected, with the reason, when it has
+// none.
 #pragma once
 
 #include <cstdint>
@@ -11,22 +12,10 @@
 #include <vector>
 
 #include "core/status.h"
+#include "dorkgen/engine_profiles.h"  // EngineProfile, engine_profiles(), find_engine_profile()
 #include "dorkgen/plan.h"
 
 namespace dorkgen {
-
-struct EngineProfile {
-  std::string name;
-  std::vector<std::string> operators;                             // without the colon
-  std::vector<std::pair<std::string, std::string>> translations;  // from -> to
-  std::size_t max_query_bytes = 2048;
-  std::size_t max_terms = 32;  // terms past this are ignored by the engine
-};
-
-// The built-in profiles: google, bing, duckduckgo, yandex.
-const std::vector<EngineProfile>& engine_profiles();
-// nullptr for an unknown name.
-const EngineProfile* find_engine_profile(std::string_view name);
 
 // The operators a template uses: "name" for every `name:` that starts a term (after the start,
 // a space, '(' or '-') outside quoted phrases, in order of appearance.

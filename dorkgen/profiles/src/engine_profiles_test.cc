@@ -1,0 +1,48 @@
+#include "dorkgen/engine_profiles.h"
+
+#include <gtest/gtest.h>
+
+namespace dorkgen {
+namespace {
+
+TEST(EngineProfilesTest, FourEnginesWithTheirLimits) {
+  ASSERT_EQ(engine_profiles().size(), 4u);
+  EXPECT_EQ(find_engine_profile("bing")->max_terms, 10u);
+  EXPECT_EQ(find_engine_profile("duckduckgo")->max_query_bytes, 500u);
+  EXPECT_EQ(find_engine_profile("yandex")->max_query_bytes, 400u);
+  EXPECT_EQ(find_engine_profile("ddg"), nullptr);  // aliases are the callers' business
+}
+
+TEST(EngineProfilesTest, KnowsAndTranslations) {
+  const EngineProfile& yandex = *find_engine_profile("yandex");
+  EXPECT_TRUE(yandex.knows("mime"));
+  EXPECT_FALSE(yandex.knows("filetype"));
+  EXPECT_EQ(yandex.translation("filetype"), "mime");
+  EXPECT_EQ(yandex.translation("intext"), "");
+  // Every translation leads to an operator the engine knows, and never from one it knows.
+  for (const EngineProfile& profile : engine_profiles()) {
+    for (const auto& [from, to] : profile.translations) {
+      EXPECT_TRUE(profile.knows(to)) << profile.name << " " << to;
+      EXPECT_FALSE(profile.knows(from)) << profile.name << " " << from;
+    }
+  }
+}
+
+TEST(EngineProfilesTest, TermsAreWordsOutsideQuotesAndPhrasesCountOnce) {
+  EXPECT_EQ(count_terms(""), 0u);
+  EXPECT_EQ(count_terms("a  b c"), 3u);
+  EXPECT_EQ(count_terms("intitle:\"index of\" site:a.com"), 2u);
+  EXPECT_EQ(count_terms("\"a b c d e f g h i j k\""), 1u);
+  EXPECT_EQ(count_terms("(site:a OR site:b)"), 3u);
+  TermCounter counter;  // "x{k}" where k is "one two three": x+one, two, three
+  counter.add_text("x");
+  counter.add_words(3);
+  counter.add_text(" \"");
+  counter.add_words(5);  // inside quotes: part of the phrase
+  counter.add_text("\"");
+  EXPECT_EQ(counter.terms(), 4u);
+  EXPECT_FALSE(counter.in_quotes());
+}
+
+}  // namespace
+}  // namespace dorkgen
