@@ -17,26 +17,6 @@
 #include "dorky/spill_file.h"
 
 namespace dorky {
-namespace {
-
-std::size_t count_code_points(std::string_view text) {
-  std::size_t count = 0;
-  for (unsigned char c : text) count += (c & 0xC0) != 0x80;
-  return count;
-}
-
-std::size_t count_words(std::string_view text) {
-  std::size_t words = 0;
-  bool in_word = false;
-  for (char c : text) {
-    bool space = c == ' ' || c == '\t';
-    if (!space && !in_word) ++words;
-    in_word = !space;
-  }
-  return words;
-}
-
-}  // namespace
 
 void lint_query(std::string_view query, const EngineProfile& profile,
                 std::vector<std::string>& reasons) {
@@ -50,7 +30,6 @@ void lint_query(std::string_view query, const EngineProfile& profile,
   if (quotes % 2 != 0) reasons.emplace_back("unbalanced double quotes");
   int depth = 0;
   bool stray_close = false;
-  std::size_t terms = 0;
   for (const Term& term : parse_query(query)) {
     switch (term.kind) {
       case Term::Kind::kOpenParen:
@@ -64,39 +43,34 @@ void lint_query(std::string_view query, const EngineProfile& profile,
         }
         break;
       case Term::Kind::kOperator: {
-        ++terms;
-        if (term.quoted) terms += count_words(term.value) > 0 ? count_words(term.value) - 1 : 0;
         std::string name = lower_ascii(term.name);
         if (!profile.knows(name)) {
+          std::string_view instead = profile.translation(name);
           reasons.push_back("unknown operator '" + std::string(term.name) + ":' for " +
-                            std::string(profile.name));
+                            std::string(profile.name) +
+                            (instead.empty() ? "" : " (use '" + std::string(instead) + ":')"));
         }
         if (term.value.empty()) {
           reasons.push_back("empty value for '" + std::string(term.name) + ":'");
         }
         break;
       }
-      case Term::Kind::kPhrase:
-        terms += std::max<std::size_t>(count_words(term.value), 1);
-        break;
-      case Term::Kind::kWord:
-        ++terms;
-        break;
       default:
         break;
     }
   }
   if (stray_close) reasons.emplace_back("unbalanced parentheses: ')' without '('");
   if (depth > 0) reasons.emplace_back("unbalanced parentheses: '(' never closed");
+  // Terms and length exactly as dorkgen measures them against the same profile.
+  std::size_t terms = dorkgen::count_terms(query);
   if (terms > profile.max_terms) {
     reasons.push_back("too many terms (" + std::to_string(terms) + " > " +
                       std::to_string(profile.max_terms) + " for " + std::string(profile.name) +
                       ")");
   }
-  std::size_t chars = count_code_points(query);
-  if (chars > profile.max_chars) {
-    reasons.push_back("too long (" + std::to_string(chars) + " > " +
-                      std::to_string(profile.max_chars) + " characters for " +
+  if (query.size() > profile.max_bytes) {
+    reasons.push_back("too long (" + std::to_string(query.size()) + " > " +
+                      std::to_string(profile.max_bytes) + " bytes for " +
                       std::string(profile.name) + ")");
   }
 }

@@ -1,6 +1,7 @@
 #include "dorky/check.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include "dorky/testing/tool_runner.h"
 
@@ -39,14 +40,52 @@ TEST(CheckTest, EngineLimitsAndProfiles) {
   EXPECT_EQ(google.code, 1);
   EXPECT_NE(google.out.find("stdin:1: too many terms (40 > 32 for google)"), std::string::npos)
       << google.out;
-  auto bing = run_program("dorky-check", {"--engine", "bing"}, many + "\n");
-  EXPECT_EQ(bing.code, 0) << bing.out;
+  auto yandex_terms = run_program("dorky-check", {"--engine", "yandex"}, many + "\n");
+  EXPECT_EQ(yandex_terms.code, 0) << yandex_terms.out;
+  // Bing honours 10 terms; a quoted phrase is one term, as dorkgen counts.
+  auto bing = run_program("dorky-check", {"--engine", "bing"},
+                          "a b c d e f g h i j k\n\"a b c d e f g h i j k\" site:x.com\n");
+  EXPECT_EQ(bing.out, "stdin:1: too many terms (11 > 10 for bing)\n");
   auto yandex = run_program("dorky-check", {"-e", "yandex"}, "mime:pdf filetype:pdf\n");
-  EXPECT_EQ(yandex.out, "stdin:1: unknown operator 'filetype:' for yandex\n");
+  EXPECT_EQ(yandex.out, "stdin:1: unknown operator 'filetype:' for yandex (use 'mime:')\n");
+  auto ddg = run_program("dorky-check", {"-e", "ddg"}, "region:de ext:pdf inbody:x\n");
+  EXPECT_EQ(ddg.out,
+            "stdin:1: unknown operator 'region:' for duckduckgo\n"
+            "stdin:1: unknown operator 'ext:' for duckduckgo (use 'filetype:')\n");
   auto long_query = run_program("dorky-check", {"--max-chars", "10"}, "site:example.com\n");
-  EXPECT_NE(long_query.out.find("too long (16 > 10"), std::string::npos);
+  EXPECT_NE(long_query.out.find("too long (16 > 10 bytes"), std::string::npos);
+  auto bytes = run_program("dorky-check", {"--max-bytes", "10"}, "site:\xc3\xa9\xc3\xa9\xc3\xa9\n");
+  EXPECT_EQ(bytes.out, "stdin:1: too long (11 > 10 bytes for google)\n");  // 8 characters
   EXPECT_EQ(run_program("dorky-check", {}, "").code, 0);
   EXPECT_EQ(run_program("dorky-check", {}, "site:" + std::string(1 << 20, 'x') + "\n").code, 1);
+}
+
+TEST(EngineProfileTest, DorkyUsesDorkgensProfiles) {
+  // One source of truth: every dorkgen profile is found by name, with dorkgen's limits.
+  for (const dorkgen::EngineProfile& engine : dorkgen::engine_profiles()) {
+    auto profile = find_engine_profile(engine.name);
+    ASSERT_TRUE(profile.has_value()) << engine.name;
+    EXPECT_EQ(profile->engine, &engine);
+    EXPECT_EQ(profile->max_terms, engine.max_terms);
+    EXPECT_EQ(profile->max_bytes, engine.max_query_bytes);
+    for (const std::string& op : engine.operators) EXPECT_TRUE(profile->knows(op));
+  }
+  EXPECT_EQ(find_engine_profile("ddg")->name, "duckduckgo");
+  EXPECT_FALSE(find_engine_profile("altavista").has_value());
+  EXPECT_EQ(engine_names(), "google, bing, duckduckgo, yandex");
+}
+
+TEST(LintQueryTest, WhatDorkgenWouldAdaptIsWhatCheckReports) {
+  // Each translation dorkgen applies for an engine is an operator check flags there, with the
+  // replacement dorkgen would use.
+  for (const dorkgen::EngineProfile& engine : dorkgen::engine_profiles()) {
+    for (const auto& [from, to] : engine.translations) {
+      std::vector<std::string> reasons;
+      lint_query(from + ":x", *find_engine_profile(engine.name), reasons);
+      ASSERT_EQ(reasons.size(), 1u) << engine.name << " " << from;
+      EXPECT_NE(reasons[0].find("(use '" + to + ":')"), std::string::npos) << reasons[0];
+    }
+  }
 }
 
 TEST(CheckTest, DuplicatesBeyondMemoryAreStillFound) {
@@ -81,5 +120,22 @@ TEST(LintQueryTest, CleanQueriesHaveNoReasons) {
   EXPECT_TRUE(reasons.empty()) << reasons.front();
 }
 
+TEST(CheckTest, KilledMidWriteLeavesThePreviousReportIntact) {
+  TempDir dir;
+  write_file(dir / "report.txt", "previous\n");
+  std::string input;  // an unknown operator on every line: several MiB of findings
+  for (int i = 0; i < 200000; ++i) input += "nosuchop:" + std::to_string(i) + " site:a.com\n";
+  bool wrote = false;
+  int status = testing::kill_mid_write("dorky-check", {"-o", "report.txt"}, input, "report.txt",
+                                       dir.path(), &wrote);
+  EXPECT_TRUE(wrote) << "killed before it wrote anything";
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(testing::read_file(dir / "report.txt"), "previous\n");
+  std::filesystem::remove(dir / "report.txt");
+  status = testing::kill_mid_write("dorky-check", {"-o", "report.txt"}, input, "report.txt",
+                                   dir.path(), &wrote);
+  EXPECT_TRUE(wrote && WIFSIGNALED(status));
+  EXPECT_FALSE(std::filesystem::exists(dir / "report.txt"));
+}
 }  // namespace
 }  // namespace dorky

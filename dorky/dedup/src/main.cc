@@ -2,6 +2,7 @@
 #include "dorky/dedup.h"
 #include "dorky/exit_codes.h"
 #include "dorky/input.h"
+#include "dorky/options.h"
 
 namespace {
 
@@ -29,18 +30,9 @@ exit codes: 0 ok, 2 usage or input error, 3 I/O error
 core::Result<int> run(dorky::Args& args) {
   dorky::CommonOptions options;
   bool stats = false;
-  while (!args.done()) {
-    if (dorky::take_common(args, options)) continue;
-    if (args.flag({"--stats"})) {
-      stats = true;
-      continue;
-    }
-    if (args.at_option()) {
-      return core::fail(dorky::usage_error(kSpec, "unknown option '" + args.take() + "'"));
-    }
-    options.inputs.push_back(args.take());
-  }
-  if (args.error()) return core::fail(dorky::usage_error(kSpec, *args.error()));
+  dorky::OptionSet cli(kSpec);
+  cli.flag({"--stats"}, stats).common(options);
+  CORE_RETURN_IF_ERROR(cli.parse(args));
   CORE_RETURN_IF_ERROR(dorky::check_inputs(options.inputs));
   auto out = dorky::Output::open(options.output, options.sync);
   CORE_RETURN_IF_ERROR(out);

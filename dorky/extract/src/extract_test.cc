@@ -1,6 +1,7 @@
 #include "dorky/extract.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <map>
@@ -94,5 +95,23 @@ TEST(ExtractTest, CountsBeyondMemoryGoThroughSpillFiles) {
   EXPECT_TRUE(large.out == want);
 }
 
+TEST(ExtractTest, KilledMidWriteLeavesThePreviousFileIntact) {
+  testing::TempDir dir;
+  testing::write_file(dir / "out.txt", "previous\n");
+  std::string input;  // several MiB of values, so the temporary file gets written
+  for (int i = 0; i < 300000; ++i) input += "site:host" + std::to_string(i) + ".example x\n";
+  bool wrote = false;
+  int status = testing::kill_mid_write("dorky-extract", {"--site", "-o", "out.txt"}, input,
+                                       "out.txt", dir.path(), &wrote);
+  EXPECT_TRUE(wrote) << "killed before it wrote anything";
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(testing::read_file(dir / "out.txt"), "previous\n");
+  // And with no previous file, none appears.
+  std::filesystem::remove(dir / "out.txt");
+  status = testing::kill_mid_write("dorky-extract", {"--site", "-o", "out.txt"}, input, "out.txt",
+                                   dir.path(), &wrote);
+  EXPECT_TRUE(wrote && WIFSIGNALED(status));
+  EXPECT_FALSE(std::filesystem::exists(dir / "out.txt"));
+}
 }  // namespace
 }  // namespace dorky

@@ -2,6 +2,7 @@
 #include "dorky/exit_codes.h"
 #include "dorky/extract.h"
 #include "dorky/input.h"
+#include "dorky/options.h"
 #include "dorky/query.h"
 
 namespace {
@@ -42,58 +43,59 @@ exit codes: 0 ok, 2 usage or input error (bad regex), 3 I/O error
 core::Result<int> run(dorky::Args& args) {
   dorky::CommonOptions options;
   dorky::ExtractSettings settings;
-  std::string value;
   int kinds = 0;
-  auto add_ops = [&](std::initializer_list<const char*> names) {
-    for (const char* name : names) settings.operators.emplace_back(name);
-    ++kinds;
+  auto add_ops = [&](std::initializer_list<const char*> list) {
+    return [&settings, &kinds, names = std::vector<std::string>(list.begin(), list.end())]() {
+      for (const std::string& name : names) settings.operators.push_back(name);
+      ++kinds;
+      return core::ok_status();
+    };
   };
-  while (!args.done()) {
-    if (args.flag({"--site"})) {
-      add_ops({"site"});
-    } else if (args.flag({"--filetype", "--ext"})) {
-      add_ops({"filetype", "ext"});
-    } else if (args.flag({"--inurl"})) {
-      add_ops({"inurl", "allinurl"});
-    } else if (args.flag({"--intitle"})) {
-      add_ops({"intitle", "allintitle"});
-    } else if (args.value({"--op"}, value)) {
-      std::string name = dorky::lower_ascii(value);
-      if (!name.empty() && name.back() == ':') name.pop_back();
-      if (name.empty()) return core::fail(dorky::usage_error(kSpec, "--op needs a name"));
-      settings.operators.push_back(name);
+  auto add_kind = [&](bool& selected) {
+    return [&selected, &kinds]() -> core::Status {
+      selected = true;
       ++kinds;
-    } else if (args.flag({"--operators"})) {
-      settings.all_operators = true;
-      kinds += 2;  // always labelled
-    } else if (args.flag({"--phrases"})) {
-      settings.phrases = true;
-      ++kinds;
-    } else if (args.flag({"--keywords"})) {
-      settings.keywords = true;
-      ++kinds;
-    } else if (args.value({"--regex"}, value)) {
-      try {
-        settings.regex.emplace(value, std::regex::ECMAScript | std::regex::optimize);
-      } catch (const std::regex_error& error) {
-        return core::fail(dorky::usage_error(kSpec, "--regex '" + value +
-                                                        "' is not a valid "
-                                                        "regular expression: " +
-                                                        error.what()));
-      }
-      ++kinds;
-    } else if (args.flag({"--negated"})) {
-      settings.include_negated = true;
-    } else if (args.flag({"-c", "--counts"})) {
-      settings.counts = true;
-    } else if (dorky::take_common(args, options)) {
-    } else if (args.at_option()) {
-      return core::fail(dorky::usage_error(kSpec, "unknown option '" + args.take() + "'"));
-    } else {
-      options.inputs.push_back(args.take());
-    }
-  }
-  if (args.error()) return core::fail(dorky::usage_error(kSpec, *args.error()));
+      return core::ok_status();
+    };
+  };
+  dorky::OptionSet cli(kSpec);
+  cli.flag({"--site"}, add_ops({"site"}))
+      .flag({"--filetype", "--ext"}, add_ops({"filetype", "ext"}))
+      .flag({"--inurl"}, add_ops({"inurl", "allinurl"}))
+      .flag({"--intitle"}, add_ops({"intitle", "allintitle"}))
+      .value({"--op"},
+             [&](const std::string& value) -> core::Status {
+               std::string name = dorky::lower_ascii(value);
+               if (!name.empty() && name.back() == ':') name.pop_back();
+               if (name.empty()) return core::fail(dorky::usage_error(kSpec, "--op needs a name"));
+               settings.operators.push_back(name);
+               ++kinds;
+               return core::ok_status();
+             })
+      .flag({"--operators"},
+            [&]() -> core::Status {
+              settings.all_operators = true;
+              kinds += 2;  // always labelled
+              return core::ok_status();
+            })
+      .flag({"--phrases"}, add_kind(settings.phrases))
+      .flag({"--keywords"}, add_kind(settings.keywords))
+      .value({"--regex"},
+             [&](const std::string& value) -> core::Status {
+               try {
+                 settings.regex.emplace(value, std::regex::ECMAScript | std::regex::optimize);
+               } catch (const std::regex_error& error) {
+                 return core::fail(dorky::usage_error(
+                     kSpec,
+                     "--regex '" + value + "' is not a valid regular expression: " + error.what()));
+               }
+               ++kinds;
+               return core::ok_status();
+             })
+      .flag({"--negated"}, settings.include_negated)
+      .flag({"-c", "--counts"}, settings.counts)
+      .common(options);
+  CORE_RETURN_IF_ERROR(cli.parse(args));
   if (kinds == 0) {
     return core::fail(dorky::usage_error(kSpec,
                                          "nothing to extract: give --site, --filetype, "

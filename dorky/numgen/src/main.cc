@@ -2,6 +2,7 @@
 #include "dorky/args.h"
 #include "dorky/exit_codes.h"
 #include "dorky/numgen.h"
+#include "dorky/options.h"
 #include "dorky/random.h"
 #include "dorky/tool.h"
 
@@ -37,38 +38,34 @@ core::Result<int> run(dorky::Args& args) {
   settings.seed = dorky::Random::entropy_seed();
   std::vector<std::string> positional;
   std::optional<std::string> start, step, stop;
-  std::string value;
-  while (!args.done()) {
-    if (args.value({"--start"}, value)) {
-      start = value;
-    } else if (args.value({"--step"}, value)) {
-      step = value;
-    } else if (args.value({"--stop"}, value)) {
-      stop = value;
-    } else if (args.value({"-w", "--width"}, value)) {
-      auto width = dorky::parse_uint(value, "--width");
-      CORE_RETURN_IF_ERROR(width);
-      if (*width > 40) return core::fail(dorky::usage_error(kSpec, "--width must be at most 40"));
-      settings.width = static_cast<int>(*width);
-    } else if (args.value({"-f", "--format"}, value)) {
-      CORE_RETURN_IF_ERROR(dorky::parse_format(value, settings));
-    } else if (args.value({"-r", "--random"}, value)) {
-      auto count = dorky::parse_uint(value, "--random");
-      CORE_RETURN_IF_ERROR(count);
-      settings.random_count = *count;
-    } else if (args.value({"-s", "--seed"}, value)) {
-      auto seed = dorky::parse_uint(value, "--seed");
-      CORE_RETURN_IF_ERROR(seed);
-      settings.seed = *seed;
-    } else if (dorky::take_common(args, options)) {
-    } else if (args.at_option() && !(args.peek()[1] >= '0' && args.peek()[1] <= '9')) {
+  auto keep = [](std::optional<std::string>& out) {
+    return [&out](const std::string& value) -> core::Status {
+      out = value;
+      return core::ok_status();
+    };
+  };
+  dorky::OptionSet cli(kSpec);
+  cli.value({"--start"}, keep(start))
+      .value({"--step"}, keep(step))
+      .value({"--stop"}, keep(stop))
+      .value({"-w", "--width"},
+             [&](const std::string& value) -> core::Status {
+               auto width = dorky::parse_uint(value, "--width");
+               CORE_RETURN_IF_ERROR(width);
+               if (*width > 40) {
+                 return core::fail(dorky::usage_error(kSpec, "--width must be at most 40"));
+               }
+               settings.width = static_cast<int>(*width);
+               return core::ok_status();
+             })
+      .value({"-f", "--format"},
+             [&](const std::string& value) { return dorky::parse_format(value, settings); })
+      .number({"-r", "--random"}, settings.random_count)
+      .number({"-s", "--seed"}, settings.seed)
+      .common(options)
       // (A leading '-' and a digit is a negative number, not an option.)
-      return core::fail(dorky::usage_error(kSpec, "unknown option '" + args.take() + "'"));
-    } else {
-      positional.push_back(args.take());
-    }
-  }
-  if (args.error()) return core::fail(dorky::usage_error(kSpec, *args.error()));
+      .positionals([&](std::string value) { positional.push_back(std::move(value)); }, true);
+  CORE_RETURN_IF_ERROR(cli.parse(args));
   if (!positional.empty() && (start || step || stop)) {
     return core::fail(dorky::usage_error(kSpec,
                                          "give the range as positionals or as --start/"

@@ -88,9 +88,12 @@ TEST(NumgenTest, WritesFilesAtomically) {
 TEST(NumgenTest, KilledMidWriteLeavesThePreviousFileIntact) {
   TempDir dir;
   testing::write_file(dir / "n.txt", "previous\n");
-  // A trillion numbers cannot finish before the kill.
-  int status = testing::kill_mid_run("dorky-numgen", {"-o", "n.txt", "1", "1000000000000"}, "", 200,
-                                     dir.path());
+  // A trillion numbers cannot finish before the kill, which comes once the temporary file
+  // has bytes in it.
+  bool wrote = false;
+  int status = testing::kill_mid_write("dorky-numgen", {"-o", "n.txt", "1", "1000000000000"}, "",
+                                       "n.txt", dir.path(), &wrote);
+  EXPECT_TRUE(wrote) << "killed before it wrote anything";
   EXPECT_TRUE(WIFSIGNALED(status));
   EXPECT_EQ(read_file(dir / "n.txt"), "previous\n");
 }

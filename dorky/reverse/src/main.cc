@@ -1,6 +1,7 @@
 // dorky-reverse: reverse line order with bounded memory.
 #include "dorky/exit_codes.h"
 #include "dorky/input.h"
+#include "dorky/options.h"
 #include "dorky/reverse.h"
 
 namespace {
@@ -26,14 +27,7 @@ exit codes: 0 ok, 2 usage or input error, 3 I/O error
 
 core::Result<int> run(dorky::Args& args) {
   dorky::CommonOptions options;
-  while (!args.done()) {
-    if (dorky::take_common(args, options)) continue;
-    if (args.at_option()) {
-      return core::fail(dorky::usage_error(kSpec, "unknown option '" + args.take() + "'"));
-    }
-    options.inputs.push_back(args.take());
-  }
-  if (args.error()) return core::fail(dorky::usage_error(kSpec, *args.error()));
+  CORE_RETURN_IF_ERROR(dorky::OptionSet(kSpec).common(options).parse(args));
   CORE_RETURN_IF_ERROR(dorky::check_inputs(options.inputs));
   auto out = dorky::Output::open(options.output, options.sync);
   CORE_RETURN_IF_ERROR(out);

@@ -1,6 +1,7 @@
 // dorky-shuffle: uniform random permutation of lines, seedable, external when large.
 #include "dorky/exit_codes.h"
 #include "dorky/input.h"
+#include "dorky/options.h"
 #include "dorky/random.h"
 #include "dorky/shuffle.h"
 
@@ -31,21 +32,9 @@ exit codes: 0 ok, 2 usage or input error, 3 I/O error
 core::Result<int> run(dorky::Args& args) {
   dorky::CommonOptions options;
   std::uint64_t seed = dorky::Random::entropy_seed();
-  std::string value;
-  while (!args.done()) {
-    if (dorky::take_common(args, options)) continue;
-    if (args.value({"-s", "--seed"}, value)) {
-      auto parsed = dorky::parse_uint(value, "--seed");
-      CORE_RETURN_IF_ERROR(parsed);
-      seed = *parsed;
-      continue;
-    }
-    if (args.at_option()) {
-      return core::fail(dorky::usage_error(kSpec, "unknown option '" + args.take() + "'"));
-    }
-    options.inputs.push_back(args.take());
-  }
-  if (args.error()) return core::fail(dorky::usage_error(kSpec, *args.error()));
+  dorky::OptionSet cli(kSpec);
+  cli.number({"-s", "--seed"}, seed).common(options);
+  CORE_RETURN_IF_ERROR(cli.parse(args));
   CORE_RETURN_IF_ERROR(dorky::check_inputs(options.inputs));
   auto out = dorky::Output::open(options.output, options.sync);
   CORE_RETURN_IF_ERROR(out);

@@ -3,6 +3,7 @@
 
 #include "dorky/exit_codes.h"
 #include "dorky/input.h"
+#include "dorky/options.h"
 #include "dorky/query.h"
 #include "dorky/split.h"
 
@@ -43,54 +44,51 @@ core::Result<int> run(dorky::Args& args) {
   dorky::SplitSettings settings;
   int modes = 0;
   bool list = false;
-  std::string value;
-  auto count_of = [&](const char* what) -> core::Status {
-    auto n = dorky::parse_uint(value, what);
-    CORE_RETURN_IF_ERROR(n);
-    if (*n == 0)
-      return core::fail(core::ErrorCode::kInvalidArgument,
-                        std::string(what) + " must be at least 1");
-    settings.count = *n;
-    ++modes;
-    return core::ok_status();
-  };
-  while (!args.done()) {
-    if (args.value({"-l", "--lines"}, value)) {
-      settings.mode = dorky::SplitSettings::Mode::kLines;
-      CORE_RETURN_IF_ERROR(count_of("--lines"));
-    } else if (args.value({"-n", "--parts"}, value)) {
-      settings.mode = dorky::SplitSettings::Mode::kParts;
-      CORE_RETURN_IF_ERROR(count_of("--parts"));
-    } else if (args.value({"-r", "--round-robin"}, value)) {
-      settings.mode = dorky::SplitSettings::Mode::kRoundRobin;
-      CORE_RETURN_IF_ERROR(count_of("--round-robin"));
-    } else if (args.value({"--by"}, value)) {
-      settings.mode = dorky::SplitSettings::Mode::kByOperator;
-      settings.by = dorky::lower_ascii(value);
-      if (!settings.by.empty() && settings.by.back() == ':') settings.by.pop_back();
-      if (settings.by.empty()) {
-        return core::fail(dorky::usage_error(kSpec, "--by needs an operator name like site"));
-      }
+  auto mode = [&](dorky::SplitSettings::Mode chosen, const char* what) {
+    return [&settings, &modes, chosen, what](const std::string& value) -> core::Status {
+      auto n = dorky::parse_uint(value, what);
+      CORE_RETURN_IF_ERROR(n);
+      if (*n == 0)
+        return core::fail(core::ErrorCode::kInvalidArgument,
+                          std::string(what) + " must be at least 1");
+      settings.mode = chosen;
+      settings.count = *n;
       ++modes;
-    } else if (args.value({"-p", "--prefix"}, settings.prefix) ||
-               args.value({"--suffix"}, settings.suffix)) {
-    } else if (args.value({"--digits"}, value)) {
-      auto digits = dorky::parse_uint(value, "--digits");
-      CORE_RETURN_IF_ERROR(digits);
-      if (*digits < 1 || *digits > 12) {
-        return core::fail(dorky::usage_error(kSpec, "--digits must be between 1 and 12"));
-      }
-      settings.digits = static_cast<int>(*digits);
-    } else if (args.flag({"--list"})) {
-      list = true;
-    } else if (dorky::take_common(args, options)) {
-    } else if (args.at_option()) {
-      return core::fail(dorky::usage_error(kSpec, "unknown option '" + args.take() + "'"));
-    } else {
-      options.inputs.push_back(args.take());
-    }
-  }
-  if (args.error()) return core::fail(dorky::usage_error(kSpec, *args.error()));
+      return core::ok_status();
+    };
+  };
+  using Mode = dorky::SplitSettings::Mode;
+  dorky::OptionSet cli(kSpec);
+  cli.value({"-l", "--lines"}, mode(Mode::kLines, "--lines"))
+      .value({"-n", "--parts"}, mode(Mode::kParts, "--parts"))
+      .value({"-r", "--round-robin"}, mode(Mode::kRoundRobin, "--round-robin"))
+      .value(
+          {"--by"},
+          [&](const std::string& value) -> core::Status {
+            settings.mode = Mode::kByOperator;
+            settings.by = dorky::lower_ascii(value);
+            if (!settings.by.empty() && settings.by.back() == ':') settings.by.pop_back();
+            if (settings.by.empty()) {
+              return core::fail(dorky::usage_error(kSpec, "--by needs an operator name like site"));
+            }
+            ++modes;
+            return core::ok_status();
+          })
+      .value({"-p", "--prefix"}, settings.prefix)
+      .value({"--suffix"}, settings.suffix)
+      .value({"--digits"},
+             [&](const std::string& value) -> core::Status {
+               auto digits = dorky::parse_uint(value, "--digits");
+               CORE_RETURN_IF_ERROR(digits);
+               if (*digits < 1 || *digits > 12) {
+                 return core::fail(dorky::usage_error(kSpec, "--digits must be between 1 and 12"));
+               }
+               settings.digits = static_cast<int>(*digits);
+               return core::ok_status();
+             })
+      .flag({"--list"}, list)
+      .common(options);
+  CORE_RETURN_IF_ERROR(cli.parse(args));
   if (!options.output.empty()) {
     return core::fail(dorky::usage_error(kSpec, "split writes parts; use --prefix, not -o"));
   }

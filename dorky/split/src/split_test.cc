@@ -60,6 +60,34 @@ TEST(SplitTest, ContiguousPartsCoverTheInputWithoutSplittingLines) {
   }
 }
 
+TEST(SplitTest, LargeContiguousPartsAreCopiedWholeWithFewerCopiesThanParts) {
+  // Parts of several MiB (direct I/O when synced), more parts than copies in flight.
+  TempDir dir;
+  std::string input;
+  std::uint64_t state = 7;
+  while (input.size() < (12u << 20)) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    input += "site:h" + std::to_string(state >> 40) + ".example " + std::string(state >> 58, 'q') +
+             (state % 5 == 0 ? "\r\n" : "\n");
+  }
+  write_file(dir / "in.txt", input);
+  for (const char* sync : {"--memory=32M", "--no-sync"}) {
+    auto run = run_program("dorky-split", {"-n", "20", sync, "--list", "--prefix",
+                                           (dir / "p-").string(), (dir / "in.txt").string()});
+    ASSERT_EQ(run.code, 0) << run.err;
+    auto names = testing::split_lines(run.out);
+    ASSERT_EQ(names.size(), 20u);
+    std::string all;
+    for (const std::string& name : names) {
+      std::string part = read_file(name);
+      EXPECT_TRUE(part.empty() || part.back() == '\n') << name;
+      all += part;
+    }
+    EXPECT_TRUE(all == input) << sync;
+    EXPECT_EQ(entries(dir), 21u);  // no temporaries left
+  }
+}
+
 TEST(SplitTest, RoundRobin) {
   TempDir dir;
   auto run = run_program("dorky-split", {"-r", "3"}, "1\n2\n3\n4\n5", {}, dir.path());

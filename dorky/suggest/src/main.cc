@@ -1,6 +1,7 @@
 // dorky-suggest: query variants from preset pools, and space/collision advice.
 #include "dorky/exit_codes.h"
 #include "dorky/input.h"
+#include "dorky/options.h"
 #include "dorky/query.h"
 #include "dorky/suggest.h"
 
@@ -19,7 +20,8 @@ pools, the expected duplicates when drawing N at random, and how far to grow whi
 Pools come from DIR/pools/<name>.txt (the dorkgen preset layout) or DIR/<name>.txt: one
 value a line, '#' comments and blank lines skipped. Operators map to pools:
 site->domain, filetype/ext->filetype, inurl/allinurl->folder,
-intitle/allintitle/intext->keyword.
+intitle/allintitle/intext->keyword, and the engines' own spellings of those (from dorkgen's
+engine profiles) to the same pools: mime->filetype, title->keyword, inbody->keyword.
 
 options:
       --presets DIR        the preset directory (required)
@@ -40,38 +42,29 @@ core::Result<int> run(dorky::Args& args) {
   dorky::SuggestSettings settings;
   settings.pool_for_operator = dorky::default_pool_mapping();
   std::vector<std::string> required;
-  std::string value;
-  while (!args.done()) {
-    if (args.value({"--presets"}, settings.presets_dir)) {
-    } else if (args.value({"--pool"}, value)) {
-      std::size_t equals = value.find('=');
-      if (equals == std::string::npos || equals == 0) {
-        return core::fail(dorky::usage_error(kSpec, "--pool wants OP=NAME, got '" + value + "'"));
-      }
-      std::string op = dorky::lower_ascii(value.substr(0, equals));
-      std::string pool = value.substr(equals + 1);
-      if (pool.empty()) {
-        settings.pool_for_operator.erase(op);
-      } else {
-        settings.pool_for_operator[op] = pool;
-        required.push_back(pool);
-      }
-    } else if (args.value({"--max-per-query"}, value)) {
-      auto n = dorky::parse_uint(value, "--max-per-query");
-      CORE_RETURN_IF_ERROR(n);
-      settings.max_per_query = *n;
-    } else if (args.value({"--target"}, value)) {
-      auto n = dorky::parse_uint(value, "--target");
-      CORE_RETURN_IF_ERROR(n);
-      settings.target = *n;
-    } else if (dorky::take_common(args, options)) {
-    } else if (args.at_option()) {
-      return core::fail(dorky::usage_error(kSpec, "unknown option '" + args.take() + "'"));
-    } else {
-      options.inputs.push_back(args.take());
-    }
-  }
-  if (args.error()) return core::fail(dorky::usage_error(kSpec, *args.error()));
+  dorky::OptionSet cli(kSpec);
+  cli.value({"--presets"}, settings.presets_dir)
+      .value({"--pool"},
+             [&](const std::string& value) -> core::Status {
+               std::size_t equals = value.find('=');
+               if (equals == std::string::npos || equals == 0) {
+                 return core::fail(
+                     dorky::usage_error(kSpec, "--pool wants OP=NAME, got '" + value + "'"));
+               }
+               std::string op = dorky::lower_ascii(value.substr(0, equals));
+               std::string pool = value.substr(equals + 1);
+               if (pool.empty()) {
+                 settings.pool_for_operator.erase(op);
+               } else {
+                 settings.pool_for_operator[op] = pool;
+                 required.push_back(pool);
+               }
+               return core::ok_status();
+             })
+      .number({"--max-per-query"}, settings.max_per_query)
+      .number({"--target"}, settings.target)
+      .common(options);
+  CORE_RETURN_IF_ERROR(cli.parse(args));
   if (settings.presets_dir.empty()) {
     return core::fail(dorky::usage_error(kSpec, "--presets DIR is required"));
   }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <set>
 
+#include "dorkgen/engine_profiles.h"
 #include "dorky/input.h"
 #include "dorky/query.h"
 
@@ -192,9 +193,20 @@ class Suggester {
 }  // namespace
 
 std::map<std::string, std::string> default_pool_mapping() {
-  return {{"site", "domain"},        {"filetype", "filetype"}, {"ext", "filetype"},
-          {"inurl", "folder"},       {"allinurl", "folder"},   {"intitle", "keyword"},
-          {"allintitle", "keyword"}, {"intext", "keyword"}};
+  std::map<std::string, std::string> mapping = {{"site", "domain"},        {"filetype", "filetype"},
+                                                {"ext", "filetype"},       {"inurl", "folder"},
+                                                {"allinurl", "folder"},    {"intitle", "keyword"},
+                                                {"allintitle", "keyword"}, {"intext", "keyword"}};
+  // An engine's own spelling of a mapped operator (from dorkgen's profiles: yandex mime: for
+  // filetype:, title: for intitle:; bing and duckduckgo inbody: for intext:) fills the same
+  // pool, so queries written for any engine get variants.
+  for (const dorkgen::EngineProfile& engine : dorkgen::engine_profiles()) {
+    for (const auto& [from, to] : engine.translations) {
+      auto pool = mapping.find(from);
+      if (pool != mapping.end() && !mapping.contains(to)) mapping.emplace(to, pool->second);
+    }
+  }
+  return mapping;
 }
 
 core::Result<std::map<std::string, Pool>> load_pools(const SuggestSettings& settings,

@@ -1,6 +1,7 @@
 #include "dorky/suggest.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include "dorky/testing/tool_runner.h"
 
@@ -33,6 +34,15 @@ TEST_F(SuggestTest, VariantsSkipValuesAlreadyPresent) {
   auto limited = run_program("dorky-suggest", {"--presets", presets(), "--max-per-query", "1"},
                              "site:a.com filetype:pdf\n");
   EXPECT_EQ(limited.out, "site:b.org filetype:pdf\n");
+}
+
+TEST_F(SuggestTest, EnginesOwnSpellingsFillTheSamePools) {
+  // Yandex writes filetype: as mime: and intitle: as title: (dorkgen's profiles).
+  auto run = run_program("dorky-suggest", {"--presets", presets()}, "mime:pdf title:login\n");
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out, "mime:xls title:login\nmime:pdf title:\"index of\"\n");
+  auto mapping = default_pool_mapping();
+  EXPECT_EQ(mapping.at("inbody"), "keyword");  // bing and duckduckgo for intext:
 }
 
 TEST_F(SuggestTest, AdviceForATarget) {
@@ -70,5 +80,24 @@ TEST_F(SuggestTest, EmptyInputAndBinaryBytes) {
   EXPECT_EQ(run.out, "\xff site:b.org\n\xff site:c.net\n");
 }
 
+TEST_F(SuggestTest, KilledMidWriteLeavesThePreviousFileIntact) {
+  std::string domains;
+  for (int i = 0; i < 200; ++i) domains += "d" + std::to_string(i) + ".example\n";
+  write_file(dir_ / "pools" / "domain.txt", domains);
+  write_file(dir_ / "out.txt", "previous\n");
+  std::string input;  // 50 variants of each query: several MiB of output
+  for (int i = 0; i < 20000; ++i) input += "site:d1.example q" + std::to_string(i) + "\n";
+  bool wrote = false;
+  int status = testing::kill_mid_write("dorky-suggest", {"--presets", presets(), "-o", "out.txt"},
+                                       input, "out.txt", dir_.path(), &wrote);
+  EXPECT_TRUE(wrote) << "killed before it wrote anything";
+  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(testing::read_file(dir_ / "out.txt"), "previous\n");
+  std::filesystem::remove(dir_ / "out.txt");
+  status = testing::kill_mid_write("dorky-suggest", {"--presets", presets(), "-o", "out.txt"},
+                                   input, "out.txt", dir_.path(), &wrote);
+  EXPECT_TRUE(wrote && WIFSIGNALED(status));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "out.txt"));
+}
 }  // namespace
 }  // namespace dorky

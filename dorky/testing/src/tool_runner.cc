@@ -107,8 +107,13 @@ ToolRun run_program(const std::string& program, const std::vector<std::string>& 
   return run;
 }
 
-int kill_mid_run(const std::string& program, const std::vector<std::string>& args,
-                 const std::string& input, int wait_ms, const fs::path& cwd) {
+namespace {
+
+// Starts the program on a stdin pipe, feeds it `input` and leaves the pipe open, so the
+// program never sees the end of its input. Returns the pid (-1 on failure) and the pipe's
+// write end in `*feed`.
+pid_t start_fed(const std::string& program, const std::vector<std::string>& args,
+                const std::string& input, const fs::path& cwd, int* feed) {
   int fds[2];
   if (::pipe(fds) != 0) return -1;
   pid_t pid = ::fork();
@@ -133,12 +138,52 @@ int kill_mid_run(const std::string& program, const std::vector<std::string>& arg
     if (n <= 0) break;
     done += static_cast<std::size_t>(n);
   }
-  ::usleep(static_cast<useconds_t>(wait_ms) * 1000);
+  *feed = fds[1];
+  return pid;
+}
+
+int kill_and_wait(pid_t pid, int feed) {
   ::kill(pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  ::close(fds[1]);
+  ::close(feed);
   return status;
+}
+
+// True when `dir` holds a non-empty ".<target>.tmp-*" (an atomic writer's temporary).
+bool partial_output_exists(const fs::path& dir, const std::string& target) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.starts_with("." + target + ".tmp-") && entry.file_size(ec) > 0 && !ec) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int kill_mid_run(const std::string& program, const std::vector<std::string>& args,
+                 const std::string& input, int wait_ms, const fs::path& cwd) {
+  int feed = -1;
+  pid_t pid = start_fed(program, args, input, cwd, &feed);
+  if (pid < 0) return -1;
+  ::usleep(static_cast<useconds_t>(wait_ms) * 1000);
+  return kill_and_wait(pid, feed);
+}
+
+int kill_mid_write(const std::string& program, const std::vector<std::string>& args,
+                   const std::string& input, const std::string& target, const fs::path& cwd,
+                   bool* wrote, int timeout_ms) {
+  int feed = -1;
+  pid_t pid = start_fed(program, args, input, cwd, &feed);
+  if (pid < 0) return -1;
+  bool seen = false;
+  for (int waited = 0; waited < timeout_ms && !seen; waited += 5) {
+    seen = partial_output_exists(cwd, target);
+    if (!seen) ::usleep(5000);
+  }
+  if (wrote != nullptr) *wrote = seen;
+  return kill_and_wait(pid, feed);
 }
 
 }  // namespace dorky::testing

@@ -22,7 +22,7 @@ bool Args::at_option() {
   return arg.size() > 1 && arg[0] == '-';
 }
 
-bool Args::flag(std::initializer_list<std::string_view> names) {
+bool Args::flag(std::span<const std::string_view> names) {
   if (!at_option()) return false;
   for (std::string_view name : names) {
     if (args_[index_] == name) {
@@ -33,7 +33,7 @@ bool Args::flag(std::initializer_list<std::string_view> names) {
   return false;
 }
 
-bool Args::value(std::initializer_list<std::string_view> names, std::string& out) {
+bool Args::value(std::span<const std::string_view> names, std::string& out) {
   if (!at_option()) return false;
   const std::string& arg = args_[index_];
   for (std::string_view name : names) {

@@ -1,6 +1,7 @@
 #include "dorky/spill_file.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -8,8 +9,12 @@ namespace dorky {
 namespace {
 
 TEST(SpillFileTest, WritesThenReadsBackAndLeavesNoFileBehind) {
-  std::string dir = std::filesystem::temp_directory_path().string();
-  auto before = std::distance(std::filesystem::directory_iterator(dir), {});
+  // A directory of its own: counting entries of the shared temp directory would see other
+  // tests' files come and go when tests run in parallel.
+  std::filesystem::path own =
+      std::filesystem::temp_directory_path() / ("spill_file_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(own);
+  std::string dir = own.string();
   auto file = SpillFile::create(dir, 4096);
   ASSERT_TRUE(file.has_value()) << file.error().message();
   std::string expected;
@@ -34,7 +39,8 @@ TEST(SpillFileTest, WritesThenReadsBackAndLeavesNoFileBehind) {
   }
   EXPECT_EQ(got, expected);
   EXPECT_FALSE(reader.read(1).has_value());
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), before);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 0);
+  std::filesystem::remove_all(own);
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // check: lint queries for one engine profile. Each finding is reported as
 // "<file>:<line>: <reason>"; the tool exits 1 when there is at least one.
 //
-// Findings: empty query; unknown operator for the engine; empty operator value; unbalanced
-// double quotes; unbalanced parentheses; more terms or characters than the engine takes;
+// Findings: empty query; unknown operator for the engine (naming the engine's own spelling
+// when it has one); empty operator value; unbalanced double quotes; unbalanced parentheses;
+// more terms or bytes than the engine takes (counted as dorkgen counts them);
 // a duplicate of an earlier line (exact bytes, a trailing CR ignored; "line N" counts lines
 // across all inputs). Findings come in line order, except duplicates of queries first seen
 // after the in-memory table filled --memory: those are found through hash partitions on

@@ -3,7 +3,9 @@
 // Modes:
 //   kLines       N lines per part (the last part may be shorter);
 //   kParts       N contiguous parts of about equal size; a line goes to the part whose byte
-//                range holds its first byte (like `split -n l/N`);
+//                range holds its first byte (like `split -n l/N`). Whole byte ranges are
+//                copied, several parts at once (fsync'ed parts with direct I/O, up to 8 in
+//                flight with a 4 MiB buffer each, one per 16 MiB of --memory);
 //   kRoundRobin  line i goes to part i mod N;
 //   kByOperator  one part per value of an operator (`--by site`); lines without it go to
 //                "<prefix>_none<suffix>".

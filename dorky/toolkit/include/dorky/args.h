@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,10 +26,16 @@ class Args {
   }
 
   // If the current argument is one of `names`, consumes it and returns true.
-  bool flag(std::initializer_list<std::string_view> names);
+  bool flag(std::span<const std::string_view> names);
+  bool flag(std::initializer_list<std::string_view> names) {
+    return flag(std::span<const std::string_view>(names.begin(), names.size()));
+  }
   // If the current argument is one of `names`, consumes it and its value into `out` and
   // returns true. A missing value records an error (see error()).
-  bool value(std::initializer_list<std::string_view> names, std::string& out);
+  bool value(std::span<const std::string_view> names, std::string& out);
+  bool value(std::initializer_list<std::string_view> names, std::string& out) {
+    return value(std::span<const std::string_view>(names.begin(), names.size()), out);
+  }
   // True if the current argument looks like an option (and "--" was not seen).
   bool at_option();
   // Consumes the current argument and returns it.

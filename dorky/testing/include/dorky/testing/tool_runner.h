@@ -45,6 +45,15 @@ ToolRun run_program(const std::string& program, const std::vector<std::string>& 
 int kill_mid_run(const std::string& program, const std::vector<std::string>& args,
                  const std::string& input, int wait_ms, const std::filesystem::path& cwd = {});
 
+// Like kill_mid_run, but kills the program only once it has put bytes into the temporary
+// file of its output `target` (a non-empty ".<target>.tmp-*" in `cwd`), so the kill surely
+// lands in the middle of writing; gives up waiting after `timeout_ms` and kills anyway.
+// `*wrote` (when not null) tells whether such a partial file was seen. Returns the wait
+// status.
+int kill_mid_write(const std::string& program, const std::vector<std::string>& args,
+                   const std::string& input, const std::string& target,
+                   const std::filesystem::path& cwd, bool* wrote, int timeout_ms = 20000);
+
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& contents);
 
