@@ -11,7 +11,8 @@ if ! command -v node >/dev/null || [[ ! -d "$here/node_modules/@discordjs/rest" 
   exit 77
 fi
 out=$(mktemp)
-"$sandbox" --port 0 --bucket-window-ms 1000 >"$out" &
+"$sandbox" --port 0 --bucket-window-ms 1000 --channel-rename-limit 2 \
+  --channel-rename-window-ms 1500 >"$out" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -f "$out"' EXIT
 for _ in $(seq 100); do grep -q listening "$out" && break; sleep 0.05; done

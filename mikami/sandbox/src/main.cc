@@ -1,4 +1,5 @@
-// mikami-sandbox: runs the local Discord-compatible server (see mikami/sandbox.h).
+// mikami-sandbox: runs the local Discord-compatible server (see mikami/sandbox.h and
+// mikami/sandbox/doc/sandbox.md).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
@@ -18,6 +19,21 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--global-limit", options.global_limit, "requests per global window")
       ->check(CLI::PositiveNumber);
+  app.add_option("--global-window-ms", options.global_window_ms, "global window length")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--channel-rename-limit", options.channel_rename_limit,
+                 "sublimit: channel renames/topic changes per channel per window (Discord: 2)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--channel-rename-window-ms", options.channel_rename_window_ms,
+                 "sublimit window (Discord: 600000)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--invalid-request-limit", options.invalid_request_limit,
+                 "401/403/429 answers per window before every request gets a 403 "
+                 "(Discord: 10000)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--invalid-request-window-ms", options.invalid_request_window_ms,
+                 "invalid-request window (Discord: 600000)")
+      ->check(CLI::PositiveNumber);
   auto* cert = app.add_option("--tls-cert", options.tls_cert_file,
                               "PEM certificate chain: serve https:// and wss:// only")
                    ->check(CLI::ExistingFile);
@@ -27,6 +43,26 @@ int main(int argc, char** argv) {
   cert->needs("--tls-key");
   app.add_flag("--exit-on-stdin-eof", options.exit_on_stdin_eof,
                "stop when standard input closes (for test harnesses)");
+  // Faults from start-up: the same as POST /_sandbox/fault.
+  mikami::SandboxFaults& faults = options.faults;
+  app.add_option("--fault-rest-429", faults.rest_429,
+                 "the first N REST requests get a shared-scope 429")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--fault-rest-429-retry-after-ms", faults.rest_429_retry_after_ms,
+                 "retry_after of those 429s")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--fault-rest-5xx", faults.rest_5xx, "the first N REST requests get a 502")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--fault-latency-ms", faults.latency_ms, "delay every REST response")
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("!--fault-no-acks", faults.heartbeat_acks,
+               "never acknowledge heartbeats (every connection becomes a zombie)");
+  app.add_option("--fault-drop-every-ms", faults.drop_every_ms,
+                 "drop every gateway connection this often")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--fault-drop-code", faults.drop_code,
+                 "close code for those drops (0: no close frame, like a network failure)")
+      ->check(CLI::Range(0, 4999));
   CLI11_PARSE(app, argc, argv);
   return mikami::run_sandbox(options, [](std::uint16_t port) {
     // Tests read this line to find the port.

@@ -13,6 +13,20 @@
 
 namespace mikami {
 
+// Faults in effect from start-up (the same as POST /_sandbox/fault while running; see
+// mikami/sandbox/doc/sandbox.md).
+struct SandboxFaults {
+  int rest_429 = 0;  // the next N REST requests get a shared-scope 429
+  int rest_429_retry_after_ms = 1'000;
+  int rest_5xx = 0;            // the next N REST requests get a 502
+  int latency_ms = 0;          // added before every REST response
+  bool heartbeat_acks = true;  // false: no connection gets HEARTBEAT_ACKs
+  // Every drop_every_ms (0: never), every gateway connection is dropped: without a close
+  // frame when drop_code is 0, otherwise closed with drop_code.
+  int drop_every_ms = 0;
+  int drop_code = 0;
+};
+
 struct SandboxOptions {
   std::uint16_t port = 0;  // 0: pick a free port
   std::string token = "sandbox-token";
@@ -22,6 +36,14 @@ struct SandboxOptions {
   int bucket_window_ms = 5'000;
   int global_limit = 50;
   int global_window_ms = 1'000;
+  // Discord's sublimit on renaming a channel or changing its topic (PATCH /channels/{id}
+  // with "name" or "topic"): 2 per 10 minutes per channel.
+  int channel_rename_limit = 2;
+  int channel_rename_window_ms = 600'000;
+  // The invalid-request limit: past this many 401, 403 and (not shared-scope) 429 answers
+  // in a window, every REST request gets a 403 until the window ends.
+  int invalid_request_limit = 10'000;
+  int invalid_request_window_ms = 600'000;
   std::size_t replay_buffer = 100'000;  // events kept per session for RESUME
   // PEM certificate chain and key: when set, REST and gateway are served over TLS only
   // (https:// and wss://).
@@ -30,6 +52,7 @@ struct SandboxOptions {
   // Stop when standard input reaches end of file: a test that spawns the sandbox with a
   // pipe on stdin never leaves it running, even when the test itself crashes.
   bool exit_on_stdin_eof = false;
+  SandboxFaults faults;
 };
 
 // Runs the server on the calling thread until a POST /_sandbox/shutdown arrives or the

@@ -1,0 +1,40 @@
+// The state every part of the sandbox shares. One io_context on one thread owns it, so
+// nothing here needs a lock (STYLE.md: state has one owner).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "guild.h"
+#include "mikami/sandbox.h"
+#include "rate_limiter.h"
+#include "stats.h"
+
+namespace mikami::sandbox {
+
+inline RateLimitConfig limit_config(const SandboxOptions& o) {
+  using std::chrono::milliseconds;
+  return RateLimitConfig{o.bucket_limit,          milliseconds(o.bucket_window_ms),
+                         o.global_limit,          milliseconds(o.global_window_ms),
+                         o.channel_rename_limit,  milliseconds(o.channel_rename_window_ms),
+                         o.invalid_request_limit, milliseconds(o.invalid_request_window_ms)};
+}
+
+struct Context {
+  explicit Context(const SandboxOptions& o)
+      : options(o), faults(o.faults), limiter(limit_config(o)) {}
+
+  // Message, role and channel ids: strictly increasing snowflakes.
+  std::string next_id() { return std::to_string(next_snowflake++); }
+
+  SandboxOptions options;
+  SandboxFaults faults;  // in effect now: start-up flags, then POST /_sandbox/fault
+  Stats stats;
+  RateLimiter limiter;
+  Guild guild;
+  std::int64_t next_snowflake = 200'000'000'000'000'000;
+  std::string ws_url;     // set once listening
+  bool stopping = false;  // POST /_sandbox/shutdown: stop after answering
+};
+
+}  // namespace mikami::sandbox

@@ -1,0 +1,26 @@
+// The control API under /_sandbox: statistics, dispatching events, injecting faults,
+// shutting down. See doc/sandbox.md.
+#pragma once
+
+#include "context.h"
+#include "gateway.h"
+#include "http_util.h"
+
+namespace mikami::sandbox {
+
+class ControlApi {
+ public:
+  ControlApi(Context& context, Gateway& gateway) : context_(context), gateway_(gateway) {}
+
+  // `request.target()` starts with /_sandbox/.
+  Response handle(const Request& request);
+
+ private:
+  Response dispatch(const json::object& body);
+  Response fault(const json::object& body);
+
+  Context& context_;
+  Gateway& gateway_;
+};
+
+}  // namespace mikami::sandbox

@@ -1,0 +1,223 @@
+#include "rest_api.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "timestamps.h"
+
+namespace mikami::sandbox {
+namespace {
+
+std::string epoch_seconds(SteadyClock::duration from_now) {
+  const double epoch =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch() + from_now)
+          .count();
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3f", epoch);
+  return buffer;
+}
+
+// PATCH /channels/{id} counts against the rename sublimit when it renames the channel or
+// changes its topic.
+bool renames(const RouteSpec& spec, const std::optional<json::value>& body) {
+  if (!spec.rename_sublimit || !body || !body->is_object()) return false;
+  return body->as_object().contains("name") || body->as_object().contains("topic");
+}
+
+}  // namespace
+
+RestApi::RestApi(Context& context, Gateway& gateway)
+    : context_(context),
+      gateway_(gateway),
+      guild_api_(
+          context.guild, [&context] { return context.next_id(); },
+          [&gateway](std::string_view type, json::value data) {
+            gateway.dispatch_to_all(type, data);
+          }) {}
+
+Response RestApi::handle(const Request& request) {
+  Stats& stats = context_.stats;
+  ++stats.rest_requests;
+  const SteadyTime now = SteadyClock::now();
+  if (auto ban = context_.limiter.ban_remaining(now)) {
+    // Discord's "Cloudflare ban": past the invalid-request limit, nothing gets through
+    // until the window ends. These answers are not counted again.
+    ++stats.rest_403_banned;
+    Response response = discord_error(
+        http::status::forbidden,
+        "You are temporarily banned from the API: too many invalid requests (401, 403, 429).", 0);
+    response.set(http::field::retry_after, std::to_string(static_cast<long long>(std::ceil(
+                                               std::chrono::duration<double>(*ban).count()))));
+    return response;
+  }
+  bool shared_scope = false;
+  Response response = route_and_limit(request, now, shared_scope);
+  const int status = static_cast<int>(response.result_int());
+  if (context_.limiter.record_response(status, shared_scope, now)) ++stats.invalid_requests_total;
+  switch (status) {
+    case 400:
+      ++stats.rest_400;
+      break;
+    case 401:
+      ++stats.rest_401;
+      break;
+    case 403:
+      ++stats.rest_403;
+      break;
+    case 404:
+      ++stats.rest_404;
+      break;
+    default:
+      if (status >= 500) ++stats.rest_5xx;
+      break;
+  }
+  return response;
+}
+
+Response RestApi::route_and_limit(const Request& request, SteadyTime now, bool& shared_scope) {
+  const std::string_view target(request.target().data(), request.target().size());
+  const RouteMatch route = match_route(request.method(), split_path(target.substr(8)));
+  if (route.spec == nullptr) {
+    if (route.wrong_method)
+      return discord_error(http::status::method_not_allowed, "405: Method Not Allowed", 0);
+    return discord_error(http::status::not_found, "404: Not Found", 0);
+  }
+  const RouteSpec& spec = *route.spec;
+  if (spec.bot_auth && request[http::field::authorization] != "Bot " + context_.options.token) {
+    return discord_error(http::status::unauthorized, "401: Unauthorized", 0);
+  }
+  const std::optional<json::value> body = parse_body(request.body());
+  const LimitKey key{std::string(spec.hash), route.major, spec.global_exempt,
+                     renames(spec, body) ? "channel-rename" : ""};
+  SandboxFaults& faults = context_.faults;
+  if (faults.rest_5xx > 0) {
+    --faults.rest_5xx;
+    return json_response(http::status::bad_gateway, {{"message", "502: Bad Gateway"}, {"code", 0}});
+  }
+  if (faults.rest_429 > 0) {
+    --faults.rest_429;
+    shared_scope = true;
+    Decision storm;
+    storm.retry_after = std::chrono::milliseconds(faults.rest_429_retry_after_ms);
+    return too_many(key, storm, "shared");
+  }
+  const Decision decision = context_.limiter.acquire(key, now);
+  switch (decision.verdict) {
+    case Verdict::kGlobal:
+      return too_many(key, decision, "global");
+    case Verdict::kRoute:
+      return too_many(key, decision, "user");
+    case Verdict::kSublimit:
+      ++context_.stats.rest_429_sublimit;
+      return too_many(key, decision, "user");
+    case Verdict::kAllowed:
+      break;
+  }
+  Response response = body ? serve(route, request, *body)
+                           : discord_error(http::status::bad_request,
+                                           "The request body contains invalid JSON.", 50109);
+  if (decision.bucket) set_limit_headers(response, key, *decision.bucket);
+  return response;
+}
+
+void RestApi::set_limit_headers(Response& response, const LimitKey& key, const BucketView& bucket) {
+  response.set("X-RateLimit-Limit", std::to_string(bucket.limit));
+  response.set("X-RateLimit-Remaining", std::to_string(bucket.remaining));
+  response.set("X-RateLimit-Reset", epoch_seconds(bucket.reset_after));
+  response.set("X-RateLimit-Reset-After", seconds_text(bucket.reset_after));
+  response.set("X-RateLimit-Bucket", key.hash);
+}
+
+Response RestApi::too_many(const LimitKey& key, const Decision& decision, std::string_view scope) {
+  Stats& stats = context_.stats;
+  if (scope == "user") ++stats.rest_429_user;
+  if (scope == "shared") ++stats.rest_429_shared;
+  if (scope == "global") ++stats.rest_429_global;
+  const double seconds =
+      std::max(0.001, std::chrono::duration<double>(decision.retry_after).count());
+  const bool global = scope == "global";
+  // Written by hand: Boost.JSON would write retry_after as 6.4E1, Discord writes 64.0.
+  char retry_after[32];
+  std::snprintf(retry_after, sizeof retry_after, "%.3f", seconds);
+  Response response(http::status::too_many_requests, 11);
+  response.set(http::field::content_type, "application/json");
+  response.body() =
+      std::string(R"({"message":")") +
+      (scope == "shared" ? "The resource is being rate limited." : "You are being rate limited.") +
+      R"(","retry_after":)" + retry_after + R"(,"global":)" + (global ? "true" : "false") + "}";
+  response.set(http::field::retry_after, std::to_string(static_cast<int>(std::ceil(seconds))));
+  response.set("X-RateLimit-Scope", std::string(scope));
+  if (global) {
+    response.set("X-RateLimit-Global", "true");
+  } else if (!key.hash.empty()) {
+    if (decision.bucket) {
+      // The bucket as it stands: a sublimit's 429 shows quota left.
+      set_limit_headers(response, key, *decision.bucket);
+    } else {
+      // A shared-scope 429 (injected): the resource is limited, not this bot's quota.
+      response.set("X-RateLimit-Limit", std::to_string(context_.options.bucket_limit));
+      response.set("X-RateLimit-Remaining", "1");
+      response.set("X-RateLimit-Reset-After", seconds_text(decision.retry_after));
+      response.set("X-RateLimit-Reset", epoch_seconds(decision.retry_after));
+      response.set("X-RateLimit-Bucket", key.hash);
+    }
+  }
+  return response;
+}
+
+Response RestApi::serve(const RouteMatch& route, const Request& request, const json::value& body) {
+  const Endpoint endpoint = route.spec->endpoint;
+  if (GuildApi::serves(endpoint)) return guild_api_.handle(route, request, body);
+  switch (endpoint) {
+    case Endpoint::kGatewayBot:
+      return json_response(
+          http::status::ok,
+          {{"url", context_.ws_url},
+           {"shards", 1},
+           {"session_start_limit",
+            {{"total", 1000}, {"remaining", 1000}, {"reset_after", 0}, {"max_concurrency", 1}}}});
+    case Endpoint::kMessageCreate:
+      ++context_.stats.messages_created;
+      return message(route, body);
+    case Endpoint::kMessageEdit:
+      return message(route, body);
+    case Endpoint::kWebhook:
+      ++context_.stats.followups;
+      return message(route, body);
+    case Endpoint::kInteractionCallback:
+      ++context_.stats.interaction_callbacks;
+      return empty_response(http::status::no_content);
+    case Endpoint::kCommands:
+      return json_response(http::status::ok, body.is_array() ? body : json::array());
+    default:
+      return discord_error(http::status::not_found, "404: Not Found", 0);
+  }
+}
+
+Response RestApi::message(const RouteMatch& route, const json::value& body) {
+  const auto channel = route.params.find("channel");
+  const auto message_id = route.params.find("message");
+  json::object message{
+      {"id", message_id != route.params.end() ? message_id->second : context_.next_id()},
+      {"type", 0},
+      {"channel_id", channel != route.params.end() ? channel->second : route.major},
+      {"author", context_.guild.user_json(context_.guild.bot_id)},
+      {"content", ""},
+      {"timestamp", format_iso8601(std::chrono::system_clock::now())},
+      {"edited_timestamp", nullptr},
+      {"tts", false},
+      {"mention_everyone", false},
+      {"mentions", json::array{}},
+      {"mention_roles", json::array{}},
+      {"attachments", json::array{}},
+      {"embeds", json::array{}},
+      {"pinned", false}};
+  if (body.is_object()) {
+    if (auto* content = body.as_object().if_contains("content")) message["content"] = *content;
+    if (auto* embeds = body.as_object().if_contains("embeds")) message["embeds"] = *embeds;
+  }
+  return json_response(http::status::ok, message);
+}
+
+}  // namespace mikami::sandbox

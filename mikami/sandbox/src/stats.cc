@@ -1,0 +1,34 @@
+#include "stats.h"
+
+namespace mikami::sandbox {
+
+boost::json::object Stats::to_json(std::int64_t invalid_requests) const {
+  return {{"rest_requests", rest_requests},
+          {"rest_429_user", rest_429_user},
+          {"rest_429_sublimit", rest_429_sublimit},
+          {"rest_429_shared", rest_429_shared},
+          {"rest_429_global", rest_429_global},
+          {"rest_5xx", rest_5xx},
+          {"rest_400", rest_400},
+          {"rest_401", rest_401},
+          {"rest_403", rest_403},
+          {"rest_403_banned", rest_403_banned},
+          {"rest_404", rest_404},
+          {"invalid_requests", invalid_requests},
+          {"invalid_requests_total", invalid_requests_total},
+          {"messages_created", messages_created},
+          {"interaction_callbacks", interaction_callbacks},
+          {"followups", followups},
+          {"connections", connections},
+          {"zlib_stream_connections", zlib_stream_connections},
+          {"identifies", identifies},
+          {"identify_compress", identify_compress},
+          {"payloads_compressed", payloads_compressed},
+          {"resumes", resumes},
+          {"resume_failures", resume_failures},
+          {"heartbeats", heartbeats},
+          {"events", events},
+          {"gateway_drops", gateway_drops}};
+}
+
+}  // namespace mikami::sandbox

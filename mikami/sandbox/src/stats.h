@@ -1,0 +1,44 @@
+// The sandbox's counters, served by GET /_sandbox/stats. Names are stable: tests and
+// benchmarks read them.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+
+namespace mikami::sandbox {
+
+struct Stats {
+  // REST
+  std::int64_t rest_requests = 0;
+  std::int64_t rest_429_user = 0;      // route buckets and sublimits
+  std::int64_t rest_429_sublimit = 0;  // of which sublimits
+  std::int64_t rest_429_shared = 0;
+  std::int64_t rest_429_global = 0;
+  std::int64_t rest_5xx = 0;
+  std::int64_t rest_400 = 0;
+  std::int64_t rest_401 = 0;
+  std::int64_t rest_403 = 0;  // refused actions (the ban's answers are rest_403_banned)
+  std::int64_t rest_403_banned = 0;
+  std::int64_t rest_404 = 0;
+  std::int64_t invalid_requests_total = 0;
+  std::int64_t messages_created = 0;
+  std::int64_t interaction_callbacks = 0;
+  std::int64_t followups = 0;
+  // gateway
+  std::int64_t connections = 0;
+  std::int64_t zlib_stream_connections = 0;
+  std::int64_t identifies = 0;
+  std::int64_t identify_compress = 0;    // IDENTIFYs asking for payload compression
+  std::int64_t payloads_compressed = 0;  // payloads sent compressed for them
+  std::int64_t resumes = 0;
+  std::int64_t resume_failures = 0;
+  std::int64_t heartbeats = 0;
+  std::int64_t events = 0;
+  std::int64_t gateway_drops = 0;  // connections ended by --fault-drop-every-ms
+
+  // `invalid_requests`: the invalid-request count of the current window (kept by the
+  // rate limiter, so passed in).
+  boost::json::object to_json(std::int64_t invalid_requests) const;
+};
+
+}  // namespace mikami::sandbox
