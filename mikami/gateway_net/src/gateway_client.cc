@@ -26,6 +26,7 @@
 #include "core/clock.h"
 #include "gateway_url.h"
 #include "mikami/gateway_codec.h"
+#include "mikami/tls_client.h"
 #include "mikami/zlib_stream.h"
 
 namespace mikami {
@@ -100,25 +101,6 @@ struct GatewayClient::Impl : std::enable_shared_from_this<Impl> {
         shard(core::SystemClock::instance(), options.shard),
         wake(io) {
     if (options.restore.resumable()) shard.restore(options.restore);
-    ssl.set_verify_mode(net::ssl::verify_peer);
-  }
-
-  // Trust the system's CA certificates plus the optional extra file.
-  core::Status load_trust() {
-    beast::error_code ec;
-    ssl.set_default_verify_paths(ec);
-    if (ec) {
-      return core::fail(core::ErrorCode::kIo,
-                        "cannot load the system CA certificates: " + ec.message());
-    }
-    if (!options.ca_file.empty()) {
-      ssl.load_verify_file(options.ca_file, ec);
-      if (ec) {
-        return core::fail(core::ErrorCode::kInvalidArgument,
-                          "cannot load CA file " + options.ca_file + ": " + ec.message());
-      }
-    }
-    return core::ok_status();
   }
 
   // One WebSocket connection, plain or TLS; replaced on every reconnect. Touched only on
@@ -258,13 +240,10 @@ struct GatewayClient::Impl : std::enable_shared_from_this<Impl> {
     lowest.socket().set_option(tcp::no_delay(true), ignored);
     if constexpr (std::is_same_v<Ws, TlsWs>) {
       auto& tls_stream = ws.next_layer();
-      // SNI carries names only (RFC 6066); certificates are checked for IPs too.
-      if (url.host_is_name &&
-          !SSL_set_tlsext_host_name(tls_stream.native_handle(), url.host.c_str())) {
+      if (!name_peer(tls_stream, url.host, url.host_is_name)) {
         closed(connection, std::nullopt);
         co_return;
       }
-      tls_stream.set_verify_callback(net::ssl::host_name_verification(url.host));
       auto [tls_ec] = co_await tls_stream.async_handshake(net::ssl::stream_base::client, kNoThrow);
       if (tls_ec || connection->dropped || stopped) {
         if (tls_ec && !connection->dropped) {
@@ -433,7 +412,7 @@ core::Result<std::unique_ptr<GatewayClient>> GatewayClient::create(GatewayClient
   if (!io_thread) io_thread = GatewayIoThread::create();
   auto impl = std::make_shared<Impl>(std::move(options), std::move(on_dispatch),
                                      std::move(on_fatal), io_thread->impl_->io);
-  CORE_RETURN_IF_ERROR(impl->load_trust());
+  CORE_RETURN_IF_ERROR(trust_system_and(impl->ssl, impl->options.ca_file));
   impl->stop_future = impl->stop_done.get_future().share();
   return std::unique_ptr<GatewayClient>(new GatewayClient(std::move(io_thread), std::move(impl)));
 }

@@ -23,6 +23,7 @@
 #include "base_url.h"
 #include "core/clock.h"
 #include "mikami/ratelimit_headers.h"
+#include "mikami/tls_client.h"
 
 namespace mikami {
 
@@ -121,27 +122,9 @@ struct RestClient::Impl {
         scheduler(core::SystemClock::instance(), options.scheduler),
         work(net::make_work_guard(io)),
         wake(io) {
-    ssl.set_verify_mode(net::ssl::verify_peer);
     link->post_cancel = [this](const std::shared_ptr<Call>& call) {
       net::post(io, [this, call] { cancel(call); });
     };
-  }
-
-  // Trust the system's CA certificates plus the optional extra file.
-  core::Status load_trust() {
-    beast::error_code ec;
-    ssl.set_default_verify_paths(ec);
-    if (ec)
-      return core::fail(core::ErrorCode::kIo,
-                        "cannot load the system CA certificates: " + ec.message());
-    if (!options.ca_file.empty()) {
-      ssl.load_verify_file(options.ca_file, ec);
-      if (ec) {
-        return core::fail(core::ErrorCode::kInvalidArgument,
-                          "cannot load CA file " + options.ca_file + ": " + ec.message());
-      }
-    }
-    return core::ok_status();
   }
 
   void start() {
@@ -280,12 +263,10 @@ struct RestClient::Impl {
     }
     connection->tls =
         std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*stream), ssl);
-    if (!base.host_is_ip &&
-        !SSL_set_tlsext_host_name(connection->tls->native_handle(), base.host.c_str())) {
+    if (!name_peer(*connection->tls, base.host, !base.host_is_ip)) {
       ec = beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category());
       co_return nullptr;
     }
-    connection->tls->set_verify_callback(net::ssl::host_name_verification(base.host));
     auto [handshake_ec] =
         co_await connection->tls->async_handshake(net::ssl::stream_base::client, kNoThrow);
     if (handshake_ec) {
@@ -420,7 +401,7 @@ core::Result<std::unique_ptr<RestClient>> RestClient::create(RestOptions options
   auto base = rest_internal::parse_base_url(options.base_url);
   if (!base) return core::fail(base.error());
   auto impl = std::make_unique<Impl>(std::move(options), std::move(*base));
-  CORE_RETURN_IF_ERROR(impl->load_trust());
+  CORE_RETURN_IF_ERROR(trust_system_and(impl->ssl, impl->options.ca_file));
   impl->start();
   return std::unique_ptr<RestClient>(new RestClient(std::move(impl)));
 }
