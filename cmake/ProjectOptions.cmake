@@ -22,3 +22,14 @@ elseif(PROJECT_SANITIZE STREQUAL "thread")
 elseif(NOT PROJECT_SANITIZE STREQUAL "none")
   message(FATAL_ERROR "PROJECT_SANITIZE must be none, address or thread")
 endif()
+
+# A compiler cache, when the machine has one: rebuilding the same sources (another build
+# tree, another checkout, CI right after a local build) then costs little. Paths are hashed
+# relative to the source tree so checkouts in different folders share entries.
+find_program(PROJECT_CCACHE ccache)
+if(PROJECT_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  set(project_launcher ${CMAKE_COMMAND} -E env CCACHE_BASEDIR=${CMAKE_SOURCE_DIR}
+                       CCACHE_NOHASHDIR=true ${PROJECT_CCACHE})
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${project_launcher})
+  set(CMAKE_C_COMPILER_LAUNCHER ${project_launcher})
+endif()
