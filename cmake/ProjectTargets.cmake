@@ -3,6 +3,8 @@
 # project_test(NAME <target> SOURCES ... [DEPS ...] [LABELS ...])
 #   A GoogleTest executable registered with CTest. Labels used by scripts/test:
 #   "concurrency" (also run under ThreadSanitizer), "integration" (runs real binaries).
+#   A "concurrency" test joins the target concurrency_tests, which is what the
+#   ThreadSanitizer tree builds (see project_add_programs_to_concurrency_tests).
 function(project_library)
   cmake_parse_arguments(ARG "" "NAME" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
   if(ARG_SOURCES)
@@ -19,6 +21,10 @@ endfunction()
 function(project_test)
   cmake_parse_arguments(ARG "" "NAME;TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${ARG_NAME} ${ARG_SOURCES})
+  set_target_properties(${ARG_NAME} PROPERTIES PROJECT_TEST TRUE)
+  if("concurrency" IN_LIST ARG_LABELS)
+    add_dependencies(concurrency_tests ${ARG_NAME})
+  endif()
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 600)
@@ -36,4 +42,22 @@ function(project_test)
          "endif()\n")
     set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${label_file})
   endif()
+endfunction()
+
+# Adds every program (an executable that is not a test) below DIR to concurrency_tests:
+# integration tests run real binaries (the sandbox, the CLIs), so the ThreadSanitizer tree
+# builds them too. Called once from the root, after every system was added.
+function(project_add_programs_to_concurrency_tests dir)
+  get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
+  foreach(target IN LISTS targets)
+    get_target_property(type ${target} TYPE)
+    get_target_property(is_test ${target} PROJECT_TEST)
+    if(type STREQUAL "EXECUTABLE" AND NOT is_test)
+      add_dependencies(concurrency_tests ${target})
+    endif()
+  endforeach()
+  get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
+  foreach(subdir IN LISTS subdirs)
+    project_add_programs_to_concurrency_tests(${subdir})
+  endforeach()
 endfunction()
