@@ -283,7 +283,9 @@ std::vector<std::unique_ptr<Command>> commands() {
 int run_cli(int argc, char** argv) {
   CLI::App app{"dorkgen: combinatorial search-query generator (templates x value pools)",
                "dorkgen"};
-  app.require_subcommand(1);
+  // At most one subcommand; "none" is reported below, after unknown options, so that
+  // `dorkgen --bogus` names --bogus.
+  app.require_subcommand(0, 1);
   std::vector<std::unique_ptr<Command>> table = commands();
   std::vector<std::pair<CLI::App*, Command*>> parsed;
   for (const std::unique_ptr<Command>& command : table) {
@@ -300,9 +302,13 @@ int run_cli(int argc, char** argv) {
               << "Run 'dorkgen --help' for the commands and options.\n";
     return kExitBadInput;
   }
+  std::string names;
   for (auto& [sub, command] : parsed) {
     if (*sub) return command->run();
+    names += std::string(names.empty() ? "" : ", ") + command->name();
   }
+  std::cerr << "dorkgen: error: a command is required (" << names << ")\n"
+            << "Run 'dorkgen --help' for the commands and options.\n";
   return kExitBadInput;
 }
 
