@@ -323,6 +323,99 @@ TEST_F(DorkgenTest, YandexTranslatesAndReportsDroppedTemplates) {
             std::string::npos);
 }
 
+// Issue 16.9: x+yz and xy+z both render "xyz"; `space` must not promise 4 distinct queries.
+TEST_F(DorkgenTest, SpaceIsUpperBoundWhenRenderingsCollide) {
+  const fs::path collide = dir_ / "collide";
+  write_file(collide / "pools" / "a.txt", "x\nxy\n");
+  write_file(collide / "pools" / "b.txt", "yz\nz\n");
+  write_file(collide / "templates" / "glued.txt", "# Glued\n{a}{b}\n");
+  Outcome space = run({"space", "-n", "4"}, collide);
+  ASSERT_EQ(space.exit_code, 0) << space.err;
+  EXPECT_NE(space.out.find("at most 4 queries"), std::string::npos) << space.out;
+  EXPECT_NE(space.out.find("upper bound"), std::string::npos) << space.out;
+  EXPECT_NE(space.out.find("it may not fit"), std::string::npos) << space.out;
+  Outcome json = run({"space", "-n", "4", "--json"}, collide);
+  EXPECT_NE(json.out.find("\"fits\":false"), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"may_fit\":true"), std::string::npos) << json.out;
+  Outcome generate = run({"generate", "-n", "4", "-o", "out.txt"}, collide);
+  EXPECT_EQ(generate.exit_code, 2);
+  EXPECT_NE(generate.err.find("3 distinct"), std::string::npos) << generate.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out.txt"));
+  Outcome three = run({"generate", "-n", "3", "-q"}, collide);
+  EXPECT_EQ(three.exit_code, 0) << three.err;
+  EXPECT_EQ(lines(three.out).size(), 3u);
+}
+
+// Issue 16.10: --seed=-1 and --seed=2^64 used to give the output of 2^64-1.
+TEST_F(DorkgenTest, SeedOutOfRangeIsRefusedNamingTheRange) {
+  for (std::string seed : {"-1", "18446744073709551616", "99999999999999999999999"}) {
+    Outcome o = run({"generate", "-n", "5", "--seed=" + seed, "-o", "out.txt"});
+    EXPECT_EQ(o.exit_code, 2) << seed;
+    EXPECT_NE(o.err.find("seed '" + seed + "' is out of range"), std::string::npos) << o.err;
+    EXPECT_NE(o.err.find("0 to 18446744073709551615"), std::string::npos) << o.err;
+    EXPECT_FALSE(fs::exists(dir_ / "out.txt"));
+  }
+  Outcome word = run({"generate", "-n", "5", "--seed", "seven"});
+  EXPECT_EQ(word.exit_code, 2);
+  EXPECT_NE(word.err.find("is not a number"), std::string::npos) << word.err;
+  write_file(dir_ / "seed.conf", "size = 5\nseed = -1\n");
+  Outcome file = run({"generate", "--config", "seed.conf"});
+  EXPECT_EQ(file.exit_code, 2);
+  EXPECT_NE(file.err.find("seed.conf:2: seed '-1' is out of range"), std::string::npos) << file.err;
+  Outcome top = run({"generate", "-n", "5", "--seed", "18446744073709551615", "-o", "top.txt"});
+  EXPECT_EQ(top.exit_code, 0) << top.err;
+  Outcome below = run({"generate", "-n", "5", "--seed", "18446744073709551614", "-o", "b.txt"});
+  EXPECT_EQ(below.exit_code, 0) << below.err;
+  EXPECT_NE(read_all(dir_ / "top.txt"), read_all(dir_ / "b.txt"));
+}
+
+// Issue 16.12: "--presets FILE" said "does not exist" for a file that exists.
+TEST_F(DorkgenTest, PresetsFileThatIsNotADirectorySaysSo) {
+  write_file(dir_ / "plain.txt", "not a directory\n");
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"generate", "-n", "5", "--presets", "plain.txt"},
+                                             {"presets", "--presets", "plain.txt"},
+                                             {"validate", "plain.txt"}}) {
+    Outcome o = run(args);
+    EXPECT_EQ(o.exit_code, 2) << args[0];
+    EXPECT_NE(o.err.find("plain.txt: is not a directory"), std::string::npos) << o.err;
+    EXPECT_EQ(o.err.find("does not exist"), std::string::npos) << o.err;
+  }
+}
+
+// Issue 16.12: the parser's message came without the program's name.
+TEST_F(DorkgenTest, UnknownOptionMessageNamesTheProgram) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--bogus"}, {"generate", "--bogus"}}) {
+    Outcome o = run(args);
+    EXPECT_EQ(o.exit_code, 2);
+    EXPECT_TRUE(o.err.starts_with("dorkgen: error: ")) << o.err;
+    EXPECT_NE(o.err.find("--bogus"), std::string::npos) << o.err;
+  }
+  Outcome none = run({});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("dorkgen: error: a command is required (generate, space"),
+            std::string::npos)
+      << none.err;
+  Outcome help = run({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("generate"), std::string::npos);
+}
+
+// Issue 16.12: `-k ""` silently kept the shipped keyword pool.
+TEST_F(DorkgenTest, EmptyKeywordIsAnError) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"generate", "-n", "5", "-k", ""},
+                                             {"generate", "-n", "5", "-k", "alpha", "-k", ""},
+                                             {"space", "--filetype", ""},
+                                             {"generate", "-n", "5", "-e", ""}}) {
+    Outcome o = run(args);
+    EXPECT_EQ(o.exit_code, 2) << args[3];
+    EXPECT_NE(o.err.find("has an empty value"), std::string::npos) << o.err;
+    EXPECT_EQ(o.out, "");
+  }
+}
+
 // The staged run is killed with SIGKILL at random points (at least 20 times); each time the
 // run is resumed (with --resume when a manifest survived) and the output must be byte-identical
 // to an uninterrupted run.

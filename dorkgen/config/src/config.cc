@@ -105,10 +105,17 @@ core::Status apply_setting(GeneratorConfig& config, std::string_view key, std::s
     }
     config.size = *scaled;
   } else if (key == "seed") {
+    // Neither wrapped nor saturated: a seed outside the range would silently alias another.
+    constexpr const char* kRange = "a seed is a whole number from 0 to 18446744073709551615";
     std::uint64_t seed = 0;
-    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seed);
-    if (ec != std::errc() || end != value.data() + value.size()) {
-      return core::fail(invalid("seed '" + std::string(value) + "' is not a 64-bit number"));
+    std::string_view digits = value.front() == '-' ? value.substr(1) : value;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seed);
+    bool whole = end == digits.data() + digits.size() && ec != std::errc::invalid_argument;
+    if (!whole) {
+      return core::fail(invalid("seed '" + std::string(value) + "' is not a number: " + kRange));
+    }
+    if (ec == std::errc::result_out_of_range || digits.size() != value.size()) {
+      return core::fail(invalid("seed '" + std::string(value) + "' is out of range: " + kRange));
     }
     config.seed = seed;
   } else if (key == "format") {
@@ -130,6 +137,32 @@ core::Status apply_setting(GeneratorConfig& config, std::string_view key, std::s
                               "presets)"));
   }
   return core::ok_status();
+}
+
+core::Result<std::string> config_to_text(const GeneratorConfig& config) {
+  std::string out = "# dorkgen configuration (dorkgen generate --config FILE)\n";
+  auto line = [&](std::string_view key, std::string_view value, bool list) -> core::Status {
+    bool blank_edge = !value.empty() && (trim(value).size() != value.size());
+    if (value.empty() || blank_edge || value.find_first_of("\r\n") != std::string_view::npos ||
+        (list && value.find(',') != std::string_view::npos)) {
+      return core::fail(invalid("'" + std::string(value) + "' cannot be written as a '" +
+                                std::string(key) + "' line of a config file"));
+    }
+    out += std::string(key) + " = " + std::string(value) + "\n";
+    return core::ok_status();
+  };
+  for (const std::string& k : config.keywords) CORE_RETURN_IF_ERROR(line("keyword", k, false));
+  for (const std::string& f : config.filetypes) CORE_RETURN_IF_ERROR(line("filetype", f, true));
+  for (const std::string& t : config.query_types) CORE_RETURN_IF_ERROR(line("type", t, true));
+  for (const auto& p : config.preset_dirs) CORE_RETURN_IF_ERROR(line("presets", p.string(), false));
+  CORE_RETURN_IF_ERROR(line("engine", config.engine, false));
+  if (config.size) CORE_RETURN_IF_ERROR(line("size", to_decimal(*config.size), false));
+  CORE_RETURN_IF_ERROR(line("seed", std::to_string(config.seed), false));
+  CORE_RETURN_IF_ERROR(line("format", to_string(config.format), false));
+  if (config.memory_budget_bytes != GeneratorConfig{}.memory_budget_bytes) {
+    CORE_RETURN_IF_ERROR(line("memory", std::to_string(config.memory_budget_bytes), false));
+  }
+  return out;
 }
 
 core::Result<GeneratorConfig> load_config_file(const std::filesystem::path& path,

@@ -71,5 +71,53 @@ TEST(ConfigTest, ByteSizes) {
   EXPECT_FALSE(parse_byte_size("5 parsecs").has_value());
 }
 
+TEST(ConfigTest, ConfigToTextReadsBackTheSameConfig) {
+  GeneratorConfig config;
+  config.keywords = {"admin panel", "backup"};
+  config.filetypes = {"pdf", "xls"};
+  config.query_types = {"login-portals", "subdomains"};
+  config.engine = "yandex";
+  config.size = u128{10'000'000};
+  config.seed = 18446744073709551615u;
+  config.format = OutputFormat::kCsv;
+  config.memory_budget_bytes = 64u << 20;
+  config.preset_dirs = {"/srv/presets"};
+  auto text = config_to_text(config);
+  ASSERT_TRUE(text.has_value()) << text.error().message();
+  auto path = write_temp("round.conf", *text);
+  auto back = load_config_file(path, {});
+  ASSERT_TRUE(back.has_value()) << back.error().message();
+  EXPECT_EQ(back->keywords, config.keywords);
+  EXPECT_EQ(back->filetypes, config.filetypes);
+  EXPECT_EQ(back->query_types, config.query_types);
+  EXPECT_EQ(back->engine, "yandex");
+  EXPECT_EQ(back->size, config.size);
+  EXPECT_EQ(back->seed, config.seed);
+  EXPECT_EQ(back->format, OutputFormat::kCsv);
+  EXPECT_EQ(back->memory_budget_bytes, config.memory_budget_bytes);
+  EXPECT_EQ(back->preset_dirs, config.preset_dirs);
+  EXPECT_EQ(config_to_text(*back).value(), *text);
+
+  config.filetypes = {"a,b"};
+  EXPECT_FALSE(config_to_text(config).has_value()) << "a comma would split the value";
+}
+
+// Issue 16.10: the file and the flags name the range instead of wrapping or saturating.
+TEST(ConfigTest, SeedOutOfRangeIsRefusedNamingTheRange) {
+  GeneratorConfig config;
+  for (const char* bad : {"-1", "18446744073709551616", "-18446744073709551615"}) {
+    auto applied = apply_setting(config, "seed", bad);
+    ASSERT_FALSE(applied.has_value()) << bad;
+    EXPECT_NE(applied.error().message().find("is out of range: a seed is a whole number from 0 "
+                                             "to 18446744073709551615"),
+              std::string::npos)
+        << applied.error().message();
+  }
+  EXPECT_FALSE(apply_setting(config, "seed", "12x").has_value());
+  EXPECT_FALSE(apply_setting(config, "seed", "-").has_value());
+  ASSERT_TRUE(apply_setting(config, "seed", "18446744073709551615").has_value());
+  EXPECT_EQ(config.seed, 18446744073709551615u);
+}
+
 }  // namespace
 }  // namespace dorkgen

@@ -255,6 +255,12 @@ std::vector<bool> templates_needing_dedup(const Plan& plan) {
   return needs;
 }
 
+std::vector<bool> templates_rendering_uniquely(const Plan& plan) {
+  std::vector<bool> unique;
+  for (const PlanTemplate& t : plan.templates()) unique.push_back(injective(plan, t));
+  return unique;
+}
+
 core::Result<RunStats> generate_all(const Plan& plan, const ExhaustiveOptions& options,
                                     ByteSink& sink) {
   // Up front, before anything is written: the dedup set for what cannot be proven unique.

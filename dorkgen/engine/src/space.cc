@@ -3,20 +3,29 @@
 #include <cmath>
 #include <cstdio>
 
+#include "dorkgen/exhaustive.h"
 #include "dorkgen/json.h"
 
 namespace dorkgen {
 
 SpaceReport analyse_space(const Plan& plan, u128 requested) {
   SpaceReport report;
-  for (const PlanTemplate& t : plan.templates()) {
-    report.templates.push_back(
-        TemplateSpace{t.source.query_type, t.source.origin, t.source.parsed.text(), t.count});
+  // A template's own count is exact when its renderings are provably distinct; the total also
+  // needs every pair of templates provably apart.
+  const std::vector<bool> unique = templates_rendering_uniquely(plan);
+  const std::vector<bool> needs_dedup = templates_needing_dedup(plan);
+  for (std::size_t i = 0; i < plan.templates().size(); ++i) {
+    const PlanTemplate& t = plan.templates()[i];
+    report.templates.push_back(TemplateSpace{t.source.query_type, t.source.origin,
+                                             t.source.parsed.text(), t.count, unique[i]});
+    if (needs_dedup[i]) report.exact = false;
   }
   report.total = plan.total();
   report.requested = requested;
-  report.fits = requested <= report.total;
-  report.shortfall = report.fits ? 0 : requested - report.total;
+  const bool within = requested <= report.total;
+  report.fits = within && report.exact;
+  report.may_fit = within && !report.exact;
+  report.shortfall = within ? 0 : requested - report.total;
   const long double n = static_cast<long double>(report.total);
   const long double k = static_cast<long double>(requested);
   report.fill_ratio = static_cast<double>(k / n);
@@ -58,15 +67,30 @@ std::string percent(double share) {
 
 std::string describe(const SpaceReport& report) {
   std::string out;
+  std::size_t inexact = 0;
   for (const TemplateSpace& t : report.templates) {
-    out += format_count(t.count) + "  [" + t.query_type + "] " + t.text + "\n";
+    out += (t.exact ? "" : "at most ") + format_count(t.count) + "  [" + t.query_type + "] " +
+           t.text + "\n";
+    if (!t.exact) ++inexact;
   }
   out += "total: " + format_count(report.total) + " in " + std::to_string(report.templates.size()) +
-         (report.templates.size() == 1 ? " template\n" : " templates\n");
+         (report.templates.size() == 1 ? " template" : " templates");
+  if (!report.exact) {
+    out += inexact == 0 ? " (an upper bound: two templates may render the same query)"
+                        : " (an upper bound: " + std::to_string(inexact) +
+                              (inexact == 1 ? " template" : " templates") +
+                              " may render the same query from different values)";
+  }
+  out += "\n";
   if (report.requested == 0) return out;
   out += "requested: " + format_count(report.requested) + " (" + percent(report.fill_ratio) +
          " of the space)\n";
-  if (!report.fits) {
+  if (report.may_fit) {
+    out += "it may not fit: the space holds at most " + format_number(report.total) +
+           " distinct queries; generation stops with an error if there are fewer than "
+           "requested\n";
+  }
+  if (report.shortfall > 0) {
     out += "the space is " + format_count(report.shortfall) +
            " short of the requested size: add values to the pools, select more query types, or "
            "lower --size\n";
@@ -81,7 +105,9 @@ std::string describe(const SpaceReport& report) {
 std::string to_json(const SpaceReport& report) {
   std::string out = "{\"total\":\"" + to_decimal(report.total) + "\",\"requested\":\"" +
                     to_decimal(report.requested) +
-                    "\",\"fits\":" + (report.fits ? "true" : "false") + ",\"shortfall\":\"" +
+                    "\",\"exact\":" + (report.exact ? "true" : "false") +
+                    ",\"fits\":" + (report.fits ? "true" : "false") +
+                    ",\"may_fit\":" + (report.may_fit ? "true" : "false") + ",\"shortfall\":\"" +
                     to_decimal(report.shortfall) + "\"";
   char buffer[256];
   std::snprintf(buffer, sizeof buffer,
@@ -100,7 +126,8 @@ std::string to_json(const SpaceReport& report) {
     append_json_string(out, t.origin);
     out += ",\"template\":";
     append_json_string(out, t.text);
-    out += ",\"count\":\"" + to_decimal(t.count) + "\"}";
+    out += ",\"count\":\"" + to_decimal(t.count) + "\",\"exact\":";
+    out += t.exact ? "true}" : "false}";
   }
   out += "]}";
   return out;

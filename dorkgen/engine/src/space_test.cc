@@ -38,6 +38,33 @@ TEST(SpaceTest, NaiveCollisionRateMatchesTheFormula) {
   EXPECT_NEAR(one.naive_any_collision_probability, 0.0, 1e-12);
 }
 
+// Issue 16.9: x+yz and xy+z both render "xyz", so 4 tuples give only 3 distinct queries.
+TEST(SpaceTest, SpaceIsUpperBoundWhenRenderingsCollide) {
+  Plan plan = make_plan({make_pool("a", {"x", "xy"}), make_pool("b", {"yz", "z"})}, {"{a}{b}"});
+  SpaceReport report = analyse_space(plan, 4);
+  EXPECT_EQ(report.total, 4u);
+  EXPECT_FALSE(report.exact);
+  EXPECT_FALSE(report.templates[0].exact);
+  EXPECT_FALSE(report.fits) << "4 may not fit: only 3 distinct strings exist";
+  EXPECT_TRUE(report.may_fit);
+  EXPECT_EQ(report.shortfall, 0u);
+  std::string text = describe(report);
+  EXPECT_NE(text.find("at most 4 queries  [test] {a}{b}"), std::string::npos) << text;
+  EXPECT_NE(text.find("an upper bound"), std::string::npos) << text;
+  EXPECT_NE(text.find("it may not fit"), std::string::npos) << text;
+  std::string json = to_json(report);
+  EXPECT_NE(json.find("\"exact\":false,\"fits\":false,\"may_fit\":true"), std::string::npos)
+      << json;
+
+  // A template whose slots are each followed by a byte no value contains is exact.
+  Plan unique = make_plan({make_pool("a", {"x", "xy"}), make_pool("b", {"yz", "z"})}, {"{a} {b}"});
+  SpaceReport exact = analyse_space(unique, 4);
+  EXPECT_TRUE(exact.exact);
+  EXPECT_TRUE(exact.fits);
+  EXPECT_FALSE(exact.may_fit);
+  EXPECT_EQ(describe(exact).find("at most"), std::string::npos);
+}
+
 TEST(SpaceTest, FormatsLargeCounts) {
   EXPECT_EQ(format_count(1), "1 query");
   EXPECT_EQ(format_count(1234567), "1,234,567 queries");

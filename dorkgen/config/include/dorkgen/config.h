@@ -38,6 +38,12 @@ core::Result<GeneratorConfig> load_config_file(const std::filesystem::path& path
 // callers add it.
 core::Status apply_setting(GeneratorConfig& config, std::string_view key, std::string_view value);
 
+// The config file that load_config_file() reads back as `config` (with the default config as
+// base): one `keyword`, `filetype`, `type` and `presets` line per entry, then the scalar keys.
+// Fails with kInvalidArgument for a value the format cannot hold (a comma inside a file type or
+// query type, a line break, or leading or trailing blanks).
+core::Result<std::string> config_to_text(const GeneratorConfig& config);
+
 // "1048576", "512KiB", "64MiB", "2GiB" (also KB/MB/GB as powers of 1000) -> bytes.
 core::Result<std::size_t> parse_byte_size(std::string_view text);
 

@@ -42,6 +42,10 @@ struct ExhaustiveOptions {
 // For each template, whether its queries must go through the dedup set (see above).
 std::vector<bool> templates_needing_dedup(const Plan& plan);
 
+// For each template, whether distinct value tuples provably render distinct strings (the
+// within-template half of the proof above; templates may still overlap one another).
+std::vector<bool> templates_rendering_uniquely(const Plan& plan);
+
 // Writes every distinct query of `plan` to `sink` and calls sink.finish(); on success removes
 // the stage files and manifest. Fails (before writing output) with kFailedPrecondition when the
 // dedup set would exceed the budget, or when `resume` finds no manifest or one for a different
