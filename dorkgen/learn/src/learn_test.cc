@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -110,6 +111,33 @@ TEST(LearnTest, LearnedPresetsRoundTripAndGeneralise) {
   for (const std::string& query : kept) EXPECT_TRUE(space.count(query)) << query;
   EXPECT_LT(learned.templates.size(), kept.size());
   EXPECT_GT(space.size(), distinct(kept));
+  fs::remove_all(dir);
+}
+
+// `dorkgen learn` writes what `dorkgen validate` accepts, and refuses bad input with exit 2.
+TEST(LearnTest, LearnCommandWritesALibraryValidateAccepts) {
+  char pattern[] = "/tmp/dorkgen-learn-XXXXXX";
+  ASSERT_NE(::mkdtemp(pattern), nullptr);
+  fs::path dir = pattern;
+  {
+    std::ofstream corpus(dir / "findings.txt");
+    for (const std::string& query : kCorpus) corpus << query << "\r\n";
+  }
+  std::string dorkgen = "'" + std::string(std::getenv("PROJECT_BIN_DIR")) + "/dorkgen'";
+  std::string quiet = " >'" + (dir / "out.txt").string() + "' 2>&1";
+  auto run = [&](const std::string& args) {
+    int status = std::system((dorkgen + " " + args + quiet).c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  std::string corpus = "'" + (dir / "findings.txt").string() + "'";
+  std::string out = "'" + (dir / "mine").string() + "'";
+  EXPECT_EQ(run("learn " + corpus + " -o " + out + " --min-count 2 --type mine"), 0);
+  EXPECT_EQ(run("validate " + out), 0);
+  EXPECT_TRUE(fs::exists(dir / "mine" / "templates" / "mine.txt"));
+  EXPECT_TRUE(fs::exists(dir / "mine" / "pools" / "mine-site.txt"));
+  EXPECT_EQ(run("learn " + corpus + " -o " + out + " --type Bad"), 2);
+  EXPECT_EQ(run("learn '" + (dir / "missing.txt").string() + "' -o " + out), 2);
+  EXPECT_EQ(run("learn " + corpus + " -o " + out + " --min-count 100"), 2);
   fs::remove_all(dir);
 }
 
