@@ -68,6 +68,15 @@ TEST(CheckTest, JsonHasOneObjectPerFinding) {
             "{\"file\":\"stdin\",\"line\":1,\"column\":3,\"severity\":\"error\",\"code\":"
             "\"unclosed-quote\",\"message\":\"unclosed double quote: the phrase runs to the end "
             "of the query\"}\n");
+  // File names are escaped (quotes, backslashes, control bytes, invalid UTF-8 as U+FFFD).
+  TempDir dir;
+  std::string name = "q\"\\\t\xff.txt";
+  write_file(dir / name, "site:\n");
+  auto escaped = run_program("dorky-check", {"--json", name}, "", {}, dir.path());
+  EXPECT_EQ(escaped.out,
+            "{\"file\":\"q\\\"\\\\\\u0009\xef\xbf\xbd.txt\",\"line\":1,\"column\":1,"
+            "\"severity\":\"error\",\"code\":\"empty-value\",\"message\":\"empty value for "
+            "'site:'\"}\n");
   auto spaced = run_program("dorky-check", {"--json", "--no-duplicates"}, "x\nsite: \xff\n");
   EXPECT_EQ(spaced.out,
             "{\"file\":\"stdin\",\"line\":2,\"column\":1,\"severity\":\"warning\",\"code\":"
