@@ -93,6 +93,11 @@ TEST(CheckTest, EngineLimitsAndProfiles) {
                             "ignored) [too-many-terms]"),
             std::string::npos)
       << google.out;
+  // OR, AND and | between the words do not count: 32 words joined by 31 '|' pass.
+  std::string list = "ext:w0";
+  for (int i = 1; i < 32; ++i) list += (i % 2 ? " | ext:w" : " OR ext:w") + std::to_string(i);
+  EXPECT_EQ(run_program("dorky-check", {}, list + "\n").out, "");
+  EXPECT_EQ(run_program("dorky-check", {}, list + " w32\n").code, 1);
   auto yandex_terms = run_program("dorky-check", {"--engine", "yandex"}, many + "\n");
   EXPECT_EQ(yandex_terms.code, 0) << yandex_terms.out;
   // Bing honours 10 terms; a quoted phrase is one term, as dorkgen counts.
