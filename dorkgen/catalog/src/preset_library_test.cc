@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
+#include <set>
 
 #include "dorkgen/space.h"
 
@@ -175,6 +177,33 @@ TEST(ShippedPresetsTest, LoadAndBuildForEveryEngine) {
     ASSERT_TRUE(built.has_value()) << engine << ": " << built.error().message();
     EXPECT_GT(built->plan.total(), 10000u) << engine;
   }
+}
+
+TEST(ShippedPresetsTest, LibraryHasTheBreadthAndSpaceItPromises) {
+  // dorkgen/docs/presets.md promises these figures for the shipped library.
+  auto library = PresetLibrary::load({DORKGEN_SHIPPED_PRESETS});
+  ASSERT_TRUE(library.has_value()) << library.error().message();
+  std::size_t templates = 0;
+  for (const QueryTypeFile& t : library->types()) templates += t.templates.size();
+  EXPECT_GE(templates, 150u);
+  for (const char* major : {"filetype", "config_file", "secret_key", "tld", "subdomain", "folder",
+                            "login_path", "login_title", "error_message", "param", "keyword",
+                            "niche", "device_title", "server_banner", "powered_by", "cms_path"}) {
+    const PoolFile* pool = library->find_pool(major);
+    ASSERT_NE(pool, nullptr) << major;
+    EXPECT_GE(pool->values.size(), 50u) << major;
+    // No case variants of one value: the engines fold case, so they would be one query.
+    std::set<std::string> folded;
+    for (std::string value : pool->values) {
+      for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      EXPECT_TRUE(folded.insert(value).second) << major << ": " << value;
+    }
+  }
+  GeneratorConfig config;
+  config.engine = "google";
+  auto built = build_plan(*library, config);
+  ASSERT_TRUE(built.has_value()) << built.error().message();
+  EXPECT_GE(built->plan.total(), 10000000u);
 }
 
 TEST(Utf8Test, AcceptsValidRejectsInvalid) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -15,7 +16,9 @@
 #include "dorkgen/app_run.h"
 #include "dorkgen/app_settings.h"
 #include "dorkgen/json.h"
+#include "dorkgen/learn.h"
 #include "dorkgen/space.h"
+#include "dorkgen/template.h"
 
 namespace dorkgen {
 namespace {
@@ -269,12 +272,62 @@ class ValidateCommand final : public Command {
   std::vector<std::string> dirs_;
 };
 
+// dorkgen learn: a preset directory from a list of queries (dorkgen/docs/learn.md).
+class LearnCommand final : public Command {
+ public:
+  const char* name() const override { return "learn"; }
+  const char* help() const override { return "learn templates and pools from a list of queries"; }
+  void define(CLI::App* app) override {
+    app->add_option("files", files_, "files of queries, one a line")->required();
+    app->add_option("-o,--out", out_, "preset directory to write")->required();
+    app->add_option("--min-count", options_.min_count, "drop shapes seen fewer times (default 1)");
+    app->add_option("--type", options_.type_name, "query type and pool prefix (default learned)");
+  }
+  int run() override {
+    if (!is_valid_placeholder_name(options_.type_name)) {
+      std::cerr << "dorkgen: error: --type '" << options_.type_name
+                << "' is not a valid type name (a lowercase letter, then letters, digits, _ "
+                   "or -)\n";
+      return kExitBadInput;
+    }
+    std::vector<std::string> queries;
+    for (const std::string& file : files_) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) {
+        std::cerr << "dorkgen: error: " << file << ": cannot open\n";
+        return kExitBadInput;
+      }
+      for (std::string line; std::getline(in, line);) queries.push_back(std::move(line));
+      if (in.bad()) {
+        std::cerr << "dorkgen: error: " << file << ": read error\n";
+        return kExitFailure;
+      }
+      options_.sources.push_back(fs::path(file).filename().string());
+    }
+    LearnedPresets learned = learn_presets(queries, options_);
+    if (auto status = write_presets(learned, options_, out_); !status) {
+      return report(status.error());
+    }
+    std::cout << "learned " << learned.templates.size() << " templates and " << learned.pools.size()
+              << " pools from " << learned.queries << " queries (" << learned.skipped
+              << " skipped, " << learned.dropped << " below --min-count " << options_.min_count
+              << ")\n";
+    return 0;
+  }
+
+ private:
+  std::vector<std::string> files_;
+  std::string out_;
+  LearnOptions options_;
+};
+
 std::vector<std::unique_ptr<Command>> commands() {
   std::vector<std::unique_ptr<Command>> all;
   all.push_back(std::make_unique<GenerateCommand>());
   all.push_back(std::make_unique<SpaceCommand>());
   all.push_back(std::make_unique<PresetsCommand>());
   all.push_back(std::make_unique<ValidateCommand>());
+  all.push_back(std::make_unique<LearnCommand>());
   return all;
 }
 

@@ -28,6 +28,32 @@ TEST(EngineProfilesTest, KnowsAndTranslations) {
   }
 }
 
+TEST(EngineProfilesTest, CatalogGivesEveryOperatorAStatusAndASource) {
+  const EngineProfile& google = *find_engine_profile("google");
+  ASSERT_NE(google.find_operator("inurl"), nullptr);
+  EXPECT_EQ(google.find_operator("inurl")->status, OperatorStatus::kUndocumented);
+  EXPECT_EQ(google.find_operator("site")->status, OperatorStatus::kDocumented);
+  EXPECT_EQ(google.find_operator("numrange")->status, OperatorStatus::kDeprecated);
+  EXPECT_FALSE(google.knows("numrange"));  // retired operators are never generated
+  EXPECT_EQ(google.find_operator("re"), nullptr);
+  for (const EngineProfile& profile : engine_profiles()) {
+    for (const std::string& op : profile.operators) {
+      const OperatorInfo* info = profile.find_operator(op);
+      ASSERT_NE(info, nullptr) << profile.name << " " << op;
+      EXPECT_NE(info->status, OperatorStatus::kDeprecated);
+    }
+    for (const OperatorInfo& info : profile.catalog) {
+      EXPECT_FALSE(info.source.empty()) << profile.name << " " << info.name;
+      EXPECT_EQ(profile.knows(info.name), info.status != OperatorStatus::kDeprecated);
+    }
+  }
+  EXPECT_TRUE(is_engine_operator("mime"));      // yandex's
+  EXPECT_TRUE(is_engine_operator("numrange"));  // retired, still an operator's name
+  EXPECT_TRUE(is_engine_operator("intext"));
+  EXPECT_FALSE(is_engine_operator("re"));
+  EXPECT_FALSE(is_engine_operator("powered"));
+}
+
 TEST(EngineProfilesTest, TermsAreWordsOutsideQuotesAndPhrasesCountOnce) {
   EXPECT_EQ(count_terms(""), 0u);
   EXPECT_EQ(count_terms("a  b c"), 3u);

@@ -13,73 +13,107 @@
 #include "dorky/hash.h"
 #include "dorky/input.h"
 #include "dorky/line_set.h"
-#include "dorky/query.h"
 #include "dorky/spill_file.h"
 
 namespace dorky {
-
-void lint_query(std::string_view query, const EngineProfile& profile,
-                std::vector<std::string>& reasons) {
-  if (!query.empty() && query.back() == '\r') query.remove_suffix(1);
-  if (query.find_first_not_of(" \t") == std::string_view::npos) {
-    reasons.emplace_back("empty query");
-    return;
-  }
-  std::size_t quotes = 0;
-  for (char c : query) quotes += c == '"';
-  if (quotes % 2 != 0) reasons.emplace_back("unbalanced double quotes");
-  int depth = 0;
-  bool stray_close = false;
-  for (const Term& term : parse_query(query)) {
-    switch (term.kind) {
-      case Term::Kind::kOpenParen:
-        ++depth;
-        break;
-      case Term::Kind::kCloseParen:
-        if (depth == 0) {
-          stray_close = true;
-        } else {
-          --depth;
-        }
-        break;
-      case Term::Kind::kOperator: {
-        std::string name = lower_ascii(term.name);
-        if (!profile.knows(name)) {
-          std::string_view instead = profile.translation(name);
-          reasons.push_back("unknown operator '" + std::string(term.name) + ":' for " +
-                            std::string(profile.name) +
-                            (instead.empty() ? "" : " (use '" + std::string(instead) + ":')"));
-        }
-        if (term.value.empty()) {
-          reasons.push_back("empty value for '" + std::string(term.name) + ":'");
-        }
-        break;
-      }
-      default:
-        break;
-    }
-  }
-  if (stray_close) reasons.emplace_back("unbalanced parentheses: ')' without '('");
-  if (depth > 0) reasons.emplace_back("unbalanced parentheses: '(' never closed");
-  // Terms and length exactly as dorkgen measures them against the same profile.
-  std::size_t terms = dorkgen::count_terms(query);
-  if (terms > profile.max_terms) {
-    reasons.push_back("too many terms (" + std::to_string(terms) + " > " +
-                      std::to_string(profile.max_terms) + " for " + std::string(profile.name) +
-                      ")");
-  }
-  if (query.size() > profile.max_bytes) {
-    reasons.push_back("too long (" + std::to_string(query.size()) + " > " +
-                      std::to_string(profile.max_bytes) + " bytes for " +
-                      std::string(profile.name) + ")");
-  }
-}
 
 namespace {
 
 constexpr std::size_t kPartitions = 64;
 // Rough cost of remembering one distinct query: its bytes, the node and the bucket.
 constexpr std::uint64_t kEntryOverhead = 80;
+
+// JSON string (RFC 8259) of bytes that may not be UTF-8: invalid bytes become U+FFFD.
+void append_json(std::string& out, std::string_view text) {
+  out += '"';
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += static_cast<char>(c);
+      } else if (c < 0x20) {
+        static const char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      } else {
+        out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    std::size_t length = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+    bool valid = length > 0 && c < 0xf5 && i + length <= text.size();
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      valid = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
+    }
+    if (valid && length == 3) {  // no overlong forms, no surrogates
+      auto c1 = static_cast<unsigned char>(text[i + 1]);
+      valid = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
+    }
+    if (valid && length == 4) {
+      auto c1 = static_cast<unsigned char>(text[i + 1]);
+      valid = !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
+    }
+    if (valid) {
+      out.append(text, i, length);
+      i += length;
+    } else {
+      out += "\xef\xbf\xbd";
+      ++i;
+    }
+  }
+  out += '"';
+}
+
+// Writes one finding as text or JSON and counts it.
+class Reporter {
+ public:
+  Reporter(const CheckSettings& settings, Output& out, CheckStats& stats)
+      : settings_(settings), out_(out), stats_(stats) {}
+
+  core::Status report(std::string_view file, std::uint64_t line, const Finding& finding) {
+    if (finding.severity == Severity::kError) {
+      ++stats_.errors;
+    } else {
+      ++stats_.warnings;
+      if (settings_.errors_only) return core::ok_status();
+    }
+    text_.clear();
+    if (settings_.json) {
+      text_ += "{\"file\":";
+      append_json(text_, file);
+      text_ += ",\"line\":" + std::to_string(line) +
+               ",\"column\":" + std::to_string(finding.column) + ",\"severity\":\"";
+      text_ += severity_name(finding.severity);
+      text_ += "\",\"code\":\"";
+      text_ += finding.code;
+      text_ += "\",\"message\":";
+      append_json(text_, finding.message);
+      text_ += '}';
+    } else {
+      text_.append(file);
+      text_ += ":" + std::to_string(line) + ":" + std::to_string(finding.column) + ": ";
+      text_ += severity_name(finding.severity);
+      text_ += ": " + finding.message + " [";
+      text_ += finding.code;
+      text_ += ']';
+    }
+    return out_.write_line(text_);
+  }
+
+ private:
+  const CheckSettings& settings_;
+  Output& out_;
+  CheckStats& stats_;
+  std::string text_;
+};
+
+Finding duplicate_finding(std::uint64_t first, const std::string& across) {
+  return Finding{Severity::kWarning, "duplicate", 1,
+                 "duplicate of line " + std::to_string(first) + across};
+}
 
 // Duplicates of queries seen after the in-memory table filled up: the queries go to hash
 // partitions on disk ([u64 global line][u32 input][u64 line][u32 length][bytes]), each
@@ -207,8 +241,8 @@ core::Result<CheckStats> run_check(const CommonOptions& options, const CheckSett
   std::uint64_t budget = options.memory_bytes * 3 / 4;
   DuplicateSpill spill(options);
   std::string across = names.size() > 1 ? " (counting across inputs)" : "";
-  std::vector<std::string> reasons;
-  std::string location;
+  std::vector<Finding> findings;
+  Reporter reporter(settings, out, stats);
   Progress progress("check", options.progress, known_input_bytes(options.inputs));
   std::uint64_t done_before = 0;
   for (std::uint32_t input = 0; input < names.size(); ++input) {
@@ -222,15 +256,15 @@ core::Result<CheckStats> run_check(const CommonOptions& options, const CheckSett
     while (status && reader.next(line)) {
       ++number;
       ++stats.lines;
-      reasons.clear();
-      lint_query(line.bytes, settings.profile, reasons);
-      bool empty = !reasons.empty() && reasons.front() == "empty query";
+      findings.clear();
+      lint_query(line.bytes, settings.profile, findings);
+      bool empty = !findings.empty() && findings.front().code == "empty-query";
       if (settings.duplicates && !empty) {
         std::string_view key = line.bytes;
         if (!key.empty() && key.back() == '\r') key.remove_suffix(1);
         auto found = first_seen.find(std::string(key));
         if (found != first_seen.end()) {
-          reasons.push_back("duplicate of line " + std::to_string(found->second) + across);
+          findings.push_back(duplicate_finding(found->second, across));
         } else if (spill.active()) {
           status = spill.add(stats.lines, input, number, key);
         } else if ((seen_bytes += key.size() + kEntryOverhead) > budget) {
@@ -241,12 +275,9 @@ core::Result<CheckStats> run_check(const CommonOptions& options, const CheckSett
           first_seen.emplace(std::string(key), stats.lines);
         }
       }
-      for (const std::string& reason : reasons) {
+      for (const Finding& finding : findings) {
         if (!status) break;
-        ++stats.findings;
-        location = input_name(name) + ":" + std::to_string(number) + ": ";
-        status = out.write(location);
-        if (status) status = out.write_line(reason);
+        status = reporter.report(input_name(name), number, finding);
       }
       progress.update(done_before + reader.bytes_read());
     }
@@ -260,9 +291,7 @@ core::Result<CheckStats> run_check(const CommonOptions& options, const CheckSett
     std::unordered_map<std::string, std::uint64_t>().swap(first_seen);
     auto report = [&](std::uint32_t input, std::uint64_t line,
                       std::uint64_t first) -> core::Status {
-      ++stats.findings;
-      CORE_RETURN_IF_ERROR(out.write(input_name(names[input]) + ":" + std::to_string(line) + ": "));
-      return out.write_line("duplicate of line " + std::to_string(first) + across);
+      return reporter.report(input_name(names[input]), line, duplicate_finding(first, across));
     };
     CORE_RETURN_IF_ERROR(spill.finish(report));
   }

@@ -36,6 +36,10 @@ class Extractor {
 
  private:
   core::Status emit(std::string_view kind, std::string_view value) {
+    if (settings_.ignore_case) {
+      folded_ = lower_ascii(value);
+      value = folded_;
+    }
     if (!settings_.counts) {
       if (settings_.labelled) {
         CORE_RETURN_IF_ERROR(out_.write(kind));
@@ -64,6 +68,9 @@ class Extractor {
         }
       }
     }
+    if (settings_.shapes && line.find_first_not_of(" \t\r") != std::string_view::npos) {
+      CORE_RETURN_IF_ERROR(emit("shape", query_shape(line)));
+    }
     if (settings_.operators.empty() && !settings_.all_operators && !settings_.phrases &&
         !settings_.keywords) {
       return core::ok_status();
@@ -77,13 +84,17 @@ class Extractor {
           if (settings_.all_operators ||
               std::find(settings_.operators.begin(), settings_.operators.end(), name) !=
                   settings_.operators.end()) {
-            CORE_RETURN_IF_ERROR(emit(name, term.value));
+            for (const std::string& value : read_values(term)) {
+              CORE_RETURN_IF_ERROR(emit(name, value));
+            }
           }
           break;
         }
         case Term::Kind::kPhrase:
-          if (settings_.phrases && !term.value.empty()) {
-            CORE_RETURN_IF_ERROR(emit("phrase", term.value));
+          if (settings_.phrases) {
+            for (const std::string& value : read_values(term)) {
+              CORE_RETURN_IF_ERROR(emit("phrase", value));
+            }
           }
           break;
         case Term::Kind::kWord:
@@ -100,6 +111,7 @@ class Extractor {
   const ExtractSettings& settings_;
   Output& out_;
   std::string key_;
+  std::string folded_;
   ValueCounter counter_;
 };
 

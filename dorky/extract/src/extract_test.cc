@@ -113,5 +113,38 @@ TEST(ExtractTest, KilledMidWriteLeavesThePreviousFileIntact) {
   EXPECT_TRUE(wrote && WIFSIGNALED(status));
   EXPECT_FALSE(std::filesystem::exists(dir / "out.txt"));
 }
+TEST(ExtractTest, IgnoreCaseCountsCaseVariantsOnce) {
+  std::string input = "intitle:\"index of\" mp3\nintitle:\"Index of\" mp4\nINTITLE:\"INDEX OF\"\n";
+  auto apart = run_program("dorky-extract", {"--intitle", "-c"}, input);
+  EXPECT_EQ(apart.out.find("3\t"), std::string::npos) << apart.out;
+  auto folded = run_program("dorky-extract", {"--intitle", "-c", "--ignore-case"}, input);
+  EXPECT_EQ(folded.code, 0) << folded.err;
+  EXPECT_EQ(folded.out, "3\tindex of\n");
+}
+
+TEST(ExtractTest, ValuesAreNormalisedAsTheEngineReadsThem) {
+  auto run = run_program("dorky-extract", {"--inurl", "--intitle"},
+                         "inurl:(dirpath|This_Directory)\n"
+                         "intitle:(\"log  in\" OR admin)\n"
+                         "allintitle: EDR400   login\n"
+                         "intitle:\"index   of\"\n");
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out,
+            "inurl\tdirpath\ninurl\tThis_Directory\nintitle\tlog in\nintitle\tadmin\n"
+            "allintitle\tEDR400 login\nintitle\tindex of\n");
+}
+
+TEST(ExtractTest, ShapesAreCounted) {
+  auto run = run_program("dorky-extract", {"--shapes"},
+                         "intitle:\"index of\" backup files\n"
+                         "INTITLE:\"Index of\" mp3\n"
+                         "-site:x.com (inurl:a | inurl:(b|c))\n"
+                         "\n");
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out,
+            "2\tintitle:\"{}\" {}\n"
+            "1\t-site:{} (inurl:{} | inurl:({}))\n");
+}
+
 }  // namespace
 }  // namespace dorky

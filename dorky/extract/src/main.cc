@@ -23,9 +23,15 @@ selection (at least one):
       --operators     every operator's value, labelled with its name
       --phrases       quoted phrases
       --keywords      bare words
+      --shapes        each query's shape: operators kept, values as {} (intitle:"{}" {});
+                      implies --counts
       --regex RE      matches of the ECMAScript regex RE (its first group if it has one)
 
+Operator values come as the engine reads them: quotes dropped, runs of spaces as one, a
+group value split into its alternatives (inurl:(admin|login) gives admin and login).
+
 options:
+  -i, --ignore-case   lowercase (ASCII) every value, so "Index of" and "index of" count once
       --negated       include terms written with a leading '-' (skipped by default)
   -c, --counts        print "<count><TAB><value>" per distinct value, most frequent first
   -o, --output FILE   write FILE atomically instead of stdout
@@ -80,6 +86,14 @@ core::Result<int> run(dorky::Args& args) {
             })
       .flag({"--phrases"}, add_kind(settings.phrases))
       .flag({"--keywords"}, add_kind(settings.keywords))
+      .flag({"--shapes"},
+            [&]() -> core::Status {
+              settings.shapes = true;
+              settings.counts = true;
+              ++kinds;
+              return core::ok_status();
+            })
+      .flag({"-i", "--ignore-case"}, settings.ignore_case)
       .value({"--regex"},
              [&](const std::string& value) -> core::Status {
                try {
@@ -97,9 +111,10 @@ core::Result<int> run(dorky::Args& args) {
       .common(options);
   CORE_RETURN_IF_ERROR(cli.parse(args));
   if (kinds == 0) {
-    return core::fail(dorky::usage_error(kSpec,
-                                         "nothing to extract: give --site, --filetype, "
-                                         "--inurl, --op, --phrases, --keywords or --regex"));
+    return core::fail(
+        dorky::usage_error(kSpec,
+                           "nothing to extract: give --site, --filetype, "
+                           "--inurl, --op, --phrases, --keywords, --shapes or --regex"));
   }
   settings.labelled = kinds > 1;
   CORE_RETURN_IF_ERROR(dorky::check_inputs(options.inputs));

@@ -47,7 +47,7 @@ TEST(GenerateTest, StagedRunGivesEveryQueryOnce) {
   TempDir dir;
   auto run =
       run_program("dorky-generate", {"--staged", (dir / "work").string(), "-k", "admin", "-t",
-                                     "login-portals", "-o", (dir / "all.txt").string()});
+                                     "directory-listings", "-o", (dir / "all.txt").string()});
   EXPECT_EQ(run.code, 0) << run.err;
   auto lines = dorky::testing::split_lines(read_file(dir / "all.txt"));
   EXPECT_FALSE(lines.empty());

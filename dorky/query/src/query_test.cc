@@ -45,5 +45,39 @@ TEST(ParseQueryTest, UrlsInValuesKeepTheirColons) {
   EXPECT_EQ(terms[1].value, "\xff\xfe");
 }
 
+TEST(ParseQueryTest, GroupValuesAreOneValue) {
+  auto terms = parse_query("intext:(password | \"pass)code\") -(inurl:a) id=(1)");
+  ASSERT_EQ(terms.size(), 5u);
+  EXPECT_TRUE(terms[0].grouped);
+  EXPECT_EQ(terms[0].value, "password | \"pass)code\"");
+  EXPECT_EQ(terms[1].kind, Term::Kind::kOpenParen);  // signed group
+  EXPECT_TRUE(terms[1].negated);
+  EXPECT_EQ(terms[2].value, "a");
+  EXPECT_EQ(terms[3].kind, Term::Kind::kCloseParen);
+  EXPECT_EQ(terms[4].value, "id=(1)");
+  auto open = parse_query("inurl:(a|b");
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_TRUE(open[0].unclosed_group);
+  EXPECT_EQ(open[0].value, "a|b");
+}
+
+TEST(ParseQueryTest, AllInOperatorsTakeTheFollowingWords) {
+  auto terms = parse_query("allintitle: EDR400 \"web login\" site:x.com OR y");
+  ASSERT_EQ(terms.size(), 4u);
+  EXPECT_TRUE(terms[0].all_in);
+  EXPECT_TRUE(terms[0].space_after_colon);
+  EXPECT_EQ(terms[0].value, "EDR400 \"web login\"");
+  EXPECT_EQ(terms[1].name, "site");
+  EXPECT_EQ(terms[2].kind, Term::Kind::kOr);
+  auto glued = parse_query("ALLINURL:admin login");
+  ASSERT_EQ(glued.size(), 1u);
+  EXPECT_FALSE(glued[0].space_after_colon);
+  EXPECT_EQ(glued[0].value, "admin login");
+  auto phrase = parse_query("allintitle:\"index of\"");
+  EXPECT_TRUE(phrase[0].quoted);
+  EXPECT_EQ(phrase[0].value, "index of");
+  EXPECT_TRUE(parse_query("allintext:")[0].value.empty());
+}
+
 }  // namespace
 }  // namespace dorky

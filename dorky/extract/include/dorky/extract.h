@@ -1,6 +1,7 @@
 // extract: pull values out of queries: operator values (site: domains, filetype:/ext:
-// types, inurl: paths, ...), quoted phrases, bare keywords, or regex captures, one a line,
-// optionally counted.
+// types, inurl: paths, ...), quoted phrases, bare keywords, shapes or regex captures, one a
+// line, optionally counted. Operator values are given as the engine reads them (quotes
+// dropped, spaces squeezed, a group value "(a|b)" as its alternatives a and b).
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,8 @@ struct ExtractSettings {
   std::optional<std::regex> regex;     // capture group 1 if the pattern has one, else match
   bool labelled = false;               // prefix "<kind>\t" (set when several kinds are asked)
   bool counts = false;                 // print "<count>\t<value>", most frequent first
+  bool shapes = false;                 // each query's shape (dorky::query_shape)
+  bool ignore_case = false;            // values ASCII-lowercased, so case variants count once
 };
 
 // Writes the extracted values of every input line to `out`. With counts, distinct values
