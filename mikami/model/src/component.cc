@@ -78,12 +78,7 @@ core::Result<Component> parse_component(const json::value& v) {
   f.string("url", c.url);
   f.boolean("disabled", c.disabled);
   f.list("options", c.options, parse_select_option);
-  f.list("channel_types", c.channel_types, [](const json::value& t) -> core::Result<ChannelType> {
-    if (!t.is_int64() || t.get_int64() < 0 || t.get_int64() > 255) {
-      return core::fail(core::ErrorCode::kInvalidArgument, "expected a channel type");
-    }
-    return ChannelType(t.get_int64());
-  });
+  f.list("channel_types", c.channel_types, detail::channel_type_from);
   f.string("placeholder", c.placeholder);
   f.integer("min_values", c.min_values);
   f.integer("max_values", c.max_values);

@@ -20,6 +20,13 @@ core::Result<Permissions> permissions_from(const json::value& v) {
   return core::fail(core::ErrorCode::kInvalidArgument, "expected a permission string");
 }
 
+core::Result<ChannelType> channel_type_from(const json::value& v) {
+  if (!v.is_int64() || v.get_int64() < 0 || v.get_int64() > 255) {
+    return core::fail(core::ErrorCode::kInvalidArgument, "expected a channel type");
+  }
+  return ChannelType(v.get_int64());
+}
+
 Fields::Fields(const json::value& v, std::string_view what) : what_(what) {
   object_ = v.if_object();
   if (!object_) error_ = std::string(what) + ": expected an object";

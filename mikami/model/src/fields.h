@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "mikami/model/channel.h"
 #include "mikami/model/permissions.h"
 #include "mikami/model/snowflake.h"
 
@@ -32,6 +33,7 @@ inline std::size_t code_points(std::string_view s) {
 
 core::Result<std::uint64_t> snowflake_from(const json::value& v);
 core::Result<Permissions> permissions_from(const json::value& v);
+core::Result<ChannelType> channel_type_from(const json::value& v);
 
 class Fields {
  public:

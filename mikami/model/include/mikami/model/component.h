@@ -39,40 +39,40 @@ enum class ButtonStyle : std::uint8_t {
 enum class TextInputStyle : std::uint8_t { kShort = 1, kParagraph = 2 };
 
 struct PartialEmoji {
-  EmojiId id;        // unset for a Unicode emoji
-  std::string name;  // the Unicode character(s) or the custom emoji's name
+  EmojiId id{};        // unset for a Unicode emoji
+  std::string name{};  // the Unicode character(s) or the custom emoji's name
   bool animated = false;
   friend bool operator==(const PartialEmoji&, const PartialEmoji&) = default;
 };
 
 struct SelectOption {
-  std::string label;
-  std::string value;
-  std::string description;
-  std::optional<PartialEmoji> emoji;
+  std::string label{};
+  std::string value{};
+  std::string description{};
+  std::optional<PartialEmoji> emoji{};
   bool is_default = false;  // "default"
   friend bool operator==(const SelectOption&, const SelectOption&) = default;
 };
 
 struct Component {
   ComponentType type = ComponentType::kActionRow;
-  std::string custom_id;
+  std::string custom_id{};
   // Button: ButtonStyle; text input: TextInputStyle. 0 when the kind has none.
   std::uint8_t style = 0;
-  std::string label;
-  std::optional<PartialEmoji> emoji;
-  std::string url;  // link buttons
+  std::string label{};
+  std::optional<PartialEmoji> emoji{};
+  std::string url{};  // link buttons
   bool disabled = false;
-  std::vector<SelectOption> options;       // string selects
-  std::vector<ChannelType> channel_types;  // channel selects
-  std::string placeholder;
-  std::optional<std::int32_t> min_values;  // selects
-  std::optional<std::int32_t> max_values;  // selects
-  std::optional<std::int32_t> min_length;  // text inputs
-  std::optional<std::int32_t> max_length;  // text inputs
-  std::optional<bool> required;            // text inputs
-  std::string value;                       // text inputs (pre-filled, or submitted)
-  std::vector<Component> components;       // action rows
+  std::vector<SelectOption> options{};       // string selects
+  std::vector<ChannelType> channel_types{};  // channel selects
+  std::string placeholder{};
+  std::optional<std::int32_t> min_values{};  // selects
+  std::optional<std::int32_t> max_values{};  // selects
+  std::optional<std::int32_t> min_length{};  // text inputs
+  std::optional<std::int32_t> max_length{};  // text inputs
+  std::optional<bool> required{};            // text inputs
+  std::string value{};                       // text inputs (pre-filled, or submitted)
+  std::vector<Component> components{};       // action rows
 
   friend bool operator==(const Component&, const Component&) = default;
 

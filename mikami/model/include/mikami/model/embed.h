@@ -13,22 +13,22 @@
 namespace mikami::model {
 
 struct EmbedField {
-  std::string name;
-  std::string value;
+  std::string name{};
+  std::string value{};
   bool inline_ = false;  // "inline"
   friend bool operator==(const EmbedField&, const EmbedField&) = default;
 };
 
 struct EmbedAuthor {
-  std::string name;
-  std::string url;
-  std::string icon_url;
+  std::string name{};
+  std::string url{};
+  std::string icon_url{};
   friend bool operator==(const EmbedAuthor&, const EmbedAuthor&) = default;
 };
 
 struct EmbedFooter {
-  std::string text;
-  std::string icon_url;
+  std::string text{};
+  std::string icon_url{};
   friend bool operator==(const EmbedFooter&, const EmbedFooter&) = default;
 };
 
@@ -36,17 +36,17 @@ struct EmbedFooter {
 // builder methods return *this so an embed reads as one expression:
 //   Embed().set_title("Balance").set_color(0x2ecc71).add_field("Coins", "120", true)
 struct Embed {
-  std::string title;
-  std::string type;  // "rich" for bot embeds; set by Discord on received ones
-  std::string description;
-  std::string url;
-  std::string timestamp;  // ISO 8601
-  std::optional<std::uint32_t> color;
-  std::optional<EmbedFooter> footer;
-  std::string image_url;
-  std::string thumbnail_url;
-  std::optional<EmbedAuthor> author;
-  std::vector<EmbedField> fields;
+  std::string title{};
+  std::string type{};  // "rich" for bot embeds; set by Discord on received ones
+  std::string description{};
+  std::string url{};
+  std::string timestamp{};  // ISO 8601
+  std::optional<std::uint32_t> color{};
+  std::optional<EmbedFooter> footer{};
+  std::string image_url{};
+  std::string thumbnail_url{};
+  std::optional<EmbedAuthor> author{};
+  std::vector<EmbedField> fields{};
 
   Embed& set_title(std::string v);
   Embed& set_description(std::string v);

@@ -57,11 +57,11 @@ using OptionValue =
     std::variant<std::monostate, std::string, std::int64_t, double, bool, Snowflake>;
 
 struct InteractionOption {
-  std::string name;
+  std::string name{};
   CommandOptionType type = CommandOptionType::kString;
-  OptionValue value;
-  bool focused = false;                    // autocomplete: the option being typed
-  std::vector<InteractionOption> options;  // sub-commands and groups
+  OptionValue value{};
+  bool focused = false;                      // autocomplete: the option being typed
+  std::vector<InteractionOption> options{};  // sub-commands and groups
 
   const std::string* as_string() const { return std::get_if<std::string>(&value); }
   const std::int64_t* as_integer() const { return std::get_if<std::int64_t>(&value); }
@@ -72,46 +72,46 @@ struct InteractionOption {
 };
 
 struct Attachment {
-  AttachmentId id;
-  std::string filename;
-  std::string content_type;
+  AttachmentId id{};
+  std::string filename{};
+  std::string content_type{};
   std::uint64_t size = 0;
-  std::string url;
+  std::string url{};
   friend bool operator==(const Attachment&, const Attachment&) = default;
 };
 
 // What Discord resolved for the ids in options and selects. Members here are partial (no
 // user; the user is in `users` under the same id) and carry `permissions`.
 struct Resolved {
-  std::unordered_map<UserId, User> users;
-  std::unordered_map<UserId, Member> members;
-  std::unordered_map<RoleId, Role> roles;
-  std::unordered_map<ChannelId, Channel> channels;
-  std::unordered_map<AttachmentId, Attachment> attachments;
+  std::unordered_map<UserId, User> users{};
+  std::unordered_map<UserId, Member> members{};
+  std::unordered_map<RoleId, Role> roles{};
+  std::unordered_map<ChannelId, Channel> channels{};
+  std::unordered_map<AttachmentId, Attachment> attachments{};
   friend bool operator==(const Resolved&, const Resolved&) = default;
 };
 
 // A text input submitted with a modal.
 struct ModalValue {
-  std::string custom_id;
-  std::string value;
+  std::string custom_id{};
+  std::string value{};
   friend bool operator==(const ModalValue&, const ModalValue&) = default;
 };
 
 struct InteractionData {
   // Application commands and autocomplete.
-  CommandId id;
-  std::string name;
+  CommandId id{};
+  std::string name{};
   CommandType command_type = CommandType::kChatInput;
-  std::vector<InteractionOption> options;
-  GuildId guild_id;     // a guild command's guild
-  Snowflake target_id;  // user and message commands
+  std::vector<InteractionOption> options{};
+  GuildId guild_id{};     // a guild command's guild
+  Snowflake target_id{};  // user and message commands
   // Components and modals.
-  std::string custom_id;
+  std::string custom_id{};
   ComponentType component_type = ComponentType::kButton;
-  std::vector<std::string> values;  // select menus: the chosen values (or ids)
-  std::vector<ModalValue> modal_values;
-  Resolved resolved;
+  std::vector<std::string> values{};  // select menus: the chosen values (or ids)
+  std::vector<ModalValue> modal_values{};
+  Resolved resolved{};
 
   // The sub-command group and sub-command names, outermost first ({"module", "enable"}), and
   // the options of the innermost one.
@@ -125,22 +125,22 @@ struct InteractionData {
 };
 
 struct Interaction {
-  InteractionId id;
-  ApplicationId application_id;
+  InteractionId id{};
+  ApplicationId application_id{};
   InteractionType type = InteractionType::kPing;
-  std::optional<InteractionData> data;  // absent for PING
-  GuildId guild_id;                     // unset in DMs
-  ChannelId channel_id;
-  std::optional<Channel> channel;  // partial
-  std::optional<Member> member;    // in guilds: the invoker, with `permissions`
-  std::optional<User> user;        // in DMs: the invoker
-  std::string token;               // valid for 15 minutes from `id`'s timestamp
+  std::optional<InteractionData> data{};  // absent for PING
+  GuildId guild_id{};                     // unset in DMs
+  ChannelId channel_id{};
+  std::optional<Channel> channel{};  // partial
+  std::optional<Member> member{};    // in guilds: the invoker, with `permissions`
+  std::optional<User> user{};        // in DMs: the invoker
+  std::string token{};               // valid for 15 minutes from `id`'s timestamp
   std::int32_t version = 1;
-  std::optional<Message> message;  // components: the message that holds the component
-  Permissions app_permissions;     // the bot's permissions in the channel
-  std::string locale;
-  std::string guild_locale;
-  std::optional<InteractionContext> context;
+  std::optional<Message> message{};  // components: the message that holds the component
+  Permissions app_permissions{};     // the bot's permissions in the channel
+  std::string locale{};
+  std::string guild_locale{};
+  std::optional<InteractionContext> context{};
 
   // The invoking user: member.user in guilds, user in DMs. Never null for a parsed
   // interaction other than PING.

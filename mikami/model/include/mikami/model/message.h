@@ -23,24 +23,24 @@ inline constexpr std::uint32_t kMessageFlagEphemeral = 1 << 6;
 inline constexpr std::uint32_t kMessageFlagSuppressNotifications = 1 << 12;
 
 struct Message {
-  MessageId id;
-  ChannelId channel_id;
-  GuildId guild_id;  // gateway only; unset for DMs and REST replies
-  User author;
-  std::optional<Member> member;  // partial (no user); guild messages on the gateway only
-  std::string content;           // empty without the message content intent
-  std::string timestamp;
-  std::string edited_timestamp;
+  MessageId id{};
+  ChannelId channel_id{};
+  GuildId guild_id{};  // gateway only; unset for DMs and REST replies
+  User author{};
+  std::optional<Member> member{};  // partial (no user); guild messages on the gateway only
+  std::string content{};           // empty without the message content intent
+  std::string timestamp{};
+  std::string edited_timestamp{};
   bool tts = false;
   bool mention_everyone = false;
-  std::vector<UserId> mentions;
-  std::vector<RoleId> mention_roles;
-  std::vector<Embed> embeds;
-  std::vector<Component> components;
+  std::vector<UserId> mentions{};
+  std::vector<RoleId> mention_roles{};
+  std::vector<Embed> embeds{};
+  std::vector<Component> components{};
   std::uint8_t type = 0;
   std::uint32_t flags = 0;
-  MessageId referenced_message_id;  // message_reference.message_id
-  Snowflake webhook_id;
+  MessageId referenced_message_id{};  // message_reference.message_id
+  Snowflake webhook_id{};
   friend bool operator==(const Message&, const Message&) = default;
 };
 
@@ -52,8 +52,8 @@ struct AllowedMentions {
   bool users = false;     // "users" in parse
   bool roles = false;     // "roles" in parse
   bool everyone = false;  // "everyone" in parse
-  std::vector<UserId> user_ids;
-  std::vector<RoleId> role_ids;
+  std::vector<UserId> user_ids{};
+  std::vector<RoleId> role_ids{};
   bool replied_user = false;
   friend bool operator==(const AllowedMentions&, const AllowedMentions&) = default;
 };
@@ -86,13 +86,13 @@ class MessageCreate {
   friend bool operator==(const MessageCreate&, const MessageCreate&) = default;
 
  private:
-  std::string content_;
-  std::vector<Embed> embeds_;
-  std::vector<Component> components_;
+  std::string content_{};
+  std::vector<Embed> embeds_{};
+  std::vector<Component> components_{};
   std::uint32_t flags_ = 0;
   bool tts_ = false;
-  AllowedMentions allowed_mentions_;
-  MessageId reply_to_;
+  AllowedMentions allowed_mentions_{};
+  MessageId reply_to_{};
   bool fail_if_not_exists_ = false;
 };
 

@@ -21,11 +21,11 @@
 namespace mikami::model {
 
 struct User {
-  UserId id;
-  std::string username;
-  std::string global_name;  // display name; empty when the user has none
-  std::string discriminator;
-  std::string avatar;  // hash; empty when none
+  UserId id{};
+  std::string username{};
+  std::string global_name{};  // display name; empty when the user has none
+  std::string discriminator{};
+  std::string avatar{};  // hash; empty when none
   bool bot = false;
   bool system = false;
 
@@ -37,10 +37,10 @@ struct User {
 // A guild member. `user` is absent in the partial members Discord embeds in MESSAGE_CREATE
 // and in an interaction's resolved members (the user is then keyed beside it).
 struct Member {
-  std::optional<User> user;
-  std::string nick;           // empty when none
-  std::vector<RoleId> roles;  // not including @everyone
-  std::string joined_at;      // ISO 8601, as sent
+  std::optional<User> user{};
+  std::string nick{};           // empty when none
+  std::vector<RoleId> roles{};  // not including @everyone
+  std::string joined_at{};      // ISO 8601, as sent
   // Unix milliseconds until which the member is timed out; 0 when not timed out.
   std::int64_t communication_disabled_until_ms = 0;
   bool pending = false;
@@ -48,7 +48,7 @@ struct Member {
   bool mute = false;
   // Only in interactions: the member's permissions in the interaction's channel, overwrites
   // included, as Discord computed them.
-  std::optional<Permissions> permissions;
+  std::optional<Permissions> permissions{};
 
   UserId user_id() const { return user ? user->id : UserId(); }
   bool timed_out_at(std::int64_t now_ms) const { return communication_disabled_until_ms > now_ms; }
@@ -56,15 +56,15 @@ struct Member {
 };
 
 struct Role {
-  RoleId id;
-  std::string name;
+  RoleId id{};
+  std::string name{};
   std::uint32_t color = 0;
   bool hoist = false;
   std::int32_t position = 0;
-  Permissions permissions;
+  Permissions permissions{};
   bool managed = false;
   bool mentionable = false;
-  std::optional<UserId> bot_id;  // tags.bot_id: the role belongs to that bot
+  std::optional<UserId> bot_id{};  // tags.bot_id: the role belongs to that bot
   friend bool operator==(const Role&, const Role&) = default;
 };
 
