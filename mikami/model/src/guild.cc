@@ -3,8 +3,9 @@
 #include <boost/json/array.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
+#include <boost/json/parser.hpp>
 #include <boost/json/value.hpp>
+#include <memory>
 
 #include "fields.h"
 
@@ -200,16 +201,23 @@ core::Result<Event> parse_event(std::string_view name, const json::value& d) {
 }
 
 core::Result<Event> parse_event_text(std::string_view name, std::string_view d_text) {
-  // The parsed tree lives only until the typed event is built: a monotonic arena makes its
-  // many small allocations one bump each, freed at once.
-  unsigned char buffer[4096];
-  json::monotonic_resource arena(buffer, sizeof buffer);
+  // The parsed tree lives only until the typed event is built: a monotonic arena on a
+  // per-thread buffer makes its many small allocations one bump each, and the per-thread
+  // parser keeps its internal stack between events.
+  constexpr std::size_t kArenaBytes = 64 * 1024;
+  thread_local const std::unique_ptr<unsigned char[]> buffer(new unsigned char[kArenaBytes]);
+  thread_local json::parser parser;
+  json::monotonic_resource arena(buffer.get(), kArenaBytes);
+  parser.reset(&arena);
   boost::system::error_code ec;
-  json::value d = json::parse(d_text, ec, &arena);
+  parser.write(d_text.data(), d_text.size(), ec);
   if (ec) {
+    parser.reset();
     return core::fail(core::ErrorCode::kInvalidArgument,
                       std::string(name) + ": not JSON: " + ec.message());
   }
+  const json::value d = parser.release();
+  parser.reset();  // the parser must not keep a pointer to this call's arena
   return parse_event(name, d);
 }
 
