@@ -8,7 +8,8 @@ build=${1:-$root/build}
 window_ms=5000
 [[ "${2:-}" == "--quick" || "${1:-}" == "--quick" ]] && window_ms=500
 [[ "$build" == "--quick" ]] && build=$root/build
-cmake --build "$build" --target mikami-sandbox mikami_rest_bench mikami_gateway_bench >/dev/null
+cmake --build "$build" --target mikami-sandbox mikami_rest_bench mikami_gateway_bench \
+  mikami_ingest_bench >/dev/null
 bin=$build/bin
 out=$(mktemp)
 "$bin/mikami-sandbox" --port 0 --bucket-limit 5 --bucket-window-ms "$window_ms" \
@@ -29,3 +30,5 @@ if command -v node >/dev/null && [[ -d "$root/mikami/fidelity/node_modules/@disc
   echo "  sandbox stats after discord.js: $(stats)"
 fi
 "$bin/mikami_gateway_bench" "$port" 100000
+# Ingestion into model + cache from a recorded zlib-stream (no sandbox involved).
+"$bin/mikami_ingest_bench" 100000 10 1000 5
