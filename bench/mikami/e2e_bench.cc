@@ -52,7 +52,8 @@ std::vector<std::int64_t> latencies(mikami::app::LocalHttpClient& http) {
   auto reply = http.request("GET", "/_sandbox/interaction_latencies");
   std::vector<std::int64_t> out;
   if (!reply) return out;
-  for (const auto& v : json::parse(reply->body).at("latencies_us").as_array()) {
+  const json::value body = json::parse(reply->body);
+  for (const auto& v : body.at("latencies_us").as_array()) {
     out.push_back(v.as_int64());
   }
   return out;

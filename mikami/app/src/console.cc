@@ -146,7 +146,8 @@ class Session {
       return false;
     }
     std::string out;
-    for (const json::value& m : json::parse(reply->body).as_array()) {
+    const json::value members = json::parse(reply->body);
+    for (const json::value& m : members.as_array()) {
       out += "  " + text(m, "username") + " (" + text(m, "id") + ")\n";
     }
     print(out);

@@ -106,7 +106,8 @@ core::Result<std::unique_ptr<Registry>> Registry::create(
         return core::fail(core::ErrorCode::kInvalidArgument,
                           where + ": also declared by module " + clash->second.module->name());
       }
-      registry->commands_.emplace(spec.name, RegisteredCommand{module.get(), std::move(spec)});
+      std::string key = spec.name;  // not spec.name itself: spec is moved from below
+      registry->commands_.emplace(std::move(key), RegisteredCommand{module.get(), std::move(spec)});
     }
     for (ComponentSpec& spec : module->components()) {
       for (const auto& other : registry->components_) {
