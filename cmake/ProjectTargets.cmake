@@ -1,5 +1,8 @@
 # project_library(NAME <target> SOURCES ... [DEPS ...] [PRIVATE_DEPS ...])
 #   A component library whose public headers live in <dir>/include.
+# project_collect_links(<target> <out-var>)
+#   Appends every target in <target>'s link graph (direct and transitive) to <out-var>, for
+#   build-level isolation checks ("the framework links no module").
 # project_test(NAME <target> SOURCES ... [DEPS ...] [LABELS ...])
 #   A GoogleTest executable registered with CTest. Labels used by scripts/test:
 #   "concurrency" (also run under ThreadSanitizer), "integration" (runs real binaries).
@@ -60,4 +63,24 @@ function(project_add_programs_to_concurrency_tests dir)
   foreach(subdir IN LISTS subdirs)
     project_add_programs_to_concurrency_tests(${subdir})
   endforeach()
+endfunction()
+
+function(project_collect_links target out)
+  set(seen ${${out}})
+  foreach(property LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
+    get_target_property(links ${target} ${property})
+    if(NOT links)
+      continue()
+    endif()
+    foreach(link ${links})
+      string(REGEX REPLACE "^\\$<LINK_ONLY:(.*)>$" "\\1" link "${link}")
+      if(TARGET ${link} AND NOT link IN_LIST seen)
+        list(APPEND seen ${link})
+        set(${out} ${seen})
+        project_collect_links(${link} ${out})
+        set(seen ${${out}})
+      endif()
+    endforeach()
+  endforeach()
+  set(${out} ${seen} PARENT_SCOPE)
 endfunction()

@@ -9,7 +9,7 @@ window_ms=5000
 [[ "${2:-}" == "--quick" || "${1:-}" == "--quick" ]] && window_ms=500
 [[ "$build" == "--quick" ]] && build=$root/build
 cmake --build "$build" --target mikami-sandbox mikami_rest_bench mikami_gateway_bench \
-  mikami_ingest_bench >/dev/null
+  mikami_ingest_bench mikami_e2e_bench >/dev/null
 bin=$build/bin
 out=$(mktemp)
 "$bin/mikami-sandbox" --port 0 --bucket-limit 5 --bucket-window-ms "$window_ms" \
@@ -32,3 +32,11 @@ fi
 "$bin/mikami_gateway_bench" "$port" 100000
 # Ingestion into model + cache from a recorded zlib-stream (no sandbox involved).
 "$bin/mikami_ingest_bench" 100000 10 1000 5
+# End to end: the bot against a sandbox with 1,000 extra members and the same limits.
+"$bin/mikami-sandbox" --port 0 --members 1000 --bucket-limit 5 --bucket-window-ms "$window_ms" \
+  --global-limit 50 >"$out.e2e" &
+pid2=$!
+trap 'kill $pid $pid2 2>/dev/null; rm -f "$out" "$out.e2e"' EXIT
+for _ in $(seq 50); do grep -q listening "$out.e2e" && break; sleep 0.1; done
+port2=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out.e2e")
+"$bin/mikami_e2e_bench" "$port2" 5 1000 1000

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "console_state.h"
 #include "guild.h"
 #include "mikami/sandbox.h"
 #include "rate_limiter.h"
@@ -22,7 +23,9 @@ inline RateLimitConfig limit_config(const SandboxOptions& o) {
 
 struct Context {
   explicit Context(const SandboxOptions& o)
-      : options(o), faults(o.faults), limiter(limit_config(o)) {}
+      : options(o), faults(o.faults), limiter(limit_config(o)) {
+    add_members(guild, o.extra_members);
+  }
 
   // Message, role and channel ids: strictly increasing snowflakes.
   std::string next_id() { return std::to_string(next_snowflake++); }
@@ -32,6 +35,7 @@ struct Context {
   Stats stats;
   RateLimiter limiter;
   Guild guild;
+  ConsoleState console;  // registered commands and console interactions
   std::int64_t next_snowflake = 200'000'000'000'000'000;
   std::string ws_url;     // set once listening
   bool stopping = false;  // POST /_sandbox/shutdown: stop after answering

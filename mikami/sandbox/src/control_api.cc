@@ -1,5 +1,7 @@
 #include "control_api.h"
 
+#include "console_api.h"
+
 namespace mikami::sandbox {
 namespace {
 
@@ -19,6 +21,7 @@ bool flag(const json::object& body, std::string_view key, bool fallback) {
 }  // namespace
 
 Response ControlApi::handle(const Request& request) {
+  if (auto console = handle_console(context_, gateway_, request)) return std::move(*console);
   const auto parts = split_path(request.target());
   if (parts.size() != 2) return empty_response(http::status::not_found);
   const std::string& what = parts[1];

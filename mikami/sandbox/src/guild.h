@@ -94,4 +94,7 @@ class Guild {
   boost::json::object guild_create_json() const;
 };
 
+// Adds `count` members (users 100001.., named member1.., with the Regular role).
+void add_members(Guild& guild, int count);
+
 }  // namespace mikami::sandbox

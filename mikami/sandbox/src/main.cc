@@ -41,6 +41,9 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile)
       ->needs(cert);
   cert->needs("--tls-key");
+  app.add_option("--members", options.extra_members,
+                 "extra members besides the seeded ones (member1, member2, ...)")
+      ->check(CLI::Range(0, 1'000'000));
   app.add_flag("--exit-on-stdin-eof", options.exit_on_stdin_eof,
                "stop when standard input closes (for test harnesses)");
   // Faults from start-up: the same as POST /_sandbox/fault.

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "commands_api.h"
+#include "console_api.h"
 #include "timestamps.h"
 
 namespace mikami::sandbox {
@@ -23,6 +25,11 @@ std::string epoch_seconds(SteadyClock::duration from_now) {
 bool renames(const RouteSpec& spec, const std::optional<json::value>& body) {
   if (!spec.rename_sublimit || !body || !body->is_object()) return false;
   return body->as_object().contains("name") || body->as_object().contains("topic");
+}
+
+std::string param(const RouteMatch& route, const char* name) {
+  auto it = route.params.find(name);
+  return it == route.params.end() ? std::string() : it->second;
 }
 
 }  // namespace
@@ -184,12 +191,17 @@ Response RestApi::serve(const RouteMatch& route, const Request& request, const j
       return message(route, body);
     case Endpoint::kWebhook:
       ++context_.stats.followups;
-      return message(route, body);
+      return interaction_webhook(context_, route, request, body, message(route, body));
     case Endpoint::kInteractionCallback:
       ++context_.stats.interaction_callbacks;
-      return empty_response(http::status::no_content);
+      return interaction_callback(context_, route, body);
     case Endpoint::kCommands:
-      return json_response(http::status::ok, body.is_array() ? body : json::array());
+    case Endpoint::kGuildCommands:
+      return put_commands(context_.console, route.params.at("application"), param(route, "guild"),
+                          body);
+    case Endpoint::kGetCommands:
+    case Endpoint::kGetGuildCommands:
+      return get_commands(context_.console, param(route, "guild"));
     default:
       return discord_error(http::status::not_found, "404: Not Found", 0);
   }

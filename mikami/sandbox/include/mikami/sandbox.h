@@ -44,6 +44,9 @@ struct SandboxOptions {
   // in a window, every REST request gets a 403 until the window ends.
   int invalid_request_limit = 10'000;
   int invalid_request_window_ms = 600'000;
+  // Members added to the seeded ones (users 100001.., "member1".., role Regular), for
+  // benchmarks with many members.
+  int extra_members = 0;
   std::size_t replay_buffer = 100'000;  // events kept per session for RESUME
   // PEM certificate chain and key: when set, REST and gateway are served over TLS only
   // (https:// and wss://).

@@ -1,0 +1,337 @@
+#include "mikami/app/bot.h"
+
+#include <boost/json.hpp>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+
+#include "core/clock.h"
+#include "mikami/app/local_http.h"
+#include "mikami/bot_store.h"
+#include "mikami/framework/analytics.h"
+#include "mikami/framework/command_sync.h"
+#include "mikami/framework/registry.h"
+#include "mikami/framework/replier.h"
+#include "mikami/framework/router.h"
+#include "mikami/interaction_responder.h"
+#include "mikami/rest_client.h"
+#include "mikami/shard_manager.h"
+
+namespace mikami::app {
+namespace {
+
+namespace json = boost::json;
+using framework::Metrics;
+
+// What handlers may ask of the running bot. Role positions and the bot's roles are read
+// over REST on first use and kept (they are what the role hierarchy check compares).
+class Services final : public framework::BotServices {
+ public:
+  explicit Services(RestClient& rest) : rest_(rest) {}
+
+  void set_shards(ShardManager* shards) { shards_ = shards; }
+  void set_bot_user(std::string id) {
+    std::lock_guard lock(mutex_);
+    bot_user_ = std::move(id);
+  }
+
+  std::optional<std::chrono::microseconds> gateway_latency(const std::string&) override {
+    return std::nullopt;  // the gateway client does not report its heartbeat latency yet
+  }
+
+  std::optional<std::chrono::microseconds> rest_round_trip() override {
+    const auto start = std::chrono::steady_clock::now();
+    RestResponse response = rest_.request(Method::kGet, "/gateway/bot", "").get();
+    if (response.status != 200) return std::nullopt;
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                 start);
+  }
+
+  int top_role_position(const std::string& guild_id,
+                        const std::vector<std::string>& role_ids) override {
+    auto positions = role_positions(guild_id);
+    if (!positions) return -1;
+    int top = 0;
+    for (const auto& id : role_ids) {
+      auto it = positions->find(id);
+      if (it == positions->end()) return -1;
+      top = std::max(top, it->second);
+    }
+    return top;
+  }
+
+  std::vector<std::string> bot_role_ids(const std::string& guild_id) override {
+    std::string bot;
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = bot_roles_.find(guild_id); it != bot_roles_.end()) return it->second;
+      bot = bot_user_;
+    }
+    RestResponse response =
+        rest_.request(Method::kGet, "/guilds/" + guild_id + "/members/" + bot, "").get();
+    std::vector<std::string> roles;
+    if (response.status == 200) {
+      boost::system::error_code ec;
+      json::value v = json::parse(response.body, ec);
+      if (!ec && v.is_object() && v.as_object().contains("roles")) {
+        for (const auto& r : v.at("roles").as_array()) roles.emplace_back(r.as_string());
+      }
+      std::lock_guard lock(mutex_);
+      bot_roles_[guild_id] = roles;
+    }
+    return roles;
+  }
+
+ private:
+  std::optional<std::map<std::string, int>> role_positions(const std::string& guild_id) {
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = positions_.find(guild_id); it != positions_.end()) return it->second;
+    }
+    RestResponse response = rest_.request(Method::kGet, "/guilds/" + guild_id + "/roles", "").get();
+    if (response.status != 200) return std::nullopt;
+    boost::system::error_code ec;
+    json::value v = json::parse(response.body, ec);
+    if (ec || !v.is_array()) return std::nullopt;
+    std::map<std::string, int> positions;
+    for (const auto& role : v.as_array()) {
+      positions[std::string(role.at("id").as_string())] =
+          static_cast<int>(role.at("position").to_number<std::int64_t>());
+    }
+    std::lock_guard lock(mutex_);
+    positions_[guild_id] = positions;
+    return positions;
+  }
+
+  RestClient& rest_;
+  ShardManager* shards_ = nullptr;
+  std::mutex mutex_;
+  std::string bot_user_;                                         // guarded by mutex_
+  std::map<std::string, std::map<std::string, int>> positions_;  // guarded by mutex_
+  std::map<std::string, std::vector<std::string>> bot_roles_;    // guarded by mutex_
+};
+
+}  // namespace
+
+struct Bot::Impl {
+  AppConfig config;
+  Logger* logger = nullptr;
+  Metrics metrics;
+  std::unique_ptr<BotStore> store;
+  std::unique_ptr<framework::Registry> registry;
+  std::unique_ptr<RestClient> rest;
+  std::unique_ptr<RestInteractionSender> sender;
+  std::unique_ptr<InteractionResponder> responder;
+  std::unique_ptr<framework::ResponderReplier> replier;
+  std::unique_ptr<framework::AnalyticsQueue> analytics;
+  std::unique_ptr<Services> services;
+  std::unique_ptr<framework::Router> router;
+  std::unique_ptr<ShardManager> shards;
+  std::unique_ptr<MetricsServer> metrics_server;
+
+  std::mutex mutex;
+  std::condition_variable ready_changed;
+  std::string application_id;  // guarded by mutex; from READY
+  bool fatal = false;          // guarded by mutex
+  std::string fatal_message;   // guarded by mutex
+  bool stopped = false;
+
+  void on_event(int shard_id, const DispatchAction& event) {
+    metrics.add("mikami_gateway_events_total", {{"shard", std::to_string(shard_id)}});
+    if (event.event_name == "READY") {
+      boost::system::error_code ec;
+      json::value v = json::parse(event.data, ec);
+      if (!ec && v.is_object()) {
+        const json::object& ready = v.as_object();
+        if (auto* user = ready.if_contains("user"); user && user->is_object()) {
+          services->set_bot_user(std::string(user->as_object().at("id").as_string()));
+        }
+        if (auto* app = ready.if_contains("application"); app && app->is_object()) {
+          std::lock_guard lock(mutex);
+          application_id = std::string(app->as_object().at("id").as_string());
+        }
+        ready_changed.notify_all();
+      }
+      logger->info("shard " + std::to_string(shard_id) + " is ready");
+    }
+    router->on_dispatch(event.event_name, event.data);
+  }
+
+  void on_fatal(int shard_id, const FatalAction& fatal_action) {
+    logger->error("shard " + std::to_string(shard_id) + " closed for good (" +
+                  std::to_string(fatal_action.code) + "): " + fatal_action.message);
+    std::lock_guard lock(mutex);
+    fatal = true;
+    fatal_message = fatal_action.message;
+    ready_changed.notify_all();
+  }
+
+  void add_collectors() {
+    metrics.add_collector([this](auto& counters, auto& gauges) {
+      const SchedulerCounters rest_counters = rest->counters();
+      counters.push_back({"mikami_rest_requests_total", {}, double(rest_counters.granted)});
+      counters.push_back({"mikami_rest_429_total",
+                          {{"scope", "route"}},
+                          double(rest_counters.rate_limited - rest_counters.rate_limited_global -
+                                 rest_counters.rate_limited_shared)});
+      counters.push_back({"mikami_rest_429_total",
+                          {{"scope", "global"}},
+                          double(rest_counters.rate_limited_global)});
+      counters.push_back({"mikami_rest_429_total",
+                          {{"scope", "shared"}},
+                          double(rest_counters.rate_limited_shared)});
+      counters.push_back(
+          {"mikami_rest_retries_total",
+           {},
+           double(rest_counters.server_error_retries + rest_counters.network_error_retries)});
+      if (shards) {
+        for (int i = 0; i < shards->shard_count(); ++i) {
+          const ShardCounters c = shards->counters(i);
+          const framework::Labels shard = {{"shard", std::to_string(i)}};
+          counters.push_back({"mikami_gateway_connects_total", shard, double(c.connects)});
+          counters.push_back({"mikami_gateway_resumes_total", shard, double(c.resumed)});
+          counters.push_back({"mikami_gateway_identifies_total", shard, double(c.identifies)});
+        }
+      }
+      const ResponderCounters r = responder->counters();
+      counters.push_back({"mikami_interactions_deferred_total", {}, double(r.deferred)});
+      counters.push_back({"mikami_interaction_answers_failed_total", {}, double(r.failed)});
+      gauges.push_back({"mikami_interactions_tracked", {}, double(responder->tracked())});
+      gauges.push_back({"mikami_analytics_queue_depth", {}, double(analytics->depth())});
+      counters.push_back({"mikami_analytics_dropped_total", {}, double(analytics->dropped())});
+    });
+  }
+};
+
+Bot::Bot(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Bot::~Bot() { (void)shutdown(); }
+
+core::Result<std::unique_ptr<Bot>> Bot::start(
+    const AppConfig& config, const std::string& token, Logger& logger,
+    std::vector<std::unique_ptr<framework::Module>> modules) {
+  auto impl = std::make_unique<Impl>();
+  Impl& b = *impl;
+  b.config = config;
+  b.logger = &logger;
+  logger.add_secret(token);
+  auto store = BotStore::open(config.store_path);
+  CORE_RETURN_IF_ERROR(store);
+  b.store = std::move(*store);
+  for (const auto& module : modules) {
+    if (auto status = b.store->migrate(module->name(), module->migrations()); !status) {
+      return core::fail(status.error().with_context("module " + module->name()));
+    }
+  }
+  auto registry = framework::Registry::create(std::move(modules));
+  CORE_RETURN_IF_ERROR(registry);
+  b.registry = std::move(*registry);
+  RestOptions rest_options;
+  rest_options.base_url = config.api_url;
+  rest_options.token = token;
+  rest_options.ca_file = config.ca_file;
+  auto rest = RestClient::create(rest_options);
+  CORE_RETURN_IF_ERROR(rest);
+  b.rest = std::move(*rest);
+  b.sender = std::make_unique<RestInteractionSender>(*b.rest);
+  b.responder = std::make_unique<InteractionResponder>(*b.sender, core::SystemClock::instance());
+  b.replier = std::make_unique<framework::ResponderReplier>(*b.responder);
+  Metrics* metrics = &b.metrics;
+  b.analytics = std::make_unique<framework::AnalyticsQueue>(
+      config.analytics_queue, [metrics](const framework::AnalyticsEvent& event) {
+        metrics->add("mikami_analytics_events_total", {{"module", event.module}});
+      });
+  b.services = std::make_unique<Services>(*b.rest);
+  framework::RouterOptions router_options;
+  router_options.workers = config.workers;
+  router_options.lock_wait = config.lock_wait;
+  router_options.handler_deadline = config.handler_deadline;
+  router_options.log = [&logger](std::string_view level, std::string_view message) {
+    logger.log(level, message);
+  };
+  b.router = std::make_unique<framework::Router>(*b.registry, *b.store, *b.replier, *b.services,
+                                                 b.metrics, *b.analytics, router_options);
+  b.add_collectors();
+  if (!config.metrics_listen.empty()) {
+    auto server =
+        MetricsServer::start(config.metrics_listen, [metrics] { return metrics->render(); });
+    if (server) {
+      b.metrics_server = std::move(*server);
+      logger.info("metrics on http://" +
+                  config.metrics_listen.substr(0, config.metrics_listen.rfind(':')) + ":" +
+                  std::to_string(b.metrics_server->port()) + "/metrics");
+    } else {
+      logger.warn(server.error().message() + "; continuing without metrics");
+    }
+  }
+  ShardManagerOptions shard_options;
+  shard_options.token = token;
+  shard_options.intents = config.intents;
+  shard_options.shard_count = config.shard_count;
+  shard_options.ca_file = config.ca_file;
+  shard_options.session_directory = config.session_directory;
+  Impl* raw = impl.get();
+  auto shards = ShardManager::connect(
+      shard_options, *b.rest,
+      [raw](int shard_id, const DispatchAction& event) { raw->on_event(shard_id, event); },
+      [raw](int shard_id, const FatalAction& fatal) { raw->on_fatal(shard_id, fatal); });
+  if (!shards) return core::fail(shards.error().with_context("connecting to the gateway"));
+  b.shards = std::move(*shards);
+  b.services->set_shards(b.shards.get());
+  b.shards->start();
+  logger.info("connecting " + std::to_string(b.shards->shard_count()) +
+              " shard(s); modules: " + std::to_string(b.registry->modules().size()) +
+              ", commands: " + std::to_string(b.registry->commands().size()));
+  return std::unique_ptr<Bot>(new Bot(std::move(impl)));
+}
+
+core::Status Bot::wait_ready(std::chrono::milliseconds timeout) {
+  Impl& b = *impl_;
+  std::string application_id;
+  {
+    std::unique_lock lock(b.mutex);
+    if (!b.ready_changed.wait_for(lock, timeout,
+                                  [&] { return !b.application_id.empty() || b.fatal; })) {
+      return core::fail(core::ErrorCode::kUnavailable, "no READY from the gateway within " +
+                                                           std::to_string(timeout.count()) + " ms");
+    }
+    if (b.fatal) return core::fail(core::ErrorCode::kUnavailable, b.fatal_message);
+    application_id = b.application_id;
+  }
+  if (!b.config.sync_commands) return core::ok_status();
+  auto outcome = framework::sync_commands(*b.rest, application_id, b.config.commands_guild_id,
+                                          b.registry->commands_json());
+  if (!outcome) return core::fail(outcome.error().with_context("command sync"));
+  b.logger->info(*outcome == framework::SyncOutcome::kUnchanged
+                     ? "commands unchanged; sync skipped"
+                     : "commands registered (" + std::to_string(b.registry->commands().size()) +
+                           ")");
+  return core::ok_status();
+}
+
+bool Bot::shutdown() {
+  Impl& b = *impl_;
+  if (b.stopped) return true;
+  b.stopped = true;
+  b.logger->info("stopping: finishing the commands in flight");
+  const bool drained = b.router->drain(b.config.drain_timeout);
+  if (!drained) {
+    b.logger->warn(std::to_string(b.router->in_flight()) +
+                   " command(s) still running at the drain deadline");
+  }
+  b.analytics->flush();
+  if (b.shards) {
+    auto sessions = b.shards->stop(true);
+    if (!sessions) b.logger->warn("saving sessions: " + sessions.error().message());
+  }
+  b.logger->info("stopped");
+  return drained;
+}
+
+framework::Metrics& Bot::metrics() { return impl_->metrics; }
+
+std::uint16_t Bot::metrics_port() const {
+  return impl_->metrics_server ? impl_->metrics_server->port() : 0;
+}
+
+}  // namespace mikami::app

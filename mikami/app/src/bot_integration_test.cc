@@ -1,0 +1,237 @@
+// The framework's pipeline end to end: a Bot with the utility module and the probe module
+// (added in one line) against the real mikami-sandbox, driven the way the console drives
+// it (typed lines become INTERACTION_CREATEs), answers read back from the sandbox.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <thread>
+
+#include "mikami/app/bot.h"
+#include "mikami/app/local_http.h"
+#include "mikami/app/modules.h"
+#include "mikami/modules/probe.h"
+#include "mikami/testing/sandbox_process.h"
+
+namespace mikami::app {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+class BotTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("mikami-bot-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    http_ = std::make_unique<LocalHttpClient>("127.0.0.1", sandbox_.port());
+  }
+  void TearDown() override {
+    bot_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  AppConfig config() const {
+    AppConfig c;
+    c.api_url = sandbox_.api_url();
+    c.store_path = dir_ / "bot.db";
+    c.metrics_listen = "127.0.0.1:0";
+    c.lock_wait = 2'000ms;
+    c.handler_deadline = 5'000ms;
+    return c;
+  }
+
+  void start(AppConfig c, bool with_probe = true) {
+    auto modules = bot_modules();
+    if (with_probe) modules.push_back(modules::make_probe_module(probe_));  // the one line
+    auto bot = Bot::start(c, "sandbox-token", logger_, std::move(modules));
+    ASSERT_TRUE(bot.has_value()) << bot.error().message();
+    bot_ = std::move(*bot);
+    ASSERT_TRUE(bot_->wait_ready(20s).has_value());
+  }
+
+  // Types `line` as `user`; returns the interaction id (empty when refused).
+  std::string send(const std::string& line, const std::string& user) {
+    json::object body{{"line", line}, {"user", user}};
+    auto reply = http_->request("POST", "/_sandbox/interact", json::serialize(body));
+    EXPECT_TRUE(reply.has_value());
+    if (!reply || reply->status != 200) {
+      ADD_FAILURE() << line << ": " << (reply ? reply->body : reply.error().message());
+      return "";
+    }
+    return std::string(json::parse(reply->body).at("id").as_string());
+  }
+
+  // The callback of interaction `id` (waits up to 10 s), null when none came.
+  json::value callback(const std::string& id) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto reply = http_->request("GET", "/_sandbox/interactions/" + id);
+      if (reply && reply->status == 200) {
+        json::value record = json::parse(reply->body);
+        if (record.at("callback_type").as_int64() != 0) return record.at("responses").at(0);
+      }
+      std::this_thread::sleep_for(2ms);
+    }
+    return nullptr;
+  }
+
+  // The answer's content ("" when none).
+  std::string answer(const std::string& id) {
+    json::value cb = callback(id);
+    if (cb.is_null()) return "";
+    const json::value& data = cb.at("data");
+    return data.as_object().contains("content") ? std::string(data.at("content").as_string()) : "";
+  }
+  std::string ask(const std::string& line, const std::string& user) {
+    return answer(send(line, user));
+  }
+  bool ephemeral(const std::string& id) {
+    json::value cb = callback(id);
+    const json::object& data = cb.at("data").as_object();
+    return data.contains("flags") && (data.at("flags").as_int64() & 64) != 0;
+  }
+  std::int64_t command_puts() {
+    auto reply = http_->request("GET", "/_sandbox/commands");
+    return json::parse(reply->body).at("puts").as_int64();
+  }
+  std::size_t runs(const std::string& command) {
+    std::size_t n = 0;
+    for (const auto& run : probe_->snapshot()) n += run.command == command;
+    return n;
+  }
+
+  testing::SandboxProcess sandbox_;
+  std::filesystem::path dir_;
+  Logger logger_{"warn", false};
+  std::shared_ptr<modules::ProbeLog> probe_ = std::make_shared<modules::ProbeLog>();
+  std::unique_ptr<LocalHttpClient> http_;
+  std::unique_ptr<Bot> bot_;
+};
+
+TEST_F(BotTest, EachStageStopsTheLaterOnes) {
+  start(config());
+  // validate: an ephemeral error naming the option; the handler never runs
+  const std::string too_long = send("/echo text:aaaaaaaaaaaaaaaaaaaaaaaa", "member");
+  EXPECT_EQ(answer(too_long), "option text: must be at most 20 characters");
+  EXPECT_TRUE(ephemeral(too_long));
+  EXPECT_EQ(ask("/echo text:hi count:9", "member"), "option count: must be at most 5");
+  EXPECT_EQ(runs("echo"), 0u);
+  EXPECT_EQ(ask("/echo text:hi count:2", "member"), "hi hi");
+  EXPECT_EQ(runs("echo"), 1u);
+  // checks: the invoker's permissions (validation passed first)
+  EXPECT_EQ(ask("/kick user:@carol", "bob"), "you need Kick Members to use /kick");
+  // role hierarchy, for a command acting on a member
+  EXPECT_EQ(ask("/kick user:@alice", "alice"), "you cannot use /kick on yourself");
+  EXPECT_EQ(ask("/kick user:@mikami", "alice"),
+            "you can only use /kick on members below your highest role");
+  EXPECT_EQ(ask("/kick user:@bob", "alice"), "would kick 4");
+  EXPECT_EQ(runs("kick"), 1u);
+  // cooldowns, per user
+  EXPECT_EQ(ask("/daily", "carol"), "claimed");
+  EXPECT_EQ(ask("/daily", "carol"), "slow down: you can use /daily again in 60 s");
+  EXPECT_EQ(ask("/daily", "dave"), "claimed");
+  EXPECT_EQ(runs("daily"), 2u);
+  // resolve: a disabled module stops even an invalid command before validation
+  EXPECT_EQ(ask("/module disable name:probe", "owner"),
+            "the probe module is now disabled in this server");
+  const std::string disabled = ask("/echo text:aaaaaaaaaaaaaaaaaaaaaaaaaaa", "member");
+  EXPECT_TRUE(disabled.starts_with("the probe module is disabled in this server")) << disabled;
+  EXPECT_EQ(ask("/module enable name:probe", "owner"),
+            "the probe module is now enabled in this server");
+  EXPECT_EQ(ask("/echo text:back", "member"), "back");
+  EXPECT_EQ(ask("/module disable name:utility", "owner"), "the utility module cannot be disabled");
+  EXPECT_EQ(ask("/module list", "bob"), "you need Manage Server to use /module");
+}
+
+TEST_F(BotTest, OneUsersCommandsRunStrictlyInOrderAndDifferentUsersInParallel) {
+  start(config());
+  const std::string a1 = send("/slow ms:300", "alice");
+  const std::string a2 = send("/slow ms:300", "alice");
+  const std::string b1 = send("/slow ms:300", "bob");
+  EXPECT_EQ(answer(a1), "slept 300 ms");
+  EXPECT_EQ(answer(a2), "slept 300 ms");
+  EXPECT_EQ(answer(b1), "slept 300 ms");
+  std::vector<modules::ProbeLog::Run> alice, bob;
+  for (const auto& run : probe_->snapshot()) (run.user_id == "3" ? alice : bob).push_back(run);
+  ASSERT_EQ(alice.size(), 2u);
+  ASSERT_EQ(bob.size(), 1u);
+  EXPECT_GE(alice[1].started, alice[0].finished);  // serial
+  EXPECT_LT(bob[0].started, alice[0].finished);    // in parallel with alice's first
+}
+
+TEST_F(BotTest, ASecondCommandWaitsABoundedTimeThenIsToldStillWorking) {
+  AppConfig c = config();
+  c.lock_wait = 200ms;
+  start(c);
+  const std::string first = send("/slow ms:1200", "alice");
+  std::this_thread::sleep_for(50ms);
+  const std::string second = send("/echo text:hi", "alice");
+  EXPECT_EQ(answer(second), "still working on your last command; try again in a moment");
+  EXPECT_TRUE(ephemeral(second));
+  EXPECT_EQ(ask("/echo text:other", "bob"), "other");  // bob is not held up
+  EXPECT_EQ(answer(first), "slept 1200 ms");
+  EXPECT_EQ(runs("echo"), 1u);
+}
+
+TEST_F(BotTest, AThrowingHandlerAnswersWithAnErrorIdAndNoDetail) {
+  start(config());
+  const std::string id = send("/boom", "member");
+  const std::string text = answer(id);
+  EXPECT_TRUE(text.starts_with("something went wrong (error id ")) << text;
+  EXPECT_EQ(text.find("secret"), std::string::npos);
+  EXPECT_TRUE(ephemeral(id));
+  EXPECT_EQ(ask("/echo text:after", "member"), "after");
+}
+
+TEST_F(BotTest, AHangingHandlerIsAnsweredAtTheDeadlineAndItsLockReleased) {
+  AppConfig c = config();
+  c.lock_wait = 100ms;
+  c.handler_deadline = 400ms;
+  start(c);
+  const auto sent = std::chrono::steady_clock::now();
+  const std::string text = ask("/slow ms:1500", "alice");
+  EXPECT_TRUE(text.starts_with("something went wrong (error id ")) << text;
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, 1'200ms);
+  EXPECT_EQ(ask("/echo text:free", "alice"), "free");  // while /slow still sleeps
+}
+
+TEST_F(BotTest, CommandSyncIsSkippedWhenDiscordAlreadyHasTheCommands) {
+  start(config());
+  EXPECT_EQ(command_puts(), 1);
+  ASSERT_TRUE(bot_->shutdown());
+  bot_.reset();
+  start(config());  // the same commands: nothing to push
+  EXPECT_EQ(command_puts(), 1);
+  EXPECT_EQ(ask("/echo text:again", "member"), "again");
+  bot_.reset();
+  start(config(), /*with_probe=*/false);  // fewer commands: pushed
+  EXPECT_EQ(command_puts(), 2);
+}
+
+TEST_F(BotTest, MetricsAreServedInPrometheusTextFormat) {
+  start(config());
+  EXPECT_EQ(ask("/echo text:m", "member"), "m");
+  LocalHttpClient metrics("127.0.0.1", bot_->metrics_port());
+  // The answer is accounted for once Discord (the sandbox) has accepted it.
+  const framework::Labels echo_ok = {{"command", "/echo"}, {"result", "ok"}};
+  for (int i = 0; i < 1000 && bot_->metrics().counter("mikami_commands_total", echo_ok) < 1; ++i) {
+    std::this_thread::sleep_for(2ms);
+  }
+  auto reply = metrics.request("GET", "/metrics");
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_NE(reply->body.find("# TYPE mikami_commands_total counter"), std::string::npos);
+  EXPECT_NE(reply->body.find("mikami_commands_total{command=\"/echo\",result=\"ok\"} 1"),
+            std::string::npos)
+      << reply->body;
+  EXPECT_NE(reply->body.find("mikami_pipeline_seconds_bucket{le=\"+Inf\"} 1"), std::string::npos);
+  EXPECT_NE(reply->body.find("mikami_rest_requests_total"), std::string::npos);
+  EXPECT_NE(reply->body.find("mikami_analytics_dropped_total 0"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mikami::app

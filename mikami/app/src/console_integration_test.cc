@@ -1,0 +1,167 @@
+// The real `mikami` binary: a scripted console session against its embedded sandbox
+// (piped input, as `printf '/ping\n/help\n' | mikami`), --check-config, and the SIGTERM
+// drain of a bot run with a token against a sandbox.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "mikami/app/local_http.h"
+#include "mikami/testing/sandbox_process.h"
+
+extern char** environ;
+
+namespace mikami::app {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// One run of build/bin/mikami with `input` on stdin, stdout and stderr in files.
+class MikamiRun {
+ public:
+  MikamiRun(std::vector<std::string> args, const std::string& input,
+            std::vector<std::string> env = {}) {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("mikami-console-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ / "in") << input;
+    const std::string binary = std::string(std::getenv("PROJECT_BIN_DIR")) + "/mikami";
+    args.insert(args.begin(), binary);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> environment;
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (!std::string(*e).starts_with("DISCORD_TOKEN=")) environment.emplace_back(*e);
+    }
+    environment.insert(environment.end(), env.begin(), env.end());
+    std::vector<char*> envp;
+    for (auto& e : environment) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, (dir_ / "in").c_str(), O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, (dir_ / "out").c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, (dir_ / "err").c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    EXPECT_EQ(posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), envp.data()), 0);
+    posix_spawn_file_actions_destroy(&actions);
+  }
+  ~MikamiRun() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      wait();
+    }
+    std::filesystem::remove_all(dir_);
+  }
+
+  int wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  void signal(int sig) { kill(pid_, sig); }
+  std::string out() const { return read_file(dir_ / "out"); }
+  std::string err() const { return read_file(dir_ / "err"); }
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  static inline int counter_ = 0;
+  std::filesystem::path dir_;
+  pid_t pid_ = -1;
+};
+
+TEST(ConsoleTest, AScriptedSessionPrintsEveryAnswerAndExitsZero) {
+  MikamiRun run({}, "/ping\n/help\n/module list\n\nas alice\n/module disable name:utility\n");
+  ASSERT_EQ(run.wait(), 0) << run.out() << run.err();
+  const std::string out = run.out();
+  EXPECT_NE(out.find("> /ping\npong: gateway heartbeat "), std::string::npos) << out;
+  EXPECT_NE(out.find("REST round trip "), std::string::npos);
+  EXPECT_NE(out.find("(only you can see this)\n| Commands you can use here"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("/module enable name: - Turn a module on in this server"), std::string::npos);
+  EXPECT_NE(out.find("on   utility - ping, help and module switches (always on)"),
+            std::string::npos);
+  EXPECT_NE(out.find("now acting as alice"), std::string::npos);
+  EXPECT_NE(out.find("you need Manage Server to use /module"), std::string::npos) << out;
+}
+
+TEST(ConsoleTest, ASessionWithACommandThatGotNoAnswerExitsNonZero) {
+  MikamiRun run({}, "/ping\n/nosuch thing\n");
+  EXPECT_EQ(run.wait(), 1);
+  EXPECT_NE(run.out().find("error: unknown command /nosuch"), std::string::npos) << run.out();
+  EXPECT_NE(run.out().find("pong"), std::string::npos);
+}
+
+TEST(ConsoleTest, CheckConfigNamesTheBadKey) {
+  MikamiRun good({"--check-config"}, "");
+  EXPECT_EQ(good.wait(), 0);
+  EXPECT_NE(good.out().find("configuration ok"), std::string::npos);
+  const auto config = std::filesystem::temp_directory_path() /
+                      ("mikami-bad-" + std::to_string(::getpid()) + ".toml");
+  std::ofstream(config) << "[pipeline]\nworkers = 4\nlock_wiat_ms = 10\n";
+  MikamiRun bad({"--check-config", "--config", config.string()}, "");
+  EXPECT_EQ(bad.wait(), 2);
+  EXPECT_NE(bad.err().find("unknown key pipeline.lock_wiat_ms"), std::string::npos) << bad.err();
+  std::ofstream(config) << "[log]\nlevel = 3\n";
+  MikamiRun typed({"--check-config", "--config", config.string()}, "");
+  EXPECT_EQ(typed.wait(), 2);
+  EXPECT_NE(typed.err().find("log.level must be a string"), std::string::npos) << typed.err();
+  std::filesystem::remove(config);
+}
+
+TEST(ConsoleTest, SigtermFinishesTheCommandInFlightAndExitsZero) {
+  testing::SandboxProcess sandbox;
+  LocalHttpClient http("127.0.0.1", sandbox.port());
+  const auto store = std::filesystem::temp_directory_path() /
+                     ("mikami-drain-" + std::to_string(::getpid()) + ".db");
+  MikamiRun run({"--log-level", "debug", "--log-format", "json", "--metrics-listen", "127.0.0.1:0",
+                 "--store", store.string()},
+                "", {"DISCORD_TOKEN=sandbox-token", "MIKAMI_API_URL=" + sandbox.api_url()});
+  // Ready once the commands are registered.
+  for (int i = 0; i < 2000; ++i) {
+    auto commands = http.request("GET", "/_sandbox/commands");
+    if (commands && json::parse(commands->body).at("puts").as_int64() > 0) break;
+    std::this_thread::sleep_for(5ms);
+  }
+  // Every REST answer now takes 400 ms: the /ping is still in flight at SIGTERM.
+  ASSERT_EQ(sandbox.control("fault", R"({"kind":"latency","ms":400})"), 204);
+  auto sent = http.request("POST", "/_sandbox/interact", R"({"line":"/ping","user":"owner"})");
+  ASSERT_TRUE(sent.has_value());
+  ASSERT_EQ(sent->status, 200) << sent->body;
+  const std::string id(json::parse(sent->body).at("id").as_string());
+  std::this_thread::sleep_for(100ms);
+  run.signal(SIGTERM);
+  EXPECT_EQ(run.wait(), 0) << run.err();
+  auto record = http.request("GET", "/_sandbox/interactions/" + id);
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(json::parse(record->body).at("callback_type").as_int64(), 4) << record->body;
+  const std::string err = run.err();
+  EXPECT_EQ(err.find("sandbox-token"), std::string::npos);  // the token is never logged
+  EXPECT_NE(err.find(R"("level":"info","msg":"stopped")"), std::string::npos) << err;
+  std::filesystem::remove(store);
+  std::filesystem::remove(store.string() + "-wal");
+  std::filesystem::remove(store.string() + "-shm");
+}
+
+}  // namespace
+}  // namespace mikami::app

@@ -1,0 +1,13 @@
+#include "mikami/app/modules.h"
+
+#include "mikami/modules/utility.h"
+
+namespace mikami::app {
+
+std::vector<std::unique_ptr<framework::Module>> bot_modules() {
+  std::vector<std::unique_ptr<framework::Module>> modules;
+  modules.push_back(modules::make_utility_module());
+  return modules;
+}
+
+}  // namespace mikami::app

@@ -1,0 +1,16 @@
+# Fails when the framework's link graph (LINKS, ','-separated) holds a module or the app,
+# or when a framework source includes a module's or the app's header. Run by ctest.
+string(REPLACE "," ";" links "${LINKS}")
+foreach(link ${links})
+  if(link MATCHES "^mikami_module_" OR link STREQUAL "mikami_app")
+    message(FATAL_ERROR "the framework links module code: ${link}")
+  endif()
+endforeach()
+file(GLOB_RECURSE sources ${SOURCES}/*.cc ${SOURCES}/*.h)
+foreach(source ${sources})
+  file(STRINGS ${source} includes REGEX "^#include \"mikami/(modules|app)/")
+  foreach(line ${includes})
+    message(FATAL_ERROR "${source} includes a module's or the app's header: ${line}")
+  endforeach()
+endforeach()
+message(STATUS "the framework links only: ${links}")

@@ -1,0 +1,61 @@
+// The pipeline's last stage: one event per handled interaction, handed to a sink on a
+// thread of its own through a bounded queue. Recording never blocks the pipeline: when
+// the queue is full the event is dropped and counted.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace mikami::framework {
+
+struct AnalyticsEvent {
+  std::string command;  // "/module enable", or a component's prefix
+  std::string module;
+  std::string guild_id;
+  std::string user_id;
+  std::string result;  // "ok", "invalid_option", "missing_permissions", "cooldown", ...
+  std::chrono::microseconds latency{0};
+};
+
+class AnalyticsQueue {
+ public:
+  using Sink = std::function<void(const AnalyticsEvent&)>;
+  // `sink` runs on the queue's thread, one event at a time, in order.
+  AnalyticsQueue(std::size_t capacity, Sink sink);
+  // flush() then stop.
+  ~AnalyticsQueue();
+  AnalyticsQueue(const AnalyticsQueue&) = delete;
+  AnalyticsQueue& operator=(const AnalyticsQueue&) = delete;
+
+  // Never blocks; false (and counted) when full.
+  bool record(AnalyticsEvent event);
+  // Waits until every event recorded before the call has reached the sink.
+  void flush();
+
+  std::size_t depth() const;
+  std::uint64_t dropped() const;
+  std::uint64_t delivered() const;
+
+ private:
+  void run();
+
+  const std::size_t capacity_;
+  Sink sink_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<AnalyticsEvent> queue_;  // guarded by mutex_
+  std::uint64_t dropped_ = 0;         // guarded by mutex_
+  std::uint64_t delivered_ = 0;       // guarded by mutex_
+  std::uint64_t recorded_ = 0;        // guarded by mutex_
+  bool busy_ = false;                 // guarded by mutex_
+  bool stopping_ = false;             // guarded by mutex_
+  std::thread thread_;
+};
+
+}  // namespace mikami::framework

@@ -1,0 +1,34 @@
+// A module: one feature of the bot (utility, moderation, economy, ...), declared as data:
+// its commands, component handlers, event subscriptions and the store migrations of the
+// tables it owns. The composition root (mikami/app) holds the one explicit list of
+// modules; the framework never names one.
+//
+// Handlers hold no state of their own: what must last lives in the store
+// (BotStore::query on the module's own tables, created by its migrations).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "mikami/bot_store.h"
+#include "mikami/framework/command.h"
+
+namespace mikami::framework {
+
+class Module {
+ public:
+  virtual ~Module() = default;
+  // Stable lowercase name, used in /module and as the owner of its migrations.
+  virtual std::string name() const = 0;
+  virtual std::string description() const = 0;
+  virtual std::vector<CommandSpec> commands() const = 0;
+  virtual std::vector<ComponentSpec> components() const { return {}; }
+  virtual std::vector<EventSpec> events() const { return {}; }
+  virtual std::vector<Migration> migrations() const { return {}; }
+  // Whether a guild where no admin switched it has it enabled.
+  virtual bool enabled_by_default() const { return true; }
+  // False for modules that must always stay on (the one holding /module itself).
+  virtual bool can_be_disabled() const { return true; }
+};
+
+}  // namespace mikami::framework

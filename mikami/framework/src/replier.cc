@@ -1,0 +1,23 @@
+#include "mikami/framework/replier.h"
+
+namespace mikami::framework {
+
+void ResponderReplier::received(const Interaction& interaction) {
+  // An id or token the responder refuses is answered by nobody; the pipeline logs it
+  // when its own answer is refused.
+  (void)responder_.received(
+      InteractionCreate{interaction.id, interaction.token, interaction.application_id});
+}
+
+void ResponderReplier::answer(const Interaction& interaction, Answer answer,
+                              std::function<void(bool ok, std::string error)> done) {
+  InteractionResponse response;
+  response.type = static_cast<CallbackType>(static_cast<int>(answer.type));
+  response.data_json = std::move(answer.data_json);
+  responder_.respond(interaction.id, std::move(response),
+                     [done = std::move(done)](ResponderResult result) {
+                       done(result.ok(), result.ok() ? std::string() : result.message);
+                     });
+}
+
+}  // namespace mikami::framework
