@@ -69,6 +69,23 @@ std::int64_t percentile_us(std::vector<std::int64_t> values, double fraction) {
   return values[index];
 }
 
+// Opens every account with its initial balance, through the engine and the store.
+core::Status deposit_everyone(Engine& engine, const Options& options) {
+  for (std::size_t u = 0; u < options.users; ++u) {
+    Reply reply =
+        engine.transfer({user_name(u), RecordKind::kDeposit, kInitialBalance, "bench-deposit"});
+    if (!reply.ok()) return core::fail(core::ErrorCode::kIo, "deposit failed: " + reply.message);
+  }
+  return core::ok_status();
+}
+core::Status deposit_everyone(const Options& options, const std::filesystem::path& path) {
+  auto store = SqliteStore::open(path);
+  CORE_RETURN_IF_ERROR(store);
+  auto engine = Engine::open(**store);
+  CORE_RETURN_IF_ERROR(engine);
+  return deposit_everyone(**engine, options);
+}
+
 struct EngineRun {
   double seconds = 0;
   std::size_t accepted = 0;
@@ -85,11 +102,7 @@ core::Result<EngineRun> run_engine(const Options& options, const std::filesystem
   engine_options.max_in_flight = options.in_flight;
   auto engine = Engine::open(**store, engine_options);
   CORE_RETURN_IF_ERROR(engine);
-  for (std::size_t u = 0; u < options.users; ++u) {
-    Reply reply =
-        (*engine)->transfer({user_name(u), RecordKind::kDeposit, kInitialBalance, "bench-deposit"});
-    if (!reply.ok()) return core::fail(core::ErrorCode::kIo, "deposit failed: " + reply.message);
-  }
+  CORE_RETURN_IF_ERROR(deposit_everyone(**engine, options));
 
   EngineRun run;
   run.latencies_us.assign(wagers.size(), 0);
@@ -140,20 +153,9 @@ core::Result<double> run_baseline(const Options& options, const std::filesystem:
   std::mutex write_mutex;
   std::atomic<std::size_t> next = 0;
   std::atomic<bool> failed = false;
-  {
-    sqlite3* db = nullptr;
-    sqlite3_open(path.c_str(), &db);
-    std::string setup = "BEGIN;";
-    for (std::size_t u = 0; u < options.users; ++u) {
-      setup += "INSERT INTO seeds VALUES ('c" + std::to_string(u) + "', '" + user_name(u) +
-               "', 'server', 'client', 0, NULL);INSERT INTO accounts VALUES ('" + user_name(u) +
-               "', " + std::to_string(kInitialBalance) + ", 0, 'c" + std::to_string(u) + "', 0);";
-    }
-    setup += "COMMIT;";
-    int rc = sqlite3_exec(db, setup.c_str(), nullptr, nullptr, nullptr);
-    sqlite3_close(db);
-    if (rc != SQLITE_OK) return core::fail(core::ErrorCode::kIo, "baseline setup failed");
-  }
+  // The accounts are set up through the store, like the engine's; only the timed wagers
+  // are the baseline's own SQL.
+  CORE_RETURN_IF_ERROR(deposit_everyone(options, path));
   auto begin = Clock::now();
   std::vector<std::thread> workers;
   for (std::size_t t = 0; t < options.workers; ++t) {
@@ -164,18 +166,21 @@ core::Result<double> run_baseline(const Options& options, const std::filesystem:
                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000",
                    nullptr, nullptr, nullptr);
       sqlite3_stmt *select = nullptr, *insert = nullptr, *update = nullptr;
-      sqlite3_prepare_v2(db, "SELECT balance, next_nonce FROM accounts WHERE user_id = ?1", -1,
-                         &select, nullptr);
+      sqlite3_prepare_v2(db,
+                         "SELECT a.balance, a.next_nonce, a.last_seq, a.commitment, "
+                         "s.server_seed, s.client_seed FROM accounts a JOIN seeds s ON "
+                         "s.commitment = a.commitment WHERE a.user_id = ?1",
+                         -1, &select, nullptr);
       sqlite3_prepare_v2(
           db,
           "INSERT INTO ledger (user_id, kind, idem_key, amount, game, params, "
           "outcome, payout, house_edge_bp, balance_before, balance_after, "
-          "commitment, client_seed, nonce, created_at_us) VALUES "
-          "(?1, 'wager', ?2, ?3, ?4, ?5, ?6, ?7, 100, ?8, ?9, 'c', 'client', ?10, 0)",
+          "commitment, client_seed, nonce, created_at_us, prev_seq) VALUES "
+          "(?1, 'wager', ?2, ?3, ?4, ?5, ?6, ?7, 100, ?8, ?9, ?11, ?12, ?10, 0, ?13)",
           -1, &insert, nullptr);
       sqlite3_prepare_v2(db,
-                         "UPDATE accounts SET balance = ?2, next_nonce = ?3, last_seq = ?4 "
-                         "WHERE user_id = ?1",
+                         "UPDATE accounts SET balance = ?2, next_nonce = ?3, last_seq = ?4, "
+                         "version = version + 1 WHERE user_id = ?1",
                          -1, &update, nullptr);
       for (std::size_t i = next++; i < count; i = next++) {
         const WagerRequest& w = wagers[i];
@@ -186,9 +191,17 @@ core::Result<double> run_baseline(const Options& options, const std::filesystem:
         ok = ok && sqlite3_step(select) == SQLITE_ROW;
         Amount balance = ok ? sqlite3_column_int64(select, 0) : 0;
         std::int64_t nonce = ok ? sqlite3_column_int64(select, 1) : 0;
+        std::int64_t last_seq = ok ? sqlite3_column_int64(select, 2) : 0;
+        auto column = [&](int index) {
+          const auto* text = sqlite3_column_text(select, index);
+          return text ? std::string(reinterpret_cast<const char*>(text)) : std::string();
+        };
+        std::string commitment = ok ? column(3) : "";
+        std::string server_seed = ok ? column(4) : "";
+        std::string client_seed = ok ? column(5) : "";
         sqlite3_reset(select);
         if (ok && bet && balance >= w.amount) {
-          FairStream stream(OpenSslHasher::instance(), "server", "client", nonce);
+          FairStream stream(OpenSslHasher::instance(), server_seed, client_seed, nonce);
           auto outcome = play(*bet, w.amount, 100, stream);
           Amount after = balance - w.amount + (outcome ? outcome->payout : 0);
           sqlite3_bind_text(insert, 1, w.user.c_str(), -1, SQLITE_STATIC);
@@ -201,6 +214,9 @@ core::Result<double> run_baseline(const Options& options, const std::filesystem:
           sqlite3_bind_int64(insert, 8, balance);
           sqlite3_bind_int64(insert, 9, after);
           sqlite3_bind_int64(insert, 10, nonce);
+          sqlite3_bind_text(insert, 11, commitment.c_str(), -1, SQLITE_STATIC);
+          sqlite3_bind_text(insert, 12, client_seed.c_str(), -1, SQLITE_STATIC);
+          sqlite3_bind_int64(insert, 13, last_seq);
           ok = sqlite3_step(insert) == SQLITE_DONE;
           sqlite3_reset(insert);
           sqlite3_bind_text(update, 1, w.user.c_str(), -1, SQLITE_STATIC);

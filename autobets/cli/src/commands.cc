@@ -237,10 +237,10 @@ int run_replay(const Options& options) {
   for (const auto& mismatch : report->mismatches) text += "MISMATCH " + mismatch + "\n";
   const Totals& t = report->totals;
   text += "replayed " + std::to_string(report->records) + " records of " +
-          std::to_string(report->users) + " users: deposits " + std::to_string(t.deposits) +
-          ", withdrawals " + std::to_string(t.withdrawals) + ", credits " +
-          std::to_string(t.credits) + ", house net " + std::to_string(t.house_net()) +
-          ", balances " + std::to_string(report->balances_sum) +
+          std::to_string(report->users) + " users: deposits " + to_decimal(t.deposits) +
+          ", withdrawals " + to_decimal(t.withdrawals) + ", credits " + to_decimal(t.credits) +
+          ", house net " + to_decimal(t.house_net()) + ", transferred " +
+          to_decimal(t.transferred_out) + ", balances " + to_decimal(report->balances_sum) +
           (report->ok() ? " — consistent" : " — INCONSISTENT");
   print(options, to_json(*report), text);
   return report->ok() ? kExitOk : kExitFindings;

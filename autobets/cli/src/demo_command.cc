@@ -90,10 +90,11 @@ int run_demo(const Options& options) {
   if (!audit) return report_error(audit.error());
   const Totals& t = audit->totals;
   std::cout << "replay:    " << audit->records << " records, " << audit->users << " users\n"
-            << "           deposits " << t.deposits << " - house net " << t.house_net()
-            << " = balances " << audit->balances_sum << "\n"
-            << "           wagered " << t.wagered << ", paid out " << t.paid_out << " (" << t.wagers
-            << " wagers)\n"
+            << "           deposits " << to_decimal(t.deposits) << " - house net "
+            << to_decimal(t.house_net()) << " = balances " << to_decimal(audit->balances_sum)
+            << "\n"
+            << "           wagered " << to_decimal(t.wagered) << ", paid out "
+            << to_decimal(t.paid_out) << " (" << t.wagers << " wagers)\n"
             << "           " << (audit->ok() ? "consistent" : "INCONSISTENT") << "\n";
   if (options.json) std::cout << to_json(*audit).dump() << "\n";
   std::error_code ignored;
