@@ -152,7 +152,8 @@ core::Result<ReplayReport> replay(Store& store) {
           report.mismatches.push_back(describe(record) +
                                       ": does not directly follow its transfer_out");
         }
-        break;
+        pending_out.reset();
+        return core::ok_status();
     }
     if (pending_out) {
       report.mismatches.push_back(describe(*pending_out) +
