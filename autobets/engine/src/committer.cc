@@ -71,12 +71,18 @@ std::vector<Engine::Impl::Guard> Engine::Impl::pull_dependents(std::vector<UserS
     }
     return grew;
   };
+  // Over the batch and the queue together, until neither adds anyone: a user added through
+  // the queue may have a transfer in the batch, and the reverse.
+  auto close_all = [&](std::unordered_set<UserState*>& set) {
+    bool grew = false;
+    while (close(set, metas) | close(set, queue_metas)) grew = true;
+    return grew;
+  };
   std::unordered_set<UserState*> set(users.begin(), users.end());
-  close(set, metas);
   while (true) {
     {
       std::lock_guard lock(queue_mutex);
-      close(set, queue_metas);
+      close_all(set);
     }
     // Lock in the global order (by user id), as every request does.
     std::vector<UserState*> sorted(set.begin(), set.end());
@@ -87,7 +93,7 @@ std::vector<Engine::Impl::Guard> Engine::Impl::pull_dependents(std::vector<UserS
     for (UserState* state : sorted) guards.push_back(locks.acquire(state->user));
     std::lock_guard lock(queue_mutex);
     // A transfer queued before the locks were taken may link a new user: start again.
-    if (close(set, queue_metas)) continue;
+    if (close_all(set)) continue;
     auto split = [&](std::vector<StoreOp>& from_ops, std::vector<OpMeta>& from_metas) {
       std::vector<StoreOp> keep_ops;
       std::vector<OpMeta> keep_metas;
