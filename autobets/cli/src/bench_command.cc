@@ -1,6 +1,7 @@
 // `autobets bench`: the engine against the one-SQLite-transaction-per-wager baseline, on
-// the same generated wagers, in the same run. Figures: wagers_per_s, p50_us, p99_us,
-// overdrafts, mismatches, baseline_wagers_per_s, speedup.
+// the same generated wagers, in the same run. Figures: wagers_per_s, p50_us, p99_us (at
+// saturation), rate_p50_us, rate_p99_us (at a fixed offered load, --rate), overdrafts,
+// mismatches, baseline_wagers_per_s, speedup. Every set-up goes through the store.
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -145,6 +146,44 @@ core::Result<EngineRun> run_engine(const Options& options, const std::filesystem
   return run;
 }
 
+// Latency at a fixed offered load (not at saturation): wager i is submitted at begin +
+// i / rate, and its latency counts from that scheduled moment, so a stall shows up in
+// every wager it delays (no coordinated omission).
+core::Result<std::vector<std::int64_t>> run_paced(const Options& options,
+                                                  const std::filesystem::path& path,
+                                                  const std::vector<WagerRequest>& wagers,
+                                                  std::size_t count) {
+  auto store = SqliteStore::open(path);
+  CORE_RETURN_IF_ERROR(store);
+  EngineOptions engine_options;
+  engine_options.max_in_flight = options.in_flight;
+  auto engine = Engine::open(**store, engine_options);
+  CORE_RETURN_IF_ERROR(engine);
+  CORE_RETURN_IF_ERROR(deposit_everyone(**engine, options));
+  std::vector<std::int64_t> latencies(count, 0);
+  std::atomic<std::size_t> completed = 0;
+  std::mutex done_mutex;
+  std::condition_variable all_done;
+  const auto begin = Clock::now();
+  const auto interval = std::chrono::duration<double>(1.0 / static_cast<double>(options.rate));
+  for (std::size_t i = 0; i < count; ++i) {
+    auto scheduled =
+        begin + std::chrono::duration_cast<Clock::duration>(interval * static_cast<double>(i));
+    std::this_thread::sleep_until(scheduled);
+    (*engine)->submit_wager(wagers[i], [&, i, scheduled](Reply) {
+      latencies[i] =
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - scheduled).count();
+      if (++completed == count) {
+        std::lock_guard lock(done_mutex);
+        all_done.notify_all();
+      }
+    });
+  }
+  std::unique_lock lock(done_mutex);
+  all_done.wait(lock, [&] { return completed.load() == count; });
+  return latencies;
+}
+
 // The baseline: each wager is its own transaction, BEGIN IMMEDIATE; SELECT balance;
 // INSERT ledger; UPDATE balance; COMMIT, with synchronous=FULL. Transactions are
 // serialised by an in-process mutex so SQLite's busy-retry sleeps do not penalise it.
@@ -247,7 +286,8 @@ core::Result<double> run_baseline(const Options& options, const std::filesystem:
 int run_bench(const Options& options) {
   std::filesystem::path path = options.db;
   std::filesystem::path baseline_path = path.string() + ".baseline";
-  for (const auto& p : {path, baseline_path}) {
+  std::filesystem::path paced_path = path.string() + ".paced";
+  for (const auto& p : {path, baseline_path, paced_path}) {
     if (std::filesystem::exists(p)) {
       std::cerr << "autobets: bench creates its own database and " << p.string()
                 << " already exists; pass --db with a new path\n";
@@ -273,6 +313,18 @@ int run_bench(const Options& options) {
   remove_database(path);
   if (!run) return report_error(run.error());
 
+  std::size_t paced_count = std::min(options.rate_wagers, workload.size());
+  std::vector<std::int64_t> paced;
+  if (paced_count > 0) {
+    if (auto created = SqliteStore::create(paced_path, Limits{}); !created) {
+      return report_error(created.error());
+    }
+    auto latencies = run_paced(options, paced_path, workload, paced_count);
+    remove_database(paced_path);
+    if (!latencies) return report_error(latencies.error());
+    paced = std::move(*latencies);
+  }
+
   std::size_t baseline_count = std::min(options.baseline_wagers, workload.size());
   double baseline_rate = 0;
   if (baseline_count > 0) {
@@ -295,6 +347,10 @@ int run_bench(const Options& options) {
       {"wagers_per_s", static_cast<std::int64_t>(rate)},
       {"p50_us", percentile_us(run->latencies_us, 0.50)},
       {"p99_us", percentile_us(run->latencies_us, 0.99)},
+      {"rate_offered_per_s", options.rate},
+      {"rate_wagers", paced_count},
+      {"rate_p50_us", percentile_us(paced, 0.50)},
+      {"rate_p99_us", percentile_us(paced, 0.99)},
       {"overdrafts", run->overdrafts},
       {"mismatches", mismatches},
       {"baseline_wagers", baseline_count},

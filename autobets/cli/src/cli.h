@@ -34,6 +34,8 @@ struct Options {
   std::size_t wagers = 200000;
   std::size_t baseline_wagers = 3000;
   std::size_t in_flight = 8192;
+  std::size_t rate = 10000;         // offered load of the fixed-rate run, wagers/s
+  std::size_t rate_wagers = 20000;  // wagers of the fixed-rate run (at most --wagers)
 };
 
 int run_init(const Options& options);

@@ -285,8 +285,9 @@ TEST_F(CliTest, BenchReportsEveryFigure) {
   CommandResult bench =
       run("bench --users 4 --workers 2 --wagers 2000 --baseline-wagers 50 --json");
   ASSERT_EQ(bench.exit_code, 0) << bench.err;
-  for (const char* field : {"\"wagers_per_s\"", "\"p50_us\"", "\"p99_us\"", "\"overdrafts\":0",
-                            "\"mismatches\":0", "\"baseline_wagers_per_s\"", "\"speedup\""}) {
+  for (const char* field :
+       {"\"wagers_per_s\"", "\"p50_us\"", "\"p99_us\"", "\"overdrafts\":0", "\"mismatches\":0",
+        "\"baseline_wagers_per_s\"", "\"speedup\"", "\"rate_p50_us\"", "\"rate_p99_us\""}) {
     EXPECT_NE(bench.out.find(field), std::string::npos) << field << " in " << bench.out;
   }
   EXPECT_FALSE(std::filesystem::exists(db_.path())) << "bench cleans up its database";

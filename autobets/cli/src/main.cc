@@ -116,6 +116,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 10000000));
   bench->add_option("--in-flight", options.in_flight, "admitted but not yet durable")
       ->check(CLI::Range(1, 1 << 20));
+  bench->add_option("--rate", options.rate, "offered load of the fixed-rate latency run, wagers/s")
+      ->check(CLI::Range(1, 10000000));
+  bench->add_option("--rate-wagers", options.rate_wagers, "wagers of the fixed-rate run")
+      ->check(CLI::Range(0, 100000000));
   app.add_subcommand("demo", "a guided run: deposits, concurrent wagers, verification, audit");
 
   // Name an unknown command instead of CLI11's "A subcommand is required".
