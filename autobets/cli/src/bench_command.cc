@@ -1,6 +1,7 @@
 // `autobets bench`: the engine against the one-SQLite-transaction-per-wager baseline, on
-// the same generated wagers, in the same run. Figures: wagers_per_s, p50_us, p99_us,
-// overdrafts, mismatches, baseline_wagers_per_s, speedup.
+// the same generated wagers, in the same run. Figures: wagers_per_s, p50_us, p99_us (at
+// saturation), rate_p50_us, rate_p99_us (at a fixed offered load, --rate), overdrafts,
+// mismatches, baseline_wagers_per_s, speedup. Every set-up goes through the store.
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -69,6 +70,23 @@ std::int64_t percentile_us(std::vector<std::int64_t> values, double fraction) {
   return values[index];
 }
 
+// Opens every account with its initial balance, through the engine and the store.
+core::Status deposit_everyone(Engine& engine, const Options& options) {
+  for (std::size_t u = 0; u < options.users; ++u) {
+    Reply reply =
+        engine.transfer({user_name(u), RecordKind::kDeposit, kInitialBalance, "bench-deposit"});
+    if (!reply.ok()) return core::fail(core::ErrorCode::kIo, "deposit failed: " + reply.message);
+  }
+  return core::ok_status();
+}
+core::Status deposit_everyone(const Options& options, const std::filesystem::path& path) {
+  auto store = SqliteStore::open(path);
+  CORE_RETURN_IF_ERROR(store);
+  auto engine = Engine::open(**store);
+  CORE_RETURN_IF_ERROR(engine);
+  return deposit_everyone(**engine, options);
+}
+
 struct EngineRun {
   double seconds = 0;
   std::size_t accepted = 0;
@@ -85,11 +103,7 @@ core::Result<EngineRun> run_engine(const Options& options, const std::filesystem
   engine_options.max_in_flight = options.in_flight;
   auto engine = Engine::open(**store, engine_options);
   CORE_RETURN_IF_ERROR(engine);
-  for (std::size_t u = 0; u < options.users; ++u) {
-    Reply reply =
-        (*engine)->transfer({user_name(u), RecordKind::kDeposit, kInitialBalance, "bench-deposit"});
-    if (!reply.ok()) return core::fail(core::ErrorCode::kIo, "deposit failed: " + reply.message);
-  }
+  CORE_RETURN_IF_ERROR(deposit_everyone(**engine, options));
 
   EngineRun run;
   run.latencies_us.assign(wagers.size(), 0);
@@ -132,6 +146,44 @@ core::Result<EngineRun> run_engine(const Options& options, const std::filesystem
   return run;
 }
 
+// Latency at a fixed offered load (not at saturation): wager i is submitted at begin +
+// i / rate, and its latency counts from that scheduled moment, so a stall shows up in
+// every wager it delays (no coordinated omission).
+core::Result<std::vector<std::int64_t>> run_paced(const Options& options,
+                                                  const std::filesystem::path& path,
+                                                  const std::vector<WagerRequest>& wagers,
+                                                  std::size_t count) {
+  auto store = SqliteStore::open(path);
+  CORE_RETURN_IF_ERROR(store);
+  EngineOptions engine_options;
+  engine_options.max_in_flight = options.in_flight;
+  auto engine = Engine::open(**store, engine_options);
+  CORE_RETURN_IF_ERROR(engine);
+  CORE_RETURN_IF_ERROR(deposit_everyone(**engine, options));
+  std::vector<std::int64_t> latencies(count, 0);
+  std::atomic<std::size_t> completed = 0;
+  std::mutex done_mutex;
+  std::condition_variable all_done;
+  const auto begin = Clock::now();
+  const auto interval = std::chrono::duration<double>(1.0 / static_cast<double>(options.rate));
+  for (std::size_t i = 0; i < count; ++i) {
+    auto scheduled =
+        begin + std::chrono::duration_cast<Clock::duration>(interval * static_cast<double>(i));
+    std::this_thread::sleep_until(scheduled);
+    (*engine)->submit_wager(wagers[i], [&, i, scheduled](Reply) {
+      latencies[i] =
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - scheduled).count();
+      if (++completed == count) {
+        std::lock_guard lock(done_mutex);
+        all_done.notify_all();
+      }
+    });
+  }
+  std::unique_lock lock(done_mutex);
+  all_done.wait(lock, [&] { return completed.load() == count; });
+  return latencies;
+}
+
 // The baseline: each wager is its own transaction, BEGIN IMMEDIATE; SELECT balance;
 // INSERT ledger; UPDATE balance; COMMIT, with synchronous=FULL. Transactions are
 // serialised by an in-process mutex so SQLite's busy-retry sleeps do not penalise it.
@@ -140,20 +192,9 @@ core::Result<double> run_baseline(const Options& options, const std::filesystem:
   std::mutex write_mutex;
   std::atomic<std::size_t> next = 0;
   std::atomic<bool> failed = false;
-  {
-    sqlite3* db = nullptr;
-    sqlite3_open(path.c_str(), &db);
-    std::string setup = "BEGIN;";
-    for (std::size_t u = 0; u < options.users; ++u) {
-      setup += "INSERT INTO seeds VALUES ('c" + std::to_string(u) + "', '" + user_name(u) +
-               "', 'server', 'client', 0, NULL);INSERT INTO accounts VALUES ('" + user_name(u) +
-               "', " + std::to_string(kInitialBalance) + ", 0, 'c" + std::to_string(u) + "', 0);";
-    }
-    setup += "COMMIT;";
-    int rc = sqlite3_exec(db, setup.c_str(), nullptr, nullptr, nullptr);
-    sqlite3_close(db);
-    if (rc != SQLITE_OK) return core::fail(core::ErrorCode::kIo, "baseline setup failed");
-  }
+  // The accounts are set up through the store, like the engine's; only the timed wagers
+  // are the baseline's own SQL.
+  CORE_RETURN_IF_ERROR(deposit_everyone(options, path));
   auto begin = Clock::now();
   std::vector<std::thread> workers;
   for (std::size_t t = 0; t < options.workers; ++t) {
@@ -164,18 +205,21 @@ core::Result<double> run_baseline(const Options& options, const std::filesystem:
                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000",
                    nullptr, nullptr, nullptr);
       sqlite3_stmt *select = nullptr, *insert = nullptr, *update = nullptr;
-      sqlite3_prepare_v2(db, "SELECT balance, next_nonce FROM accounts WHERE user_id = ?1", -1,
-                         &select, nullptr);
+      sqlite3_prepare_v2(db,
+                         "SELECT a.balance, a.next_nonce, a.last_seq, a.commitment, "
+                         "s.server_seed, s.client_seed FROM accounts a JOIN seeds s ON "
+                         "s.commitment = a.commitment WHERE a.user_id = ?1",
+                         -1, &select, nullptr);
       sqlite3_prepare_v2(
           db,
           "INSERT INTO ledger (user_id, kind, idem_key, amount, game, params, "
           "outcome, payout, house_edge_bp, balance_before, balance_after, "
-          "commitment, client_seed, nonce, created_at_us) VALUES "
-          "(?1, 'wager', ?2, ?3, ?4, ?5, ?6, ?7, 100, ?8, ?9, 'c', 'client', ?10, 0)",
+          "commitment, client_seed, nonce, created_at_us, prev_seq) VALUES "
+          "(?1, 'wager', ?2, ?3, ?4, ?5, ?6, ?7, 100, ?8, ?9, ?11, ?12, ?10, 0, ?13)",
           -1, &insert, nullptr);
       sqlite3_prepare_v2(db,
-                         "UPDATE accounts SET balance = ?2, next_nonce = ?3, last_seq = ?4 "
-                         "WHERE user_id = ?1",
+                         "UPDATE accounts SET balance = ?2, next_nonce = ?3, last_seq = ?4, "
+                         "version = version + 1 WHERE user_id = ?1",
                          -1, &update, nullptr);
       for (std::size_t i = next++; i < count; i = next++) {
         const WagerRequest& w = wagers[i];
@@ -186,9 +230,17 @@ core::Result<double> run_baseline(const Options& options, const std::filesystem:
         ok = ok && sqlite3_step(select) == SQLITE_ROW;
         Amount balance = ok ? sqlite3_column_int64(select, 0) : 0;
         std::int64_t nonce = ok ? sqlite3_column_int64(select, 1) : 0;
+        std::int64_t last_seq = ok ? sqlite3_column_int64(select, 2) : 0;
+        auto column = [&](int index) {
+          const auto* text = sqlite3_column_text(select, index);
+          return text ? std::string(reinterpret_cast<const char*>(text)) : std::string();
+        };
+        std::string commitment = ok ? column(3) : "";
+        std::string server_seed = ok ? column(4) : "";
+        std::string client_seed = ok ? column(5) : "";
         sqlite3_reset(select);
         if (ok && bet && balance >= w.amount) {
-          FairStream stream(OpenSslHasher::instance(), "server", "client", nonce);
+          FairStream stream(OpenSslHasher::instance(), server_seed, client_seed, nonce);
           auto outcome = play(*bet, w.amount, 100, stream);
           Amount after = balance - w.amount + (outcome ? outcome->payout : 0);
           sqlite3_bind_text(insert, 1, w.user.c_str(), -1, SQLITE_STATIC);
@@ -201,6 +253,9 @@ core::Result<double> run_baseline(const Options& options, const std::filesystem:
           sqlite3_bind_int64(insert, 8, balance);
           sqlite3_bind_int64(insert, 9, after);
           sqlite3_bind_int64(insert, 10, nonce);
+          sqlite3_bind_text(insert, 11, commitment.c_str(), -1, SQLITE_STATIC);
+          sqlite3_bind_text(insert, 12, client_seed.c_str(), -1, SQLITE_STATIC);
+          sqlite3_bind_int64(insert, 13, last_seq);
           ok = sqlite3_step(insert) == SQLITE_DONE;
           sqlite3_reset(insert);
           sqlite3_bind_text(update, 1, w.user.c_str(), -1, SQLITE_STATIC);
@@ -231,7 +286,8 @@ core::Result<double> run_baseline(const Options& options, const std::filesystem:
 int run_bench(const Options& options) {
   std::filesystem::path path = options.db;
   std::filesystem::path baseline_path = path.string() + ".baseline";
-  for (const auto& p : {path, baseline_path}) {
+  std::filesystem::path paced_path = path.string() + ".paced";
+  for (const auto& p : {path, baseline_path, paced_path}) {
     if (std::filesystem::exists(p)) {
       std::cerr << "autobets: bench creates its own database and " << p.string()
                 << " already exists; pass --db with a new path\n";
@@ -257,6 +313,18 @@ int run_bench(const Options& options) {
   remove_database(path);
   if (!run) return report_error(run.error());
 
+  std::size_t paced_count = std::min(options.rate_wagers, workload.size());
+  std::vector<std::int64_t> paced;
+  if (paced_count > 0) {
+    if (auto created = SqliteStore::create(paced_path, Limits{}); !created) {
+      return report_error(created.error());
+    }
+    auto latencies = run_paced(options, paced_path, workload, paced_count);
+    remove_database(paced_path);
+    if (!latencies) return report_error(latencies.error());
+    paced = std::move(*latencies);
+  }
+
   std::size_t baseline_count = std::min(options.baseline_wagers, workload.size());
   double baseline_rate = 0;
   if (baseline_count > 0) {
@@ -279,6 +347,10 @@ int run_bench(const Options& options) {
       {"wagers_per_s", static_cast<std::int64_t>(rate)},
       {"p50_us", percentile_us(run->latencies_us, 0.50)},
       {"p99_us", percentile_us(run->latencies_us, 0.99)},
+      {"rate_offered_per_s", options.rate},
+      {"rate_wagers", paced_count},
+      {"rate_p50_us", percentile_us(paced, 0.50)},
+      {"rate_p99_us", percentile_us(paced, 0.99)},
       {"overdrafts", run->overdrafts},
       {"mismatches", mismatches},
       {"baseline_wagers", baseline_count},

@@ -17,6 +17,8 @@ struct Options {
   std::string db = "autobets.db";
   bool json = false;
   std::string user;
+  std::string from;  // transfer
+  std::string to;    // transfer
   Amount amount = 0;
   std::string key;
   std::string game;
@@ -32,10 +34,13 @@ struct Options {
   std::size_t wagers = 200000;
   std::size_t baseline_wagers = 3000;
   std::size_t in_flight = 8192;
+  std::size_t rate = 10000;         // offered load of the fixed-rate run, wagers/s
+  std::size_t rate_wagers = 20000;  // wagers of the fixed-rate run (at most --wagers)
 };
 
 int run_init(const Options& options);
 int run_transfer(const Options& options, RecordKind kind);
+int run_user_transfer(const Options& options);
 int run_wager(const Options& options);
 int run_balance(const Options& options);
 int run_history(const Options& options);
@@ -47,8 +52,13 @@ int run_replay(const Options& options);
 int run_bench(const Options& options);
 int run_demo(const Options& options);
 
-// Prints an operating error ("autobets: <message>") and returns the exit code for it.
+// Whether errors are also printed as a JSON object on stdout (--json); set once by main.
+void set_json_errors(bool json);
+// Prints an operating error ("autobets: <message>"; with --json also {"ok": false, "error":
+// <code>, "message": ...} on stdout) and returns the exit code for it.
 int report_error(const core::Error& error);
+// The same for a user the database does not know (exit 2).
+int report_unknown_user(const std::string& user);
 // Exit code for a reply code.
 int exit_code_for(ReplyCode code);
 

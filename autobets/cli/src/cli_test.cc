@@ -57,6 +57,30 @@ class CliTest : public ::testing::Test {
     }
   }
   std::int64_t ledger_rows() { return query_int(db_.path(), "SELECT count(*) FROM ledger"); }
+  std::string binary() const {
+    const char* bin = std::getenv("PROJECT_BIN_DIR");
+    return std::string(bin ? bin : ".") + "/autobets --db " + db_.path().string();
+  }
+  // Runs `loops` shell loops at once, each running `command` `times` times; returns when
+  // every process has exited. Output is discarded (the database is what is checked).
+  void run_in_parallel(const std::vector<std::pair<std::string, int>>& loops) {
+    std::string script;
+    for (const auto& [command, times] : loops) {
+      script += "(for i in $(seq " + std::to_string(times) + "); do " + binary() + " " + command +
+                " >/dev/null 2>>" + (db_.dir() / "parallel-err.txt").string() + "; done) & ";
+    }
+    script += "wait";
+    ASSERT_EQ(std::system(("bash -c '" + script + "'").c_str()), 0);
+  }
+  // Wagers that share a (commitment, nonce), or commitments whose nonces do not run 0, 1,
+  // 2, ... without gaps.
+  std::int64_t nonce_faults() {
+    return query_int(db_.path(),
+                     "SELECT (SELECT count(*) FROM (SELECT 1 FROM ledger WHERE kind = 'wager' "
+                     "GROUP BY commitment, nonce HAVING count(*) > 1)) + (SELECT count(*) FROM "
+                     "(SELECT min(nonce) AS low, max(nonce) AS high, count(*) AS n FROM ledger "
+                     "WHERE kind = 'wager' GROUP BY commitment) WHERE low <> 0 OR high <> n - 1)");
+  }
 
   testing::TempDb db_{Limits{}, /*create=*/false};
 };
@@ -160,12 +184,110 @@ TEST_F(CliTest, DemoEndsWithAConsistentAudit) {
   EXPECT_EQ(demo.out.find("INCONSISTENT"), std::string::npos) << demo.out;
 }
 
+// The bug: 8 shells running `autobets wager` at once on one database each kept its own copy
+// of the balance and nonce; 34 wagers of 100 were accepted against a balance of 1,000,
+// replay found chain mismatches and some wagers shared a (commitment, nonce).
+TEST_F(CliTest, Regression_ParallelProcessesOverdrewOneBalance) {
+  ASSERT_EQ(run("init").exit_code, 0);
+  ASSERT_EQ(run("deposit --user alice --amount 1000").exit_code, 0);
+  // limbo 1000000.00 essentially never wins: alice can afford exactly 10 wagers.
+  std::vector<std::pair<std::string, int>> loops(
+      8, {"wager --user alice --amount 100 --game limbo --params 1000000.00", 10});
+  run_in_parallel(loops);
+  EXPECT_EQ(query_int(db_.path(), "SELECT count(*) FROM ledger WHERE kind = 'wager'"), 10);
+  EXPECT_EQ(query_int(db_.path(), "SELECT balance FROM accounts WHERE user_id = 'alice'"), 0);
+  EXPECT_EQ(nonce_faults(), 0);
+  CommandResult replay = run("replay");
+  EXPECT_EQ(replay.exit_code, 0) << replay.out;
+  EXPECT_EQ(run("verify --all").exit_code, 0);
+  std::string errors = slurp(db_.dir() / "parallel-err.txt");
+  EXPECT_EQ(errors.find("locked"), std::string::npos) << errors;
+  EXPECT_EQ(errors.find("busy"), std::string::npos) << errors;
+}
+
+// The bug: `seeds rotate` in one process while another wagered left commitments whose
+// nonces started at 1 or 2, and a wager committed on a commitment just revealed.
+TEST_F(CliTest, Regression_RotationsRacingWagersLeftGapsInNonces) {
+#ifdef PROJECT_SANITIZED
+  constexpr int kWagers = 20;
+#else
+  constexpr int kWagers = 60;
+#endif
+  ASSERT_EQ(run("init").exit_code, 0);
+  ASSERT_EQ(run("deposit --user alice --amount 1000000").exit_code, 0);
+  run_in_parallel({{"wager --user alice --amount 1 --game coin --params heads", kWagers},
+                   {"seeds rotate --user alice", kWagers / 2}});
+  EXPECT_EQ(query_int(db_.path(), "SELECT count(*) FROM ledger WHERE kind = 'wager'"), kWagers);
+  EXPECT_EQ(nonce_faults(), 0);
+  EXPECT_EQ(query_int(db_.path(), "SELECT count(*) FROM seeds WHERE user_id = 'alice'"),
+            kWagers / 2 + 1);
+  EXPECT_EQ(run("replay").exit_code, 0);
+  EXPECT_EQ(run("verify --all").exit_code, 0);
+}
+
+TEST_F(CliTest, TransferMovesBothBalancesOrRefusesWithAStableCode) {
+  ASSERT_EQ(run("init").exit_code, 0);
+  ASSERT_EQ(run("deposit --user alice --amount 1000").exit_code, 0);
+  CommandResult paid = run("transfer --from alice --to bob --amount 300 --key pay1 --json");
+  ASSERT_EQ(paid.exit_code, 0) << paid.err;
+  EXPECT_NE(paid.out.find("\"kind\":\"transfer_out\""), std::string::npos) << paid.out;
+  EXPECT_EQ(run("transfer --from alice --to bob --amount 300 --key pay1").exit_code, 0);
+  EXPECT_EQ(run("balance --user alice").out, "alice 700\n");
+  EXPECT_EQ(run("balance --user bob").out, "bob 300\n");
+  expect_refused("transfer --from alice --to alice --amount 5", 1, "self_transfer");
+  expect_refused("transfer --from carol --to bob --amount 5", 2, "unknown sender 'carol'");
+  expect_refused("transfer --from bob --to alice --amount 301", 1, "insufficient_balance");
+  expect_refused("transfer --from alice --to bob --amount 301 --key pay1", 1,
+                 "idempotency_key_reused");
+  CommandResult replay = run("replay --json");
+  EXPECT_EQ(replay.exit_code, 0) << replay.out;
+  EXPECT_NE(replay.out.find("\"transferred\":300"), std::string::npos) << replay.out;
+}
+
+TEST_F(CliTest, HistoryOfAnUnknownUserExits2AndJsonErrorsAreObjects) {
+  ASSERT_EQ(run("init").exit_code, 0);
+  expect_refused("history --user nobody", 2, "unknown user 'nobody'");
+  expect_refused("history --user 'not valid'", 2, "unknown user");
+  CommandResult json = run("--json history --user nobody");
+  EXPECT_EQ(json.exit_code, 2);
+  EXPECT_EQ(json.out,
+            "{\"error\":\"unknown_user\",\"message\":\"unknown user 'nobody'\","
+            "\"ok\":false}\n");
+  CommandResult balance = run("--json balance --user nobody");
+  EXPECT_NE(balance.out.find("\"error\":\"unknown_user\""), std::string::npos) << balance.out;
+}
+
+TEST_F(CliTest, ReplaySumsBeyondSixtyFourBitsWithoutOverflowing) {
+  ASSERT_EQ(run("init").exit_code, 0);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(run("deposit --user alice --amount 9223372036854775807").exit_code, 0);
+    ASSERT_EQ(run("withdraw --user alice --amount 9223372036854775807").exit_code, 0);
+  }
+  CommandResult replay = run("replay --json");
+  EXPECT_EQ(replay.exit_code, 0) << replay.out;
+  EXPECT_NE(replay.out.find("\"deposits\":\"18446744073709551614\""), std::string::npos)
+      << replay.out;
+  EXPECT_EQ(replay.out.find("-"), std::string::npos) << "no negative totals: " << replay.out;
+}
+
+TEST_F(CliTest, InitRefusesASymlinkAndCreatesAnOwnerOnlyFile) {
+  auto target = db_.dir() / "target.db";
+  std::filesystem::create_symlink(target, db_.path());
+  expect_refused("init", 2, "already exists");
+  EXPECT_FALSE(std::filesystem::exists(target));
+  std::filesystem::remove(db_.path());
+  ASSERT_EQ(run("init").exit_code, 0);
+  EXPECT_EQ(std::filesystem::status(db_.path()).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
 TEST_F(CliTest, BenchReportsEveryFigure) {
   CommandResult bench =
       run("bench --users 4 --workers 2 --wagers 2000 --baseline-wagers 50 --json");
   ASSERT_EQ(bench.exit_code, 0) << bench.err;
-  for (const char* field : {"\"wagers_per_s\"", "\"p50_us\"", "\"p99_us\"", "\"overdrafts\":0",
-                            "\"mismatches\":0", "\"baseline_wagers_per_s\"", "\"speedup\""}) {
+  for (const char* field :
+       {"\"wagers_per_s\"", "\"p50_us\"", "\"p99_us\"", "\"overdrafts\":0", "\"mismatches\":0",
+        "\"baseline_wagers_per_s\"", "\"speedup\"", "\"rate_p50_us\"", "\"rate_p99_us\""}) {
     EXPECT_NE(bench.out.find(field), std::string::npos) << field << " in " << bench.out;
   }
   EXPECT_FALSE(std::filesystem::exists(db_.path())) << "bench cleans up its database";

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 
 #include "autobets/audit.h"
@@ -53,10 +54,30 @@ int print_reply(const Options& options, const Reply& reply) {
   return exit_code_for(reply.code);
 }
 
+bool json_errors = false;
+
+void print_json_error(std::string_view code, const std::string& message) {
+  if (json_errors) {
+    std::cout << json{{"ok", false}, {"error", code}, {"message", message}}.dump() << "\n";
+  }
+}
+
 }  // namespace
+
+void set_json_errors(bool json) { json_errors = json; }
+
+int report_unknown_user(const std::string& user) {
+  std::string message = "unknown user '" + user + "'";
+  std::cerr << "autobets: " << message << "\n";
+  print_json_error("unknown_user", message);
+  return kExitBadInput;
+}
 
 int report_error(const core::Error& error) {
   std::cerr << "autobets: " << error.message() << "\n";
+  std::string code(core::to_string(error.code()));
+  std::replace(code.begin(), code.end(), ' ', '_');
+  print_json_error(code, error.message());
   switch (error.code()) {
     case core::ErrorCode::kInvalidArgument:
     case core::ErrorCode::kNotFound:
@@ -107,6 +128,14 @@ int run_transfer(const Options& options, RecordKind kind) {
   return print_reply(options, reply);
 }
 
+int run_user_transfer(const Options& options) {
+  auto running = open_engine(options);
+  if (!running) return report_error(running.error());
+  Reply reply = running->engine->transfer(UserTransfer{
+      options.from, options.to, options.amount, options.key.empty() ? fresh_key() : options.key});
+  return print_reply(options, reply);
+}
+
 int run_wager(const Options& options) {
   auto running = open_engine(options);
   if (!running) return report_error(running.error());
@@ -123,10 +152,7 @@ int run_balance(const Options& options) {
   if (auto reconciled = reconcile(**store); !reconciled) return report_error(reconciled.error());
   auto snapshot = (*store)->load(options.user);
   if (!snapshot) return report_error(snapshot.error());
-  if (!snapshot->has_value()) {
-    std::cerr << "autobets: unknown user '" << options.user << "'\n";
-    return kExitBadInput;
-  }
+  if (!snapshot->has_value()) return report_unknown_user(options.user);
   const Account& account = (*snapshot)->account;
   print(options,
         {{"user", account.user}, {"balance", account.balance}, {"last_seq", account.last_seq}},
@@ -137,6 +163,9 @@ int run_balance(const Options& options) {
 int run_history(const Options& options) {
   auto store = open_store(options);
   if (!store) return report_error(store.error());
+  auto snapshot = (*store)->load(options.user);
+  if (!snapshot) return report_error(snapshot.error());
+  if (!snapshot->has_value()) return report_unknown_user(options.user);
   auto records = (*store)->history(options.user, options.limit);
   if (!records) return report_error(records.error());
   if (options.json) {
@@ -154,16 +183,14 @@ int run_seeds_show(const Options& options) {
   if (!store) return report_error(store.error());
   auto snapshot = (*store)->load(options.user);
   if (!snapshot) return report_error(snapshot.error());
-  if (!snapshot->has_value()) {
-    std::cerr << "autobets: unknown user '" << options.user << "'\n";
-    return kExitBadInput;
-  }
+  if (!snapshot->has_value()) return report_unknown_user(options.user);
   auto all = (*store)->seeds(options.user);
   if (!all) return report_error(all.error());
   json revealed = json::array();
   std::string text = "active commitment " + (*snapshot)->seed.commitment + "\nclient seed " +
                      (*snapshot)->seed.client_seed + "\nnext nonce " +
-                     std::to_string((*snapshot)->account.next_nonce);
+                     std::to_string((*snapshot)->account.next_nonce) +
+                     "\nnext server seed commitment " + (*snapshot)->next_seed.commitment;
   for (const auto& seed : *all) {
     if (!seed.revealed_at_us) continue;
     revealed.push_back(to_json(seed, false));
@@ -174,6 +201,7 @@ int run_seeds_show(const Options& options) {
         {{"user", options.user},
          {"active", to_json((*snapshot)->seed, false)},
          {"next_nonce", (*snapshot)->account.next_nonce},
+         {"next_commitment", (*snapshot)->next_seed.commitment},
          {"revealed", revealed}},
         text);
   return kExitOk;
@@ -191,10 +219,13 @@ int run_seeds_rotate(const Options& options, bool set_client) {
     return report_error(
         core::Error(core::ErrorCode::kIo, "the new seed was written but could not be read back"));
   print(options,
-        {{"revealed", to_json(*revealed, true)}, {"active", to_json((*snapshot)->seed, false)}},
+        {{"revealed", to_json(*revealed, true)},
+         {"active", to_json((*snapshot)->seed, false)},
+         {"next_commitment", (*snapshot)->next_seed.commitment}},
         "revealed server seed " + revealed->server_seed + " (commitment " + revealed->commitment +
             ")\nnew commitment " + (*snapshot)->seed.commitment + ", client seed " +
-            (*snapshot)->seed.client_seed);
+            (*snapshot)->seed.client_seed + "\nnext server seed commitment " +
+            (*snapshot)->next_seed.commitment);
   return kExitOk;
 }
 
@@ -237,10 +268,10 @@ int run_replay(const Options& options) {
   for (const auto& mismatch : report->mismatches) text += "MISMATCH " + mismatch + "\n";
   const Totals& t = report->totals;
   text += "replayed " + std::to_string(report->records) + " records of " +
-          std::to_string(report->users) + " users: deposits " + std::to_string(t.deposits) +
-          ", withdrawals " + std::to_string(t.withdrawals) + ", credits " +
-          std::to_string(t.credits) + ", house net " + std::to_string(t.house_net()) +
-          ", balances " + std::to_string(report->balances_sum) +
+          std::to_string(report->users) + " users: deposits " + to_decimal(t.deposits) +
+          ", withdrawals " + to_decimal(t.withdrawals) + ", credits " + to_decimal(t.credits) +
+          ", house net " + to_decimal(t.house_net()) + ", transferred " +
+          to_decimal(t.transferred_out) + ", balances " + to_decimal(report->balances_sum) +
           (report->ok() ? " — consistent" : " — INCONSISTENT");
   print(options, to_json(*report), text);
   return report->ok() ? kExitOk : kExitFindings;

@@ -1,6 +1,7 @@
 // `autobets demo`: deposits for several users, concurrent wagers from several threads,
 // every outcome verified from its seeds, seeds rotated (revealing the old ones), and the
 // audit printed. Runs on a fresh database in a temporary directory unless --db is given.
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -19,8 +20,14 @@ namespace autobets::cli {
 
 int run_demo(const Options& options) {
   namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / ("autobets-demo-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  // A fresh directory only we can enter (mkdtemp: 0700, unpredictable name).
+  std::string pattern = (fs::temp_directory_path() / "autobets-demo-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    return report_error(core::Error(core::ErrorCode::kIo,
+                                    "creating a private directory for the "
+                                    "demo failed"));
+  }
+  fs::path dir = pattern;
   fs::path path = dir / "demo.db";
   std::cout << "AutoBets demo on " << path.string() << "\n\n";
   if (auto created = SqliteStore::create(path, Limits{}); !created) {
@@ -36,6 +43,8 @@ int run_demo(const Options& options) {
       Reply reply = (*engine)->transfer({user, RecordKind::kDeposit, 10'000, "welcome-" + user});
       std::cout << "deposit  " << describe(*reply.record) << "\n";
     }
+    Reply paid = (*engine)->transfer(UserTransfer{"alice", "bob", 500, "alice-pays-bob"});
+    std::cout << "transfer " << describe(*paid.record) << "\n";
     WagerRequest first{"alice", "alice-first-bet", 100, "coin", "heads"};
     Reply placed = (*engine)->wager(first);
     std::cout << "wager    " << describe(*placed.record) << "\n";
@@ -90,10 +99,11 @@ int run_demo(const Options& options) {
   if (!audit) return report_error(audit.error());
   const Totals& t = audit->totals;
   std::cout << "replay:    " << audit->records << " records, " << audit->users << " users\n"
-            << "           deposits " << t.deposits << " - house net " << t.house_net()
-            << " = balances " << audit->balances_sum << "\n"
-            << "           wagered " << t.wagered << ", paid out " << t.paid_out << " (" << t.wagers
-            << " wagers)\n"
+            << "           deposits " << to_decimal(t.deposits) << " - house net "
+            << to_decimal(t.house_net()) << " = balances " << to_decimal(audit->balances_sum)
+            << "\n"
+            << "           wagered " << to_decimal(t.wagered) << ", paid out "
+            << to_decimal(t.paid_out) << " (" << t.wagers << " wagers)\n"
             << "           " << (audit->ok() ? "consistent" : "INCONSISTENT") << "\n";
   if (options.json) std::cout << to_json(*audit).dump() << "\n";
   std::error_code ignored;

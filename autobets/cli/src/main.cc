@@ -65,6 +65,12 @@ int main(int argc, char** argv) {
     add_amount(command);
     add_key(command);
   }
+  auto* transfer = app.add_subcommand("transfer", "move funds from one user to another");
+  transfer->add_option("--from", options.from, "sender (must have an account)")->required();
+  transfer->add_option("--to", options.to, "recipient (the account is created if needed)")
+      ->required();
+  add_amount(transfer);
+  add_key(transfer);
   auto* wager = app.add_subcommand("wager", "place a wager");
   add_user(wager);
   add_amount(wager);
@@ -110,6 +116,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 10000000));
   bench->add_option("--in-flight", options.in_flight, "admitted but not yet durable")
       ->check(CLI::Range(1, 1 << 20));
+  bench->add_option("--rate", options.rate, "offered load of the fixed-rate latency run, wagers/s")
+      ->check(CLI::Range(1, 10000000));
+  bench->add_option("--rate-wagers", options.rate_wagers, "wagers of the fixed-rate run")
+      ->check(CLI::Range(0, 100000000));
   app.add_subcommand("demo", "a guided run: deposits, concurrent wagers, verification, audit");
 
   // Name an unknown command instead of CLI11's "A subcommand is required".
@@ -143,7 +153,9 @@ int main(int argc, char** argv) {
     std::cerr << "autobets: verify takes either a seq or --all\n";
     return kExitBadInput;
   }
+  set_json_errors(options.json);
   if (init->parsed()) return run_init(options);
+  if (transfer->parsed()) return run_user_transfer(options);
   if (deposit->parsed()) return run_transfer(options, autobets::RecordKind::kDeposit);
   if (withdraw->parsed()) return run_transfer(options, autobets::RecordKind::kWithdrawal);
   if (credit->parsed()) return run_transfer(options, autobets::RecordKind::kCredit);

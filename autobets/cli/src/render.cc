@@ -37,19 +37,26 @@ nlohmann::json to_json(const Reply& reply) {
   return json;
 }
 
+nlohmann::json to_json(Wide value) {
+  if (value >= INT64_MIN && value <= INT64_MAX) return static_cast<std::int64_t>(value);
+  return to_decimal(value);  // exact, as a string, beyond what JSON numbers carry
+}
+
 nlohmann::json to_json(const ReplayReport& report) {
   const Totals& t = report.totals;
   return {{"ok", report.ok()},
           {"records", report.records},
           {"users", report.users},
-          {"deposits", t.deposits},
-          {"withdrawals", t.withdrawals},
-          {"credits", t.credits},
+          {"deposits", to_json(t.deposits)},
+          {"withdrawals", to_json(t.withdrawals)},
+          {"credits", to_json(t.credits)},
           {"wagers", t.wagers},
-          {"wagered", t.wagered},
-          {"paid_out", t.paid_out},
-          {"house_net", t.house_net()},
-          {"balances_sum", report.balances_sum},
+          {"wagered", to_json(t.wagered)},
+          {"paid_out", to_json(t.paid_out)},
+          {"house_net", to_json(t.house_net())},
+          {"transfers", t.transfers},
+          {"transferred", to_json(t.transferred_out)},
+          {"balances_sum", to_json(report.balances_sum)},
           {"mismatches", report.mismatches}};
 }
 
@@ -74,6 +81,8 @@ std::string describe(const LedgerRecord& r) {
             (r.payout > 0 ? " won " : " lost") + (r.payout > 0 ? format_amount(r.payout) : "") +
             " (nonce " + std::to_string(r.nonce) + ")";
   }
+  if (r.kind == RecordKind::kTransferOut) line += " to " + r.params;
+  if (r.kind == RecordKind::kTransferIn) line += " from " + r.params;
   line += "  balance " + format_amount(r.balance_before) + " -> " + format_amount(r.balance_after);
   return line;
 }

@@ -1,6 +1,7 @@
 #include "autobets/audit.h"
 
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include "autobets/games.h"
@@ -13,9 +14,39 @@ std::string describe(const LedgerRecord& record) {
          " of user '" + record.user + "')";
 }
 
+// One attempt of reconcile; `conflicts` is set when an account moved on meanwhile.
+core::Result<ReconcileReport> reconcile_once(Store& store, bool* conflicted);
+
 }  // namespace
 
+std::string to_decimal(Wide value) {
+  if (value == 0) return "0";
+  const bool negative = value < 0;
+  std::string digits;
+  while (value != 0) {
+    int digit = static_cast<int>(value % 10);
+    digits.push_back(static_cast<char>('0' + (digit < 0 ? -digit : digit)));
+    value /= 10;
+  }
+  if (negative) digits.push_back('-');
+  return std::string(digits.rbegin(), digits.rend());
+}
+
 core::Result<ReconcileReport> reconcile(Store& store) {
+  constexpr int kAttempts = 20;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    bool conflicted = false;
+    auto report = reconcile_once(store, &conflicted);
+    if (!report || !conflicted) return report;
+  }
+  return core::fail(core::ErrorCode::kUnavailable,
+                    "reconcile: accounts kept moving under other engines; nothing was changed, "
+                    "try again");
+}
+
+namespace {
+
+core::Result<ReconcileReport> reconcile_once(Store& store, bool* conflicted) {
   auto applied = store.applied_seq();
   CORE_RETURN_IF_ERROR(applied);
   auto accounts = store.accounts();
@@ -57,13 +88,18 @@ core::Result<ReconcileReport> reconcile(Store& store) {
     report.users_repaired.push_back(user);
     updates.push_back(account);
   }
-  CORE_RETURN_IF_ERROR(store.put_accounts(updates, last_seq));
+  auto conflicts = store.put_accounts(updates, last_seq);
+  CORE_RETURN_IF_ERROR(conflicts);
+  *conflicted = !conflicts->empty();
   return report;
 }
+
+}  // namespace
 
 core::Result<ReplayReport> replay(Store& store) {
   ReplayReport report;
   std::unordered_map<std::string, std::pair<Amount, Seq>> rebuilt;  // balance, last seq
+  std::optional<LedgerRecord> pending_out;  // a transfer_out awaiting its transfer_in
   auto scanned = store.scan_ledger(0, [&](const LedgerRecord& record) -> core::Status {
     ++report.records;
     auto& [balance, last_seq] = rebuilt[record.user];
@@ -99,10 +135,38 @@ core::Result<ReplayReport> replay(Store& store) {
         t.paid_out += record.payout;
         ++t.wagers;
         break;
+      case RecordKind::kTransferOut:
+        if (pending_out) {
+          report.mismatches.push_back(describe(*pending_out) +
+                                      ": is not directly followed by its transfer_in");
+        }
+        t.transferred_out += record.amount;
+        ++t.transfers;
+        pending_out = record;
+        return core::ok_status();
+      case RecordKind::kTransferIn:
+        t.transferred_in += record.amount;
+        if (!pending_out || pending_out->seq != record.seq - 1 ||
+            pending_out->user != record.params || pending_out->params != record.user ||
+            pending_out->amount != record.amount) {
+          report.mismatches.push_back(describe(record) +
+                                      ": does not directly follow its transfer_out");
+        }
+        pending_out.reset();
+        return core::ok_status();
     }
+    if (pending_out) {
+      report.mismatches.push_back(describe(*pending_out) +
+                                  ": is not directly followed by its transfer_in");
+    }
+    pending_out.reset();
     return core::ok_status();
   });
   CORE_RETURN_IF_ERROR(scanned);
+  if (pending_out) {
+    report.mismatches.push_back(describe(*pending_out) +
+                                ": is not directly followed by its transfer_in");
+  }
   auto accounts = store.accounts();
   CORE_RETURN_IF_ERROR(accounts);
   report.users = rebuilt.size();
@@ -123,11 +187,15 @@ core::Result<ReplayReport> replay(Store& store) {
     report.mismatches.push_back("user '" + user + "' has ledger records but no account");
   }
   const Totals& t = report.totals;
-  Amount conserved = t.deposits - t.withdrawals + t.credits - t.house_net();
+  Wide conserved = t.deposits - t.withdrawals + t.credits - t.house_net();
   if (conserved != report.balances_sum) {
     report.mismatches.push_back(
-        "balances sum to " + std::to_string(report.balances_sum) +
-        " but deposits - withdrawals + credits - house net = " + std::to_string(conserved));
+        "balances sum to " + to_decimal(report.balances_sum) +
+        " but deposits - withdrawals + credits - house net = " + to_decimal(conserved));
+  }
+  if (t.transferred_out != t.transferred_in) {
+    report.mismatches.push_back("transfers sent " + to_decimal(t.transferred_out) +
+                                " but received " + to_decimal(t.transferred_in));
   }
   return report;
 }

@@ -1,5 +1,7 @@
 // The commit thread: writes everything queued in one transaction, then answers the
-// requests; on a failure, undoes the working state that depended on the failed batch.
+// requests; on a failure, undoes the working state that depended on the failed batch; on a
+// conflict (another engine moved a user first), re-reads those users and runs their
+// requests' in-lock steps again.
 #include <algorithm>
 #include <unordered_set>
 
@@ -8,7 +10,8 @@
 namespace autobets {
 
 void Engine::Impl::complete(StoreOp& op, OpMeta& meta, Reply reply) {
-  if (!meta.done) return;                    // an internal op (a new account's first seed)
+  meta.user->queued.fetch_sub(1, std::memory_order_release);
+  if (!meta.done) return;                    // an internal op (a first seed, a transfer_in)
   if (op.type == StoreOp::Type::kNewSeed) {  // a seed rotation
     in_flight.release();
     meta.done(std::move(reply));
@@ -46,43 +49,135 @@ void Engine::Impl::complete_committed(std::vector<StoreOp>& ops, std::vector<OpM
   }
 }
 
+std::vector<Engine::Impl::Guard> Engine::Impl::pull_dependents(std::vector<UserState*> users,
+                                                               std::vector<StoreOp>& ops,
+                                                               std::vector<OpMeta>& metas,
+                                                               std::vector<StoreOp>& pulled_ops,
+                                                               std::vector<OpMeta>& pulled_metas) {
+  // The closure of `users` under "shares a transfer with": a transfer's two ops fail or run
+  // again together, so both users' later ops depend on it.
+  auto close = [](std::unordered_set<UserState*>& set, const std::vector<OpMeta>& list) {
+    bool grew = false;
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const OpMeta& meta : list) {
+        if (!meta.partner) continue;
+        bool has_user = set.contains(meta.user), has_partner = set.contains(meta.partner);
+        if (has_user != has_partner) {
+          set.insert(has_user ? meta.partner : meta.user);
+          changed = grew = true;
+        }
+      }
+    }
+    return grew;
+  };
+  // Over the batch and the queue together, until neither adds anyone: a user added through
+  // the queue may have a transfer in the batch, and the reverse.
+  auto close_all = [&](std::unordered_set<UserState*>& set) {
+    bool grew = false;
+    while (close(set, metas) | close(set, queue_metas)) grew = true;
+    return grew;
+  };
+  std::unordered_set<UserState*> set(users.begin(), users.end());
+  while (true) {
+    {
+      std::lock_guard lock(queue_mutex);
+      close_all(set);
+    }
+    // Lock in the global order (by user id), as every request does.
+    std::vector<UserState*> sorted(set.begin(), set.end());
+    std::sort(sorted.begin(), sorted.end(),
+              [](UserState* a, UserState* b) { return a->user < b->user; });
+    std::vector<Guard> guards;
+    guards.reserve(sorted.size());
+    for (UserState* state : sorted) guards.push_back(locks.acquire(state->user));
+    std::lock_guard lock(queue_mutex);
+    // A transfer queued before the locks were taken may link a new user: start again.
+    if (close_all(set)) continue;
+    auto split = [&](std::vector<StoreOp>& from_ops, std::vector<OpMeta>& from_metas) {
+      std::vector<StoreOp> keep_ops;
+      std::vector<OpMeta> keep_metas;
+      for (std::size_t i = 0; i < from_ops.size(); ++i) {
+        bool dependent = set.contains(from_metas[i].user);
+        (dependent ? pulled_ops : keep_ops).push_back(std::move(from_ops[i]));
+        (dependent ? pulled_metas : keep_metas).push_back(std::move(from_metas[i]));
+      }
+      from_ops.swap(keep_ops);
+      from_metas.swap(keep_metas);
+    };
+    split(ops, metas);
+    split(queue_ops, queue_metas);
+    for (UserState* state : set) {
+      state->loaded = false;  // re-read from the store on next use
+      state->balance_hint.store(-1, std::memory_order_relaxed);
+    }
+    return guards;
+  }
+}
+
 void Engine::Impl::fail_batch(std::vector<StoreOp>& ops, std::vector<OpMeta>& metas,
                               const core::Error& error) {
   // Every user of the failed batch has working state that includes records that are not
   // durable. Hold each such user's lock while forgetting that state and pulling the user's
   // later (dependent) ops out of the queue, so no request can read the undone state.
-  std::vector<std::string> users;
-  for (auto& meta : metas) users.push_back(meta.user->user);
-  std::sort(users.begin(), users.end());
-  users.erase(std::unique(users.begin(), users.end()), users.end());
-  std::vector<core::KeyedLockTable<std::string>::Guard> guards;
-  guards.reserve(users.size());
-  for (auto& user : users) guards.push_back(locks.acquire(user));
-
-  std::unordered_set<UserState*> failed;
-  for (auto& meta : metas) failed.insert(meta.user);
-  for (UserState* state : failed) {
-    state->loaded = false;
-    state->balance_hint.store(-1, std::memory_order_relaxed);
-  }
-  {
-    std::lock_guard lock(queue_mutex);
-    std::vector<StoreOp> keep_ops;
-    std::vector<OpMeta> keep_metas;
-    for (std::size_t i = 0; i < queue_ops.size(); ++i) {
-      bool dependent = failed.contains(queue_metas[i].user);
-      (dependent ? ops : keep_ops).push_back(std::move(queue_ops[i]));
-      (dependent ? metas : keep_metas).push_back(std::move(queue_metas[i]));
-    }
-    queue_ops.swap(keep_ops);
-    queue_metas.swap(keep_metas);
-  }
+  std::vector<UserState*> users;
+  for (auto& meta : metas) users.push_back(meta.user);
+  std::vector<StoreOp> failed_ops;
+  std::vector<OpMeta> failed_metas;
+  auto guards = pull_dependents(std::move(users), ops, metas, failed_ops, failed_metas);
   guards.clear();
-  for (std::size_t i = 0; i < ops.size(); ++i) {
-    complete(ops[i], metas[i],
+  for (std::size_t i = 0; i < failed_ops.size(); ++i) {
+    complete(failed_ops[i], failed_metas[i],
              Reply::rejected(ReplyCode::kLedgerWriteFailed,
                              "the ledger write failed, nothing was changed: " + error.message()));
   }
+}
+
+void Engine::Impl::resolve_conflict(std::vector<StoreOp>& ops, std::vector<OpMeta>& metas,
+                                    const std::vector<std::string>& names) {
+  conflicts.fetch_add(1, std::memory_order_relaxed);
+  std::vector<UserState*> users;
+  for (const auto& name : names) {
+    if (UserState* state = find_state(name)) users.push_back(state);
+  }
+  std::vector<StoreOp> redo_ops;
+  std::vector<OpMeta> redo_metas;
+  auto guards = pull_dependents(std::move(users), ops, metas, redo_ops, redo_metas);
+  // The rest of the batch was not written either: it goes first in the next commit.
+  if (!ops.empty()) {
+    std::lock_guard lock(queue_mutex);
+    queue_ops.insert(queue_ops.begin(), std::make_move_iterator(ops.begin()),
+                     std::make_move_iterator(ops.end()));
+    queue_metas.insert(queue_metas.begin(), std::make_move_iterator(metas.begin()),
+                       std::make_move_iterator(metas.end()));
+    ops.clear();
+    metas.clear();
+  }
+  // The pulled ops leave the queue; their requests run again, in their original order, on
+  // state read afresh (under the locks, so no other request sees the intermediate state).
+  for (OpMeta& meta : redo_metas) meta.user->queued.fetch_sub(1, std::memory_order_release);
+  redoing_on_this_thread = true;
+  for (std::size_t i = 0; i < redo_ops.size(); ++i) {
+    OpMeta& meta = redo_metas[i];
+    if (!meta.redo) continue;  // internal: its request queues it again
+    core::Status loaded = core::ok_status();
+    for (UserState* state : {meta.user, meta.partner}) {
+      if (state && loaded) loaded = ensure_loaded(*state);
+    }
+    if (!loaded) {
+      // The reply tells the request failed; its pending entry and repeats go with it.
+      meta.user->queued.fetch_add(1, std::memory_order_relaxed);
+      complete(redo_ops[i], meta,
+               Reply::rejected(ReplyCode::kLedgerWriteFailed,
+                               "re-reading the account after a conflict failed, nothing was "
+                               "changed: " +
+                                   loaded.error().message()));
+      continue;
+    }
+    meta.redo(meta.waiters);
+  }
+  redoing_on_this_thread = false;
+  guards.clear();
 }
 
 void Engine::Impl::run_committer() {
@@ -96,11 +191,13 @@ void Engine::Impl::run_committer() {
       ops.swap(queue_ops);
       metas.swap(queue_metas);
     }
-    auto seqs = store->commit(ops);
-    if (seqs) {
-      complete_committed(ops, metas, *seqs);
+    auto result = store->commit(ops);
+    if (!result) {
+      fail_batch(ops, metas, result.error());
+    } else if (result->committed()) {
+      complete_committed(ops, metas, result->seqs);
     } else {
-      fail_batch(ops, metas, seqs.error());
+      resolve_conflict(ops, metas, result->conflicts);
     }
     ops.clear();
     metas.clear();

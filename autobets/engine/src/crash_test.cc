@@ -13,6 +13,7 @@
 #include "autobets/audit.h"
 #include "autobets/engine.h"
 #include "autobets/sqlite_store.h"
+#include "autobets/testing/seed.h"
 #include "autobets/testing/test_db.h"
 
 namespace autobets {
@@ -20,7 +21,7 @@ namespace {
 
 constexpr int kKills = 25;
 
-[[noreturn]] void run_child(const std::filesystem::path& path, int round) {
+[[noreturn]] void run_child(const std::filesystem::path& path, int round, std::uint64_t seed) {
   auto store = SqliteStore::open(path);
   if (!store) _exit(10);
   auto engine = Engine::open(**store);
@@ -28,7 +29,8 @@ constexpr int kKills = 25;
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      std::mt19937 random(static_cast<unsigned>(round * 10 + t));
+      std::mt19937_64 random(
+          testing::derive_seed(seed, static_cast<std::uint64_t>(round * 10 + t)));
       for (long i = 0;; ++i) {
         std::string user = "u" + std::to_string(random() % 6);
         std::string key =
@@ -47,13 +49,16 @@ constexpr int kKills = 25;
 }
 
 TEST(EngineCrash, SigkillAtRandomMomentsNeverLeavesAHalfAppliedWager) {
+  // Seeded: the children's operations and the kill times; AUTOBETS_SEED=N repeats them.
+  const std::uint64_t seed = testing::simulation_seed();
+  SCOPED_TRACE("AUTOBETS_SEED=" + std::to_string(seed));
   testing::TempDb db;
-  std::mt19937 random(std::random_device{}());
+  std::mt19937_64 random(seed);
   std::int64_t previous_records = 0;
   for (int round = 0; round < kKills; ++round) {
     pid_t child = ::fork();
     ASSERT_GE(child, 0);
-    if (child == 0) run_child(db.path(), round);
+    if (child == 0) run_child(db.path(), round, seed);
     std::this_thread::sleep_for(std::chrono::milliseconds(30 + random() % 170));
     ASSERT_EQ(::kill(child, SIGKILL), 0);
     int status = 0;

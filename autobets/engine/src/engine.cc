@@ -27,7 +27,447 @@ std::optional<Reply> validate_request(const std::string& user, const std::string
   return std::nullopt;
 }
 
+Reply insufficient(Amount balance, Amount amount) {
+  return Reply::rejected(
+      ReplyCode::kInsufficientBalance,
+      "balance " + std::to_string(balance) + " is below the amount " + std::to_string(amount));
+}
+
+Reply read_failed(const core::Error& error) {
+  return Reply::rejected(ReplyCode::kLedgerWriteFailed, "reading the account: " + error.message());
+}
+
+// The receiving half's idempotency key: the sender and the sender's key, joined by a
+// space, which no client key contains, so it never collides with the recipient's own keys.
+std::string transfer_in_key(const UserTransfer& request) {
+  return request.from + " " + request.idempotency_key;
+}
+
 }  // namespace
+
+// ---- Impl: loading, seeds, queueing ---------------------------------------------------
+
+core::Status Engine::Impl::ensure_loaded(UserState& state) {
+  if (state.loaded) return core::ok_status();
+  auto snapshot = store->load(state.user);
+  CORE_RETURN_IF_ERROR(snapshot);
+  state.exists = snapshot->has_value();
+  if (state.exists) {
+    state.balance = (*snapshot)->account.balance;
+    state.next_nonce = (*snapshot)->account.next_nonce;
+    state.version = (*snapshot)->account.version;
+    state.seed = std::move((*snapshot)->seed);
+    state.next_seed = std::move((*snapshot)->next_seed);
+  } else {
+    state.balance = 0;
+    state.next_nonce = 0;
+    state.version = 0;
+    state.seed = {};
+    state.next_seed = {};
+  }
+  state.balance_hint.store(state.exists ? state.balance : -1, std::memory_order_relaxed);
+  state.loaded = true;
+  return core::ok_status();
+}
+
+core::Status Engine::Impl::refresh_if_idle(UserState& state) {
+  if (state.queued.load(std::memory_order_acquire) != 0) return core::ok_status();
+  state.loaded = false;
+  return ensure_loaded(state);
+}
+
+std::optional<Engine::Impl::Locked> Engine::Impl::admit_and_lock(const std::string& user,
+                                                                 const Completion& done) {
+  in_flight.acquire();
+  Locked locked{locks.acquire(user), &state_for(user)};
+  if (auto loaded = ensure_loaded(*locked.state); !loaded) {
+    finish_early(done, read_failed(loaded.error()));
+    return std::nullopt;
+  }
+  return locked;
+}
+
+core::Result<SeedRecord> Engine::Impl::new_server_seed(const std::string& user) {
+  auto server_seed = options.entropy->random_hex(32);
+  CORE_RETURN_IF_ERROR(server_seed);
+  SeedRecord seed;
+  seed.user = user;
+  seed.server_seed = std::move(*server_seed);
+  seed.commitment = sha256_hex(seed.server_seed);
+  seed.created_at_us = now_us();
+  return seed;
+}
+
+core::Result<StoreOp> Engine::Impl::seed_change(UserState& state,
+                                                std::optional<std::string> client_seed) {
+  StoreOp op;
+  op.type = StoreOp::Type::kNewSeed;
+  if (!client_seed) {
+    auto random_client = options.entropy->random_hex(8);
+    CORE_RETURN_IF_ERROR(random_client);
+    client_seed = std::move(*random_client);
+  }
+  if (state.exists) {
+    op.seed = state.next_seed;  // committed to before the client seed was known
+  } else {
+    auto first = new_server_seed(state.user);
+    CORE_RETURN_IF_ERROR(first);
+    op.seed = std::move(*first);
+  }
+  op.seed.client_seed = std::move(*client_seed);
+  op.seed.created_at_us = now_us();
+  auto next = new_server_seed(state.user);
+  CORE_RETURN_IF_ERROR(next);
+  op.next_seed = std::move(*next);
+  return op;
+}
+
+bool Engine::Impl::enqueue(std::vector<std::pair<StoreOp, OpMeta>> ops) {
+  // Versions: each op of a user applies on top of the previous one (the store checks it).
+  std::vector<std::pair<UserState*, std::int64_t>> versions;
+  for (auto& [op, meta] : ops) {
+    std::int64_t* version = nullptr;
+    for (auto& [user, value] : versions) {
+      if (user == meta.user) version = &value;
+    }
+    if (!version) version = &versions.emplace_back(meta.user, meta.user->version).second;
+    op.expect_version = (*version)++;
+  }
+  {
+    std::lock_guard lock(queue_mutex);
+    if (closing && !redoing_on_this_thread) return false;
+    for (auto& [op, meta] : ops) {
+      meta.user->queued.fetch_add(1, std::memory_order_relaxed);
+      queue_ops.push_back(std::move(op));
+      queue_metas.push_back(std::move(meta));
+    }
+  }
+  for (auto& [user, version] : versions) user->version = version;
+  queue_ready.notify_one();
+  return true;
+}
+
+void Engine::Impl::finish_redo(UserState& state, const std::string& key,
+                               const std::shared_ptr<Waiters>& waiters, const Completion& done,
+                               Reply reply) {
+  std::vector<Completion> repeats;
+  {
+    std::lock_guard lock(state.pending_mutex);
+    state.pending.erase(key);
+    repeats.swap(waiters->repeats);
+  }
+  for (auto& repeat : repeats) {
+    Reply copy = reply;
+    copy.duplicate = reply.ok();
+    finish_early(repeat, std::move(copy));
+  }
+  finish_early(done, std::move(reply));
+}
+
+bool Engine::Impl::handle_repeat(UserState& state, const LedgerRecord& request,
+                                 const Completion& done, const std::shared_ptr<Waiters>& reuse) {
+  const std::string& key = request.idempotency_key;
+  if (!reuse) {
+    std::lock_guard lock(state.pending_mutex);
+    auto it = state.pending.find(key);
+    if (it != state.pending.end()) {
+      if (!it->second->first.matches(request)) {
+        finish_early(done, key_reused(request));
+        return true;
+      }
+      it->second->repeats.push_back(done);  // answered with the first record when durable
+      return true;
+    }
+  }
+  auto found = store->find_by_key(state.user, key);
+  if (!found) {
+    finish(state, key, reuse, done,
+           Reply::rejected(ReplyCode::kLedgerWriteFailed,
+                           "reading the ledger: " + found.error().message()));
+    return true;
+  }
+  if (!found->has_value()) return false;
+  if (!(*found)->same_request(request)) {
+    finish(state, key, reuse, done, key_reused(request));
+    return true;
+  }
+  finish(state, key, reuse, done,
+         Reply{ReplyCode::kOk, "repeat of an earlier request", std::move(*found), true});
+  return true;
+}
+
+bool Engine::Impl::queue_request(UserState& state, LedgerRecord record, std::optional<StoreOp> seed,
+                                 Completion done, std::shared_ptr<Waiters> reuse, OpMeta::Redo redo,
+                                 std::vector<std::pair<StoreOp, OpMeta>> extra,
+                                 UserState* partner) {
+  auto waiters = reuse ? reuse : std::make_shared<Waiters>();
+  waiters->first = RequestShape::of(record);
+  std::vector<std::pair<StoreOp, OpMeta>> ops;
+  if (seed) ops.push_back({*seed, OpMeta{&state, {}, {}, nullptr, {}}});
+  const Amount balance_after = record.balance_after;
+  const bool is_wager = record.kind == RecordKind::kWager;
+  const std::string key = record.idempotency_key;
+  StoreOp append;
+  append.record = std::move(record);
+  ops.push_back({std::move(append), OpMeta{&state, done, waiters, partner, std::move(redo)}});
+  for (auto& op : extra) ops.push_back(std::move(op));
+  if (!reuse) {
+    std::lock_guard lock(state.pending_mutex);
+    state.pending.emplace(key, waiters);
+  }
+  if (!enqueue(std::move(ops))) {
+    finish_redo(state, key, waiters, done,
+                Reply::rejected(ReplyCode::kEngineClosed, "the engine is shutting down"));
+    return false;
+  }
+  // The ledger record is queued: only now does the working state move.
+  if (seed) {
+    state.seed = std::move(seed->seed);
+    state.next_seed = std::move(seed->next_seed);
+    state.next_nonce = 0;
+    state.exists = true;
+  }
+  state.balance = balance_after;
+  if (is_wager) ++state.next_nonce;
+  state.balance_hint.store(balance_after, std::memory_order_relaxed);
+  return true;
+}
+
+// ---- The in-lock steps ------------------------------------------------------------------
+
+void Engine::Impl::wager_locked(UserState& state, const WagerRequest& request, const Bet& bet,
+                                Completion done, std::shared_ptr<Waiters> reuse) {
+  const std::string& key = request.idempotency_key;
+  if (!state.exists || request.amount > state.balance) {
+    if (auto fresh = refresh_if_idle(state); !fresh) {
+      return finish(state, key, reuse, done, read_failed(fresh.error()));
+    }
+  }
+  if (!state.exists) {
+    return finish(state, key, reuse, done,
+                  Reply::rejected(ReplyCode::kUnknownUser, "unknown user '" + request.user + "'"));
+  }
+  LedgerRecord record;
+  record.user = request.user;
+  record.kind = RecordKind::kWager;
+  record.idempotency_key = key;
+  record.amount = request.amount;
+  record.game = std::string(game_name(bet.game));
+  record.params = canonical_params(bet);
+  if (handle_repeat(state, record, done, reuse)) return;
+
+  // Validate against the live balance: this is the check that prevents overdrafts.
+  const Amount balance = state.balance;
+  if (request.amount > balance) {
+    return finish(state, key, reuse, done, insufficient(balance, request.amount));
+  }
+
+  // Outcome. A failure leaves everything untouched (the caller's guard releases the lock).
+  FairStream stream(*options.hasher, state.seed.server_seed, state.seed.client_seed,
+                    state.next_nonce);
+  auto outcome = play(bet, request.amount, limits.house_edge_bp, stream);
+  if (!outcome) {
+    return finish(
+        state, key, reuse, done,
+        Reply::rejected(ReplyCode::kRngFailed, "outcome generation failed, nothing was changed: " +
+                                                   outcome.error().message()));
+  }
+  auto after = checked_add(balance - request.amount, outcome->payout);
+  if (!after) {
+    return finish(
+        state, key, reuse, done,
+        Reply::rejected(ReplyCode::kBalanceOverflow, "the payout would overflow the balance"));
+  }
+  record.outcome = outcome->value;
+  record.payout = outcome->payout;
+  record.house_edge_bp = limits.house_edge_bp;
+  record.balance_before = balance;
+  record.balance_after = *after;
+  record.commitment = state.seed.commitment;
+  record.client_seed = state.seed.client_seed;
+  record.nonce = state.next_nonce;
+  record.created_at_us = now_us();
+
+  // Ledger write, then the balance change.
+  UserState* user = &state;
+  OpMeta::Redo redo = [this, user, request, bet, done](std::shared_ptr<Waiters> waiters) {
+    wager_locked(*user, request, bet, done, std::move(waiters));
+  };
+  (void)queue_request(state, std::move(record), std::nullopt, done, std::move(reuse),
+                      std::move(redo), {}, nullptr);
+}
+
+void Engine::Impl::funds_locked(UserState& state, const TransferRequest& request, Completion done,
+                                std::shared_ptr<Waiters> reuse) {
+  const std::string& key = request.idempotency_key;
+  const bool withdrawal = request.kind == RecordKind::kWithdrawal;
+  if (!state.exists || (withdrawal && request.amount > state.balance)) {
+    if (auto fresh = refresh_if_idle(state); !fresh) {
+      return finish(state, key, reuse, done, read_failed(fresh.error()));
+    }
+  }
+  if (withdrawal && !state.exists) {
+    return finish(state, key, reuse, done,
+                  Reply::rejected(ReplyCode::kUnknownUser, "unknown user '" + request.user + "'"));
+  }
+  LedgerRecord record;
+  record.user = request.user;
+  record.kind = request.kind;
+  record.idempotency_key = key;
+  record.amount = request.amount;
+  if (state.exists && handle_repeat(state, record, done, reuse)) return;
+
+  const Amount balance = state.exists ? state.balance : 0;
+  auto after =
+      withdrawal ? checked_sub(balance, request.amount) : checked_add(balance, request.amount);
+  if (!after) {
+    return finish(state, key, reuse, done,
+                  Reply::rejected(ReplyCode::kBalanceOverflow, "the balance would overflow"));
+  }
+  if (*after < 0) return finish(state, key, reuse, done, insufficient(balance, request.amount));
+  std::optional<StoreOp> seed;
+  if (!state.exists) {
+    auto first = seed_change(state, std::nullopt);
+    if (!first) {
+      return finish(state, key, reuse, done,
+                    Reply::rejected(ReplyCode::kRngFailed,
+                                    "creating the first seed failed: " + first.error().message()));
+    }
+    seed = std::move(*first);
+  }
+  record.balance_before = balance;
+  record.balance_after = *after;
+  record.created_at_us = now_us();
+  UserState* user = &state;
+  OpMeta::Redo redo = [this, user, request, done](std::shared_ptr<Waiters> waiters) {
+    funds_locked(*user, request, done, std::move(waiters));
+  };
+  (void)queue_request(state, std::move(record), std::move(seed), done, std::move(reuse),
+                      std::move(redo), {}, nullptr);
+}
+
+void Engine::Impl::transfer_locked(UserState& from, UserState& to, const UserTransfer& request,
+                                   Completion done, std::shared_ptr<Waiters> reuse) {
+  const std::string& key = request.idempotency_key;
+  if (!from.exists || request.amount > from.balance) {
+    if (auto fresh = refresh_if_idle(from); !fresh) {
+      return finish(from, key, reuse, done, read_failed(fresh.error()));
+    }
+  }
+  if (!from.exists) {
+    return finish(
+        from, key, reuse, done,
+        Reply::rejected(ReplyCode::kUnknownUser, "unknown sender '" + request.from + "'"));
+  }
+  LedgerRecord out;
+  out.user = request.from;
+  out.kind = RecordKind::kTransferOut;
+  out.idempotency_key = key;
+  out.amount = request.amount;
+  out.params = request.to;
+  if (handle_repeat(from, out, done, reuse)) return;
+  if (request.amount > from.balance) {
+    return finish(from, key, reuse, done, insufficient(from.balance, request.amount));
+  }
+  const Amount to_balance = to.exists ? to.balance : 0;
+  auto to_after = checked_add(to_balance, request.amount);
+  if (!to_after) {
+    return finish(
+        from, key, reuse, done,
+        Reply::rejected(ReplyCode::kBalanceOverflow, "the recipient's balance would overflow"));
+  }
+  std::vector<std::pair<StoreOp, OpMeta>> extra;
+  std::optional<StoreOp> to_seed;
+  if (!to.exists) {
+    auto first = seed_change(to, std::nullopt);
+    if (!first) {
+      return finish(
+          from, key, reuse, done,
+          Reply::rejected(ReplyCode::kRngFailed, "creating the recipient's first seed failed: " +
+                                                     first.error().message()));
+    }
+    to_seed = std::move(*first);
+  }
+  const std::int64_t now = now_us();
+  out.balance_before = from.balance;
+  out.balance_after = from.balance - request.amount;
+  out.created_at_us = now;
+  StoreOp in;
+  in.record.user = request.to;
+  in.record.kind = RecordKind::kTransferIn;
+  in.record.idempotency_key = transfer_in_key(request);
+  in.record.amount = request.amount;
+  in.record.params = request.from;
+  in.record.balance_before = to_balance;
+  in.record.balance_after = *to_after;
+  in.record.created_at_us = now;
+  // The recipient's first seed goes before the pair, so transfer_in directly follows
+  // transfer_out in the ledger.
+  std::vector<std::pair<StoreOp, OpMeta>> ops;
+  if (to_seed) ops.push_back({*to_seed, OpMeta{&to, {}, {}, &from, {}}});
+  ops.push_back({std::move(in), OpMeta{&to, {}, {}, &from, {}}});
+  UserState* sender = &from;
+  UserState* recipient = &to;
+  OpMeta::Redo redo = [this, sender, recipient, request, done](std::shared_ptr<Waiters> waiters) {
+    transfer_locked(*sender, *recipient, request, done, std::move(waiters));
+  };
+  if (to_seed) {
+    // A new recipient's account first (seeds are not ledger rows, so the pair stays
+    // adjacent in the ledger). Both locks are held, so nothing of the recipient comes
+    // between.
+    std::vector<std::pair<StoreOp, OpMeta>> seed_only;
+    seed_only.push_back(std::move(ops.front()));
+    if (!enqueue(std::move(seed_only))) {
+      return finish(from, key, reuse, done,
+                    Reply::rejected(ReplyCode::kEngineClosed, "the engine is shutting down"));
+    }
+    to.seed = std::move(to_seed->seed);
+    to.next_seed = std::move(to_seed->next_seed);
+    to.next_nonce = 0;
+    to.exists = true;
+  }
+  extra.push_back(std::move(ops.back()));
+  if (!queue_request(from, std::move(out), std::nullopt, done, std::move(reuse), std::move(redo),
+                     std::move(extra), recipient)) {
+    return;
+  }
+  to.balance = *to_after;
+  to.balance_hint.store(to.balance, std::memory_order_relaxed);
+}
+
+void Engine::Impl::rotate_locked(UserState& state, std::optional<std::string> client_seed,
+                                 std::shared_ptr<SeedRecord> revealed, Completion done) {
+  if (auto fresh = refresh_if_idle(state); !fresh) {
+    return finish_early(done, read_failed(fresh.error()));
+  }
+  if (!state.exists) {
+    return finish_early(
+        done, Reply::rejected(ReplyCode::kUnknownUser, "unknown user '" + state.user + "'"));
+  }
+  auto change = seed_change(state, client_seed);
+  if (!change) {
+    return finish_early(
+        done, Reply::rejected(ReplyCode::kRngFailed,
+                              "drawing the next seed failed: " + change.error().message()));
+  }
+  *revealed = state.seed;
+  revealed->revealed_at_us = change->seed.created_at_us;
+  UserState* user = &state;
+  OpMeta::Redo redo = [this, user, client_seed, revealed, done](std::shared_ptr<Waiters>) {
+    rotate_locked(*user, client_seed, revealed, done);
+  };
+  std::vector<std::pair<StoreOp, OpMeta>> ops;
+  ops.push_back({*change, OpMeta{&state, done, {}, nullptr, std::move(redo)}});
+  if (!enqueue(std::move(ops))) {
+    return finish_early(done,
+                        Reply::rejected(ReplyCode::kEngineClosed, "the engine is shutting down"));
+  }
+  state.seed = std::move(change->seed);
+  state.next_seed = std::move(change->next_seed);
+  state.next_nonce = 0;
+}
+
+// ---- Engine -----------------------------------------------------------------------------
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -56,6 +496,7 @@ Engine::~Engine() {
 
 const Limits& Engine::limits() const { return impl_->limits; }
 std::size_t Engine::active_locks() const { return impl_->locks.active_keys(); }
+std::uint64_t Engine::conflicts() const { return impl_->conflicts.load(); }
 
 void Engine::submit_wager(WagerRequest request, Completion done) {
   Impl& impl = *impl_;
@@ -87,67 +528,10 @@ void Engine::submit_wager(WagerRequest request, Completion done) {
         ReplyCode::kPayoutAboveMaximum,
         "a win would pay more than the maximum payout " + std::to_string(limits.max_payout)));
   }
-  if (UserState* known = impl.find_state(request.user)) {
-    Amount hint = known->balance_hint.load(std::memory_order_relaxed);
-    if (hint >= 0 && request.amount > hint) {
-      return done(Reply::rejected(ReplyCode::kInsufficientBalance,
-                                  "balance " + std::to_string(hint) + " is below the amount " +
-                                      std::to_string(request.amount)));
-    }
-  }
-  // 2. Lock, then read the balance inside the lock.
+  // 2. Lock, then read the balance inside the lock; 3.-5. the in-lock steps; 6. release.
   auto locked = impl.admit_and_lock(request.user, done);
   if (!locked) return;
-  UserState& state = *locked->state;
-  if (!state.exists) {
-    return impl.finish_early(
-        done, Reply::rejected(ReplyCode::kUnknownUser, "unknown user '" + request.user + "'"));
-  }
-  LedgerRecord record;
-  record.user = request.user;
-  record.kind = RecordKind::kWager;
-  record.idempotency_key = std::move(request.idempotency_key);
-  record.amount = request.amount;
-  record.game = std::string(game_name(bet->game));
-  record.params = canonical_params(*bet);
-  if (impl.handle_repeat(state, record, done)) return;
-
-  // 3. Validate against the live balance: this is the check that prevents overdrafts.
-  const Amount balance = state.balance;
-  if (request.amount > balance) {
-    return impl.finish_early(
-        done, Reply::rejected(ReplyCode::kInsufficientBalance,
-                              "balance " + std::to_string(balance) + " is below the amount " +
-                                  std::to_string(request.amount)));
-  }
-
-  // 4. Outcome. A failure leaves everything untouched (the guard releases the lock).
-  FairStream stream(*impl.options.hasher, state.seed.server_seed, state.seed.client_seed,
-                    state.next_nonce);
-  auto outcome = play(*bet, request.amount, impl.limits.house_edge_bp, stream);
-  if (!outcome) {
-    return impl.finish_early(done, Reply::rejected(ReplyCode::kRngFailed,
-                                                   "outcome generation failed, nothing was "
-                                                   "changed: " +
-                                                       outcome.error().message()));
-  }
-  auto after = checked_add(balance - request.amount, outcome->payout);
-  if (!after) {
-    return impl.finish_early(done, Reply::rejected(ReplyCode::kBalanceOverflow,
-                                                   "the payout would overflow the balance"));
-  }
-  record.outcome = outcome->value;
-  record.payout = outcome->payout;
-  record.house_edge_bp = impl.limits.house_edge_bp;
-  record.balance_before = balance;
-  record.balance_after = *after;
-  record.commitment = state.seed.commitment;
-  record.client_seed = state.seed.client_seed;
-  record.nonce = state.next_nonce;
-  record.created_at_us = impl.now_us();
-
-  // 5. Ledger write, then the balance change; 6. release (guard).
-  impl.write_then_mutate(state, std::move(record), std::nullopt, std::move(done));
+  impl.wager_locked(*locked->state, request, *bet, std::move(done), nullptr);
 }
 
 void Engine::submit_transfer(TransferRequest request, Completion done) {
@@ -155,51 +539,43 @@ void Engine::submit_transfer(TransferRequest request, Completion done) {
   if (auto invalid = validate_request(request.user, request.idempotency_key, request.amount)) {
     return done(std::move(*invalid));
   }
-  if (request.kind == RecordKind::kWager) {
-    return done(Reply::rejected(ReplyCode::kUnknownGame, "a wager is not a transfer"));
+  if (request.kind != RecordKind::kDeposit && request.kind != RecordKind::kWithdrawal &&
+      request.kind != RecordKind::kCredit) {
+    return done(Reply::rejected(ReplyCode::kUnknownGame,
+                                "only deposits, withdrawals and credits move funds in or out"));
   }
   auto locked = impl.admit_and_lock(request.user, done);
   if (!locked) return;
-  UserState& state = *locked->state;
-  const bool withdrawal = request.kind == RecordKind::kWithdrawal;
-  if (withdrawal && !state.exists) {
-    return impl.finish_early(
-        done, Reply::rejected(ReplyCode::kUnknownUser, "unknown user '" + request.user + "'"));
-  }
-  LedgerRecord record;
-  record.user = request.user;
-  record.kind = request.kind;
-  record.idempotency_key = std::move(request.idempotency_key);
-  record.amount = request.amount;
-  if (state.exists && impl.handle_repeat(state, record, done)) return;
+  impl.funds_locked(*locked->state, request, std::move(done), nullptr);
+}
 
-  const Amount balance = state.exists ? state.balance : 0;
-  auto after =
-      withdrawal ? checked_sub(balance, request.amount) : checked_add(balance, request.amount);
-  if (!after) {
-    return impl.finish_early(
-        done, Reply::rejected(ReplyCode::kBalanceOverflow, "the balance would overflow"));
+void Engine::submit_transfer(UserTransfer request, Completion done) {
+  Impl& impl = *impl_;
+  if (auto invalid = validate_request(request.from, request.idempotency_key, request.amount)) {
+    return done(std::move(*invalid));
   }
-  if (*after < 0) {
-    return impl.finish_early(
-        done, Reply::rejected(ReplyCode::kInsufficientBalance,
-                              "balance " + std::to_string(balance) + " is below the amount " +
-                                  std::to_string(request.amount)));
+  if (!is_valid_user_id(request.to)) {
+    return done(Reply::rejected(
+        ReplyCode::kInvalidUserId,
+        "recipient id '" + request.to + "' is not 1-64 characters of [A-Za-z0-9_.:@-]"));
   }
-  std::optional<SeedRecord> seed;
-  if (!state.exists) {
-    auto fresh = impl.new_seed(request.user, std::nullopt);
-    if (!fresh) {
-      return impl.finish_early(
-          done, Reply::rejected(ReplyCode::kRngFailed,
-                                "creating the first seed failed: " + fresh.error().message()));
+  if (request.from == request.to) {
+    return done(Reply::rejected(ReplyCode::kSelfTransfer,
+                                "'" + request.from + "' cannot transfer to itself"));
+  }
+  // Both locks in one global order (by user id): no two transfers can wait on each other.
+  impl.in_flight.acquire();
+  const bool from_first = request.from < request.to;
+  Impl::Guard first = impl.locks.acquire(from_first ? request.from : request.to);
+  Impl::Guard second = impl.locks.acquire(from_first ? request.to : request.from);
+  UserState& from = impl.state_for(request.from);
+  UserState& to = impl.state_for(request.to);
+  for (UserState* state : {&from, &to}) {
+    if (auto loaded = impl.ensure_loaded(*state); !loaded) {
+      return impl.finish_early(done, read_failed(loaded.error()));
     }
-    seed = std::move(*fresh);
   }
-  record.balance_before = balance;
-  record.balance_after = *after;
-  record.created_at_us = impl.now_us();
-  impl.write_then_mutate(state, std::move(record), std::move(seed), std::move(done));
+  impl.transfer_locked(from, to, request, std::move(done), nullptr);
 }
 
 namespace {
@@ -219,6 +595,10 @@ Reply Engine::transfer(TransferRequest request) {
   return wait_for([&](Completion done) { submit_transfer(std::move(request), std::move(done)); });
 }
 
+Reply Engine::transfer(UserTransfer request) {
+  return wait_for([&](Completion done) { submit_transfer(std::move(request), std::move(done)); });
+}
+
 core::Result<SeedRecord> Engine::rotate_seed(std::string_view user,
                                              std::optional<std::string> client_seed) {
   Impl& impl = *impl_;
@@ -227,47 +607,27 @@ core::Result<SeedRecord> Engine::rotate_seed(std::string_view user,
     return core::fail(core::ErrorCode::kInvalidArgument,
                       "client seed must be 1-64 printable characters without spaces");
   }
-  std::promise<core::Status> durable;
-  auto future = durable.get_future();
-  SeedRecord revealed;
+  if (!is_valid_user_id(user)) {
+    return core::fail(core::ErrorCode::kNotFound, "unknown user '" + std::string(user) + "'");
+  }
+  auto revealed = std::make_shared<SeedRecord>();
   // Admitted before the lock, like every request: waiting for a slot while holding a user
   // lock could deadlock with the commit thread, which frees slots and may need that lock.
-  impl.in_flight.acquire();
-  struct SlotReturn {
-    Impl& impl;
-    bool handed_to_commit = false;
-    ~SlotReturn() {
-      if (!handed_to_commit) impl.in_flight.release();
-    }
-  } slot{impl};
-  {
+  // Waits outside the lock: nothing waits for the commit thread while holding a user lock.
+  Reply reply = wait_for([&](Completion done) {
+    impl.in_flight.acquire();
     auto guard = impl.locks.acquire(std::string(user));
     UserState& state = impl.state_for(std::string(user));
-    CORE_RETURN_IF_ERROR(impl.ensure_loaded(state));
-    if (!state.exists) {
-      return core::fail(core::ErrorCode::kNotFound, "unknown user '" + std::string(user) + "'");
+    if (auto loaded = impl.ensure_loaded(state); !loaded) {
+      return impl.finish_early(done, read_failed(loaded.error()));
     }
-    auto seed = impl.new_seed(state.user, std::move(client_seed));
-    CORE_RETURN_IF_ERROR(seed);
-    revealed = state.seed;
-    revealed.revealed_at_us = seed->created_at_us;
-    Completion done = [&durable](Reply reply) {
-      durable.set_value(reply.ok() ? core::ok_status()
-                                   : core::Status(core::fail(core::ErrorCode::kIo, reply.message)));
-    };
-    std::vector<std::pair<StoreOp, OpMeta>> ops;
-    ops.push_back(
-        {StoreOp{StoreOp::Type::kNewSeed, {}, *seed}, OpMeta{&state, std::move(done), {}}});
-    if (!impl.enqueue(std::move(ops))) {
-      return core::fail(core::ErrorCode::kCancelled, "the engine is shutting down");
-    }
-    slot.handed_to_commit = true;  // the commit thread releases it with the completion
-    state.seed = std::move(*seed);
-    state.next_nonce = 0;
+    impl.rotate_locked(state, std::move(client_seed), revealed, std::move(done));
+  });
+  if (reply.code == ReplyCode::kUnknownUser) {
+    return core::fail(core::ErrorCode::kNotFound, reply.message);
   }
-  // Wait outside the lock: nothing waits for the commit thread while holding a user lock.
-  CORE_RETURN_IF_ERROR(future.get());
-  return revealed;
+  if (!reply.ok()) return core::fail(core::ErrorCode::kIo, reply.message);
+  return *revealed;
 }
 
 }  // namespace autobets

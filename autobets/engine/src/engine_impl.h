@@ -15,11 +15,16 @@
 #include <vector>
 
 #include "autobets/engine.h"
+#include "autobets/games.h"
 #include "core/keyed_lock_table.h"
 
 namespace autobets {
 
 constexpr std::size_t kStateShards = 64;
+
+// Set on the commit thread while it runs requests again after a conflict: those were
+// accepted before the engine began closing, so they are queued even while it closes.
+inline thread_local bool redoing_on_this_thread = false;
 
 // Requests waiting on one pending record: the submitter and any repeats of its key.
 struct Waiters {
@@ -36,10 +41,15 @@ struct UserState {
   bool exists = false;          // user lock
   Amount balance = 0;           // user lock; includes pending (not yet durable) records
   std::int64_t next_nonce = 0;  // user lock
+  std::int64_t version = 0;     // user lock; the account version after the queued ops
   SeedRecord seed;              // user lock
+  SeedRecord next_seed;         // user lock; published, activated by the next seed change
   // Last known balance for the pre-lock fast reject; -1 when unknown. Racy by design: the
   // in-lock check is the one that prevents overdrafts.
   std::atomic<Amount> balance_hint{-1};
+  // Ops of this user queued or being committed. Incremented under the user lock, decremented
+  // by the commit thread; 0 means the cached state holds nothing the store lacks.
+  std::atomic<int> queued{0};
 
   std::mutex pending_mutex;
   std::unordered_map<std::string, std::shared_ptr<Waiters>> pending;  // pending_mutex
@@ -48,11 +58,19 @@ struct UserState {
 // A queued op and who to tell when it is durable.
 struct OpMeta {
   UserState* user = nullptr;
-  Completion done;                   // empty for internal ops (a new user's first seed)
-  std::shared_ptr<Waiters> waiters;  // set for ledger records
+  Completion done;                   // empty for internal ops (a first seed, a transfer_in)
+  std::shared_ptr<Waiters> waiters;  // set for the request's own ledger record
+  UserState* partner = nullptr;      // the other user of a transfer
+  // Runs the request's in-lock steps again on freshly loaded state (after a conflict), given
+  // `waiters`. Requires the locks of the op's user and partner held. Empty for internal ops:
+  // the redo of their request queues them again.
+  using Redo = std::function<void(std::shared_ptr<Waiters>)>;
+  Redo redo;
 };
 
 struct Engine::Impl {
+  using Guard = core::KeyedLockTable<std::string>::Guard;
+
   Store* store = nullptr;
   EngineOptions options;
   Limits limits;
@@ -71,6 +89,7 @@ struct Engine::Impl {
   std::vector<OpMeta> queue_metas;  // queue_mutex, parallel to queue_ops
   bool closing = false;             // queue_mutex
   std::thread committer;
+  std::atomic<std::uint64_t> conflicts{0};  // commits refused because another engine moved
 
   explicit Impl(std::size_t max_in_flight)
       : in_flight(static_cast<std::ptrdiff_t>(max_in_flight)) {}
@@ -99,113 +118,53 @@ struct Engine::Impl {
   }
 
   // Requires the user lock. Reads the user's durable state if not cached.
-  core::Status ensure_loaded(UserState& state) {
-    if (state.loaded) return core::ok_status();
-    auto snapshot = store->load(state.user);
-    CORE_RETURN_IF_ERROR(snapshot);
-    state.exists = snapshot->has_value();
-    if (state.exists) {
-      state.balance = (*snapshot)->account.balance;
-      state.next_nonce = (*snapshot)->account.next_nonce;
-      state.seed = std::move((*snapshot)->seed);
-    } else {
-      state.balance = 0;
-      state.next_nonce = 0;
-      state.seed = {};
-    }
-    state.balance_hint.store(state.exists ? state.balance : -1, std::memory_order_relaxed);
-    state.loaded = true;
-    return core::ok_status();
-  }
+  core::Status ensure_loaded(UserState& state);
+  // Requires the user lock. When nothing of the user is queued, re-reads the durable state
+  // (another engine may have moved it); used before rejecting on the cached state, so a
+  // rejection is never based on a balance another process has since changed.
+  core::Status refresh_if_idle(UserState& state);
 
   // The user's lock, held, with the user's state loaded.
   struct Locked {
-    core::KeyedLockTable<std::string>::Guard guard;
+    Guard guard;
     UserState* state;
   };
   // Takes an admission slot, then the user's lock, then loads the user's state. On a
   // failure to read the store, completes `done` and returns nullopt with nothing held.
-  std::optional<Locked> admit_and_lock(const std::string& user, const Completion& done) {
-    in_flight.acquire();
-    Locked locked{locks.acquire(user), &state_for(user)};
-    if (auto loaded = ensure_loaded(*locked.state); !loaded) {
-      finish_early(done, Reply::rejected(ReplyCode::kLedgerWriteFailed,
-                                         "reading the account: " + loaded.error().message()));
-      return std::nullopt;
-    }
-    return locked;
-  }
+  std::optional<Locked> admit_and_lock(const std::string& user, const Completion& done);
 
-  // Requires the user lock. Builds a new seed pair for the user.
-  core::Result<SeedRecord> new_seed(const std::string& user,
-                                    std::optional<std::string> client_seed) {
-    auto server_seed = options.entropy->random_hex(32);
-    CORE_RETURN_IF_ERROR(server_seed);
-    if (!client_seed) {
-      auto random_client = options.entropy->random_hex(8);
-      CORE_RETURN_IF_ERROR(random_client);
-      client_seed = std::move(*random_client);
-    }
-    SeedRecord seed;
-    seed.user = user;
-    seed.server_seed = std::move(*server_seed);
-    seed.commitment = sha256_hex(seed.server_seed);
-    seed.client_seed = std::move(*client_seed);
-    seed.created_at_us = now_us();
-    return seed;
-  }
+  // A fresh server seed (no client seed) for `user`.
+  core::Result<SeedRecord> new_server_seed(const std::string& user);
+  // Requires the user lock. The seed change that activates the user's published next seed
+  // with `client_seed` (random if absent), or a first pair for a new user, and publishes a
+  // new next seed.
+  core::Result<StoreOp> seed_change(UserState& state, std::optional<std::string> client_seed);
 
-  // Requires the user lock. Queues ops for the next commit ("the ledger write"); fails only
-  // when the engine is closing, in which case nothing was queued.
-  bool enqueue(std::vector<std::pair<StoreOp, OpMeta>> ops) {
-    {
-      std::lock_guard lock(queue_mutex);
-      if (closing) return false;
-      for (auto& [op, meta] : ops) {
-        queue_ops.push_back(std::move(op));
-        queue_metas.push_back(std::move(meta));
-      }
-    }
-    queue_ready.notify_one();
-    return true;
-  }
+  // Requires the locks of every user of `ops`. Queues them for the next commit ("the ledger
+  // write") with their expected versions, and counts them as queued; fails only when the
+  // engine is closing, in which case nothing was queued.
+  bool enqueue(std::vector<std::pair<StoreOp, OpMeta>> ops);
 
   // Completes a request that was never queued and gives back its admission slot.
   void finish_early(const Completion& done, Reply reply) {
     in_flight.release();
     done(std::move(reply));
   }
+  // Like finish_early, for a request being run again: its pending entry is removed and the
+  // repeats waiting on it get the same reply.
+  void finish_redo(UserState& state, const std::string& key,
+                   const std::shared_ptr<Waiters>& waiters, const Completion& done, Reply reply);
+  void finish(UserState& state, const std::string& key, const std::shared_ptr<Waiters>& reuse,
+              const Completion& done, Reply reply) {
+    if (reuse) return finish_redo(state, key, reuse, done, std::move(reply));
+    finish_early(done, std::move(reply));
+  }
 
   // Requires the user lock. Handles a repeated idempotency key; returns true when `done`
-  // has been taken care of (a repeat, or a key reused for a different request).
-  bool handle_repeat(UserState& state, const LedgerRecord& request, const Completion& done) {
-    {
-      std::lock_guard lock(state.pending_mutex);
-      auto it = state.pending.find(request.idempotency_key);
-      if (it != state.pending.end()) {
-        if (!it->second->first.matches(request)) {
-          finish_early(done, key_reused(request));
-          return true;
-        }
-        it->second->repeats.push_back(done);  // answered with the first record when durable
-        return true;
-      }
-    }
-    auto found = store->find_by_key(state.user, request.idempotency_key);
-    if (!found) {
-      finish_early(done, Reply::rejected(ReplyCode::kLedgerWriteFailed,
-                                         "reading the ledger: " + found.error().message()));
-      return true;
-    }
-    if (!found->has_value()) return false;
-    if (!(*found)->same_request(request)) {
-      finish_early(done, key_reused(request));
-      return true;
-    }
-    finish_early(done,
-                 Reply{ReplyCode::kOk, "repeat of an earlier request", std::move(*found), true});
-    return true;
-  }
+  // has been taken care of (a repeat, or a key reused for a different request). `reuse` is
+  // the request's own pending entry when it runs again.
+  bool handle_repeat(UserState& state, const LedgerRecord& request, const Completion& done,
+                     const std::shared_ptr<Waiters>& reuse);
 
   static Reply key_reused(const LedgerRecord& request) {
     return Reply::rejected(ReplyCode::kIdempotencyKeyReused,
@@ -213,49 +172,37 @@ struct Engine::Impl {
                                "' was already used for a different request");
   }
 
-  // Requires the user lock. Queues `record` (and `seed` first, for a new account), then
-  // moves the working state. Completes `done` itself on failure.
-  void write_then_mutate(UserState& state, LedgerRecord record, std::optional<SeedRecord> seed,
-                         Completion done) {
-    auto waiters = std::make_shared<Waiters>();
-    waiters->first = RequestShape::of(record);
-    std::vector<std::pair<StoreOp, OpMeta>> ops;
-    if (seed) {
-      ops.push_back({StoreOp{StoreOp::Type::kNewSeed, {}, *seed}, OpMeta{&state, {}, {}}});
-    }
-    const Amount balance_after = record.balance_after;
-    const bool is_wager = record.kind == RecordKind::kWager;
-    const std::string key = record.idempotency_key;
-    ops.push_back({StoreOp{StoreOp::Type::kAppend, std::move(record), {}},
-                   OpMeta{&state, std::move(done), waiters}});
-    {
-      std::lock_guard lock(state.pending_mutex);
-      state.pending.emplace(key, waiters);
-    }
-    if (!enqueue(std::move(ops))) {
-      {
-        std::lock_guard lock(state.pending_mutex);
-        state.pending.erase(key);
-      }
-      finish_early(ops.back().second.done,
-                   Reply::rejected(ReplyCode::kEngineClosed, "the engine is shutting down"));
-      return;
-    }
-    // The ledger record is queued: only now does the working state move.
-    if (seed) {
-      state.seed = std::move(*seed);
-      state.next_nonce = 0;
-      state.exists = true;
-    }
-    state.balance = balance_after;
-    if (is_wager) ++state.next_nonce;
-    state.balance_hint.store(balance_after, std::memory_order_relaxed);
-  }
+  // The in-lock steps of each request: validate against the loaded state, queue the
+  // records, move the working state. Each completes `done` itself when it does not queue.
+  // `reuse` is set when the request runs again after a conflict.
+  void wager_locked(UserState& state, const WagerRequest& request, const Bet& bet, Completion done,
+                    std::shared_ptr<Waiters> reuse);
+  void funds_locked(UserState& state, const TransferRequest& request, Completion done,
+                    std::shared_ptr<Waiters> reuse);
+  void transfer_locked(UserState& from, UserState& to, const UserTransfer& request, Completion done,
+                       std::shared_ptr<Waiters> reuse);
+  void rotate_locked(UserState& state, std::optional<std::string> client_seed,
+                     std::shared_ptr<SeedRecord> revealed, Completion done);
+
+  // Queues `record` (after `seed` for a new account) as the request's op, with `extra`
+  // (internal ops) after it, then moves the working state of `state`. Completes `done` on
+  // failure and returns false.
+  bool queue_request(UserState& state, LedgerRecord record, std::optional<StoreOp> seed,
+                     Completion done, std::shared_ptr<Waiters> reuse, OpMeta::Redo redo,
+                     std::vector<std::pair<StoreOp, OpMeta>> extra, UserState* partner);
 
   void run_committer();
   void complete_committed(std::vector<StoreOp>& ops, std::vector<OpMeta>& metas,
                           const std::vector<Seq>& seqs);
+  // Locks `users` and everyone linked to them through a queued transfer, and moves their ops
+  // out of `ops`/`metas` (kept in order) and out of the queue into the returned lists, the
+  // batch's first. Returns the guards.
+  std::vector<Guard> pull_dependents(std::vector<UserState*> users, std::vector<StoreOp>& ops,
+                                     std::vector<OpMeta>& metas, std::vector<StoreOp>& pulled_ops,
+                                     std::vector<OpMeta>& pulled_metas);
   void fail_batch(std::vector<StoreOp>& ops, std::vector<OpMeta>& metas, const core::Error& error);
+  void resolve_conflict(std::vector<StoreOp>& ops, std::vector<OpMeta>& metas,
+                        const std::vector<std::string>& users);
   void complete(StoreOp& op, OpMeta& meta, Reply reply);
 };
 

@@ -38,13 +38,17 @@ std::string_view to_string(RecordKind kind) {
       return "credit";
     case RecordKind::kWager:
       return "wager";
+    case RecordKind::kTransferOut:
+      return "transfer_out";
+    case RecordKind::kTransferIn:
+      return "transfer_in";
   }
   return "unknown";
 }
 
 std::optional<RecordKind> parse_record_kind(std::string_view text) {
-  for (auto kind :
-       {RecordKind::kDeposit, RecordKind::kWithdrawal, RecordKind::kCredit, RecordKind::kWager}) {
+  for (auto kind : {RecordKind::kDeposit, RecordKind::kWithdrawal, RecordKind::kCredit,
+                    RecordKind::kWager, RecordKind::kTransferOut, RecordKind::kTransferIn}) {
     if (text == to_string(kind)) return kind;
   }
   return std::nullopt;
@@ -54,8 +58,10 @@ std::optional<Amount> LedgerRecord::delta() const {
   switch (kind) {
     case RecordKind::kDeposit:
     case RecordKind::kCredit:
+    case RecordKind::kTransferIn:
       return amount;
     case RecordKind::kWithdrawal:
+    case RecordKind::kTransferOut:
       return -amount;
     case RecordKind::kWager:
       return checked_sub(payout, amount);
@@ -95,6 +101,8 @@ std::string_view to_string(ReplyCode code) {
       return "insufficient_balance";
     case ReplyCode::kBalanceOverflow:
       return "balance_overflow";
+    case ReplyCode::kSelfTransfer:
+      return "self_transfer";
     case ReplyCode::kRngFailed:
       return "rng_failed";
     case ReplyCode::kLedgerWriteFailed:

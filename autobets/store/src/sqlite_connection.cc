@@ -52,7 +52,9 @@ std::string Statement::text(int column) const {
 core::Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem::path& path,
                                                            bool create) {
   sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  // Never through a symlink: the file holds unrevealed server seeds.
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW |
+              (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -60,6 +62,8 @@ core::Result<std::unique_ptr<Connection>> Connection::open(const std::filesystem
     return core::fail(core::ErrorCode::kIo, "opening " + path.string() + ": " + message);
   }
   sqlite3_extended_result_codes(db, 1);
+  // Before anything reads the file: another process may hold it (bounded wait).
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
   return std::unique_ptr<Connection>(new Connection(db, path));
 }
 
@@ -85,8 +89,13 @@ core::Error Connection::last_error(std::string_view action) const {
   int rc = sqlite3_errcode(db_) & 0xff;
   core::ErrorCode code = core::ErrorCode::kIo;
   if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT) code = core::ErrorCode::kCorrupt;
-  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) code = core::ErrorCode::kUnavailable;
   if (rc == SQLITE_CONSTRAINT) code = core::ErrorCode::kFailedPrecondition;
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+    return core::Error(core::ErrorCode::kUnavailable,
+                       "the database " + path_.string() + " is busy: other processes held it for " +
+                           std::to_string(kBusyTimeoutMs / 1000) + " s while " +
+                           std::string(action) + "; nothing was changed, try again");
+  }
   return core::Error(code,
                      std::string(action) + " on " + path_.string() + ": " + sqlite3_errmsg(db_));
 }

@@ -16,6 +16,10 @@ namespace autobets::sqlite {
 
 class Connection;
 
+// How long a connection waits for another process's write lock before giving up with
+// kUnavailable ("busy", nothing changed).
+constexpr int kBusyTimeoutMs = 10'000;
+
 // A prepared statement, reset after each use. Not thread safe (one connection's thread).
 class Statement {
  public:

@@ -4,7 +4,7 @@
 
 namespace autobets::sqlite {
 
-const std::string_view kSchemaVersion = "1";
+const std::string_view kSchemaVersion = "2";
 
 // The schema is documented, with every invariant, in docs/ledger.md.
 const char* const kSchema = R"sql(
@@ -13,7 +13,8 @@ CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE ledger (
   seq            INTEGER PRIMARY KEY,
   user_id        TEXT    NOT NULL,
-  kind           TEXT    NOT NULL CHECK (kind IN ('deposit', 'withdrawal', 'credit', 'wager')),
+  kind           TEXT    NOT NULL CHECK (kind IN ('deposit', 'withdrawal', 'credit', 'wager',
+                                                  'transfer_out', 'transfer_in')),
   idem_key       TEXT    NOT NULL,
   amount         INTEGER NOT NULL CHECK (amount > 0),
   game           TEXT    NOT NULL DEFAULT '',
@@ -27,17 +28,44 @@ CREATE TABLE ledger (
   client_seed    TEXT    NOT NULL DEFAULT '',
   nonce          INTEGER NOT NULL DEFAULT 0,
   created_at_us  INTEGER NOT NULL,
+  prev_seq       INTEGER NOT NULL CHECK (prev_seq >= 0),
   UNIQUE (user_id, idem_key),
+  UNIQUE (user_id, prev_seq),
   CHECK ((kind = 'wager') = (game <> '')),
   CHECK (kind = 'wager' OR payout = 0),
+  CHECK ((kind IN ('transfer_out', 'transfer_in')) = (kind <> 'wager' AND params <> '')),
+  CHECK (kind NOT IN ('transfer_out', 'transfer_in') OR params <> user_id),
   CHECK (balance_after = balance_before + CASE kind
-           WHEN 'deposit' THEN amount WHEN 'credit' THEN amount
-           WHEN 'withdrawal' THEN -amount ELSE payout - amount END)
+           WHEN 'deposit' THEN amount WHEN 'credit' THEN amount WHEN 'transfer_in' THEN amount
+           WHEN 'withdrawal' THEN -amount WHEN 'transfer_out' THEN -amount
+           ELSE payout - amount END)
 );
+CREATE UNIQUE INDEX ledger_nonces ON ledger (commitment, nonce) WHERE kind = 'wager';
 CREATE TRIGGER ledger_refuses_update BEFORE UPDATE ON ledger
   BEGIN SELECT RAISE(ABORT, 'ledger records are immutable: UPDATE refused'); END;
 CREATE TRIGGER ledger_refuses_delete BEFORE DELETE ON ledger
   BEGIN SELECT RAISE(ABORT, 'ledger records are immutable: DELETE refused'); END;
+-- The chain: a record continues its user's previous record (prev_seq, unique per user, so
+-- the chain cannot fork) from that record's balance_after.
+CREATE TRIGGER ledger_continues_the_chain BEFORE INSERT ON ledger
+  WHEN NEW.balance_before IS NOT (CASE NEW.prev_seq WHEN 0 THEN 0 ELSE
+    (SELECT balance_after FROM ledger WHERE seq = NEW.prev_seq AND user_id = NEW.user_id) END)
+  BEGIN SELECT RAISE(ABORT, 'ledger record does not continue its user''s chain'); END;
+-- Nonces of one commitment are 0, 1, 2, ... with no gaps, drawn only from the user's own
+-- unrevealed seed.
+CREATE TRIGGER ledger_nonces_are_consecutive BEFORE INSERT ON ledger
+  WHEN NEW.kind = 'wager' AND (
+    NOT EXISTS (SELECT 1 FROM seeds WHERE commitment = NEW.commitment
+                AND user_id = NEW.user_id AND revealed_at_us IS NULL)
+    OR (NEW.nonce <> 0 AND NOT EXISTS (SELECT 1 FROM ledger WHERE kind = 'wager'
+                AND commitment = NEW.commitment AND nonce = NEW.nonce - 1)))
+  BEGIN SELECT RAISE(ABORT, 'wager nonce does not follow on an active commitment'); END;
+-- The second half of a transfer immediately follows the first, naming each other.
+CREATE TRIGGER ledger_transfer_in_follows_its_out AFTER INSERT ON ledger
+  WHEN NEW.kind = 'transfer_in' AND NOT EXISTS (SELECT 1 FROM ledger WHERE seq = NEW.seq - 1
+    AND kind = 'transfer_out' AND user_id = NEW.params AND params = NEW.user_id
+    AND amount = NEW.amount)
+  BEGIN SELECT RAISE(ABORT, 'transfer_in does not follow its transfer_out'); END;
 
 CREATE TABLE seeds (
   commitment     TEXT PRIMARY KEY,
@@ -57,12 +85,21 @@ CREATE TRIGGER seeds_only_reveal BEFORE UPDATE ON seeds
     OR NEW.created_at_us IS NOT OLD.created_at_us
   BEGIN SELECT RAISE(ABORT, 'seeds are immutable except for being revealed once'); END;
 
+-- The server seed each user's next seed change will activate, committed to in advance.
+CREATE TABLE next_seeds (
+  user_id       TEXT PRIMARY KEY,
+  commitment    TEXT    NOT NULL UNIQUE,
+  server_seed   TEXT    NOT NULL,
+  created_at_us INTEGER NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE accounts (
   user_id    TEXT PRIMARY KEY,
   balance    INTEGER NOT NULL CHECK (balance >= 0),
   last_seq   INTEGER NOT NULL,
   commitment TEXT    NOT NULL,
-  next_nonce INTEGER NOT NULL CHECK (next_nonce >= 0)
+  next_nonce INTEGER NOT NULL CHECK (next_nonce >= 0),
+  version    INTEGER NOT NULL CHECK (version > 0)
 ) WITHOUT ROWID;
 )sql";
 

@@ -1,8 +1,14 @@
 #include "autobets/sqlite_store.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include "sqlite_connection.h"
 #include "sqlite_schema.h"
@@ -20,9 +26,10 @@ using sqlite::read_seed;
 using sqlite::Statement;
 
 core::Status apply_pragmas(Connection& connection) {
+  // busy_timeout is already set (Connection::open); journal_mode=WAL needs the lock.
   return connection.exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;"
-      "PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=4000;");
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-32768;"
+      "PRAGMA wal_autocheckpoint=4000;");
 }
 
 }  // namespace
@@ -41,8 +48,10 @@ struct SqliteStore::Impl {
   std::optional<Statement> insert_record;
   std::optional<Statement> insert_seed;
   std::optional<Statement> reveal_seeds;
-  std::optional<Statement> activate_seed;
-  std::optional<Statement> update_account;
+  std::optional<Statement> select_account;
+  std::optional<Statement> select_next_seed;
+  std::optional<Statement> put_next_seed;
+  std::optional<Statement> put_account;
   std::optional<Statement> set_applied_seq;
 
   std::mutex readers_mutex;
@@ -78,7 +87,7 @@ struct SqliteStore::Impl {
     }
     auto connection = Connection::open(path, false);
     CORE_RETURN_IF_ERROR(connection);
-    CORE_RETURN_IF_ERROR((*connection)->exec("PRAGMA busy_timeout=10000; PRAGMA query_only=1;"));
+    CORE_RETURN_IF_ERROR((*connection)->exec("PRAGMA query_only=1;"));
     auto reader = std::make_unique<Reader>();
     reader->connection = std::move(*connection);
     return std::make_unique<Lease>(*this, std::move(reader));
@@ -95,45 +104,72 @@ struct SqliteStore::Impl {
         insert_record,
         "INSERT INTO ledger (user_id, kind, idem_key, amount, game, params, outcome, payout, "
         "house_edge_bp, balance_before, balance_after, commitment, client_seed, nonce, "
-        "created_at_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-        "?15)"));
+        "created_at_us, prev_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+        "?13, ?14, ?15, ?16)"));
     CORE_RETURN_IF_ERROR(prepare(insert_seed,
                                  "INSERT INTO seeds (commitment, user_id, server_seed, "
                                  "client_seed, created_at_us) VALUES (?1, ?2, ?3, ?4, ?5)"));
     CORE_RETURN_IF_ERROR(prepare(reveal_seeds,
                                  "UPDATE seeds SET revealed_at_us = ?3 WHERE user_id = ?1 AND "
                                  "revealed_at_us IS NULL AND commitment <> ?2"));
+    CORE_RETURN_IF_ERROR(prepare(select_account,
+                                 "SELECT balance, last_seq, commitment, next_nonce, version "
+                                 "FROM accounts WHERE user_id = ?1"));
     CORE_RETURN_IF_ERROR(
-        prepare(activate_seed,
-                "INSERT INTO accounts (user_id, balance, last_seq, commitment, next_nonce) "
-                "VALUES (?1, 0, 0, ?2, 0) ON CONFLICT (user_id) DO UPDATE SET "
-                "commitment = excluded.commitment, next_nonce = 0"));
+        prepare(select_next_seed, "SELECT commitment FROM next_seeds WHERE user_id = ?1"));
+    CORE_RETURN_IF_ERROR(prepare(
+        put_next_seed,
+        "INSERT INTO next_seeds (user_id, commitment, server_seed, created_at_us) VALUES (?1, "
+        "?2, ?3, ?4) ON CONFLICT (user_id) DO UPDATE SET commitment = excluded.commitment, "
+        "server_seed = excluded.server_seed, created_at_us = excluded.created_at_us"));
     CORE_RETURN_IF_ERROR(prepare(set_applied_seq,
                                  "UPDATE settings SET value = ?1 WHERE key = 'applied_seq' "
                                  "AND CAST(value AS INTEGER) < ?1"));
-    return prepare(update_account,
-                   "UPDATE accounts SET balance = ?2, last_seq = ?3, "
-                   "next_nonce = coalesce(?4, next_nonce) WHERE user_id = ?1");
+    return prepare(
+        put_account,
+        "INSERT INTO accounts (user_id, balance, last_seq, commitment, next_nonce, version) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (user_id) DO UPDATE SET balance = "
+        "excluded.balance, last_seq = excluded.last_seq, commitment = excluded.commitment, "
+        "next_nonce = excluded.next_nonce, version = excluded.version WHERE version = ?7");
   }
 
-  core::Result<std::vector<Seq>> commit_in_transaction(std::span<const StoreOp> ops);
+  // The account row as this transaction reads it, then as the batch moves it.
+  struct Projection {
+    Account account;
+    std::string next_commitment;
+    std::int64_t read_version = 0;
+  };
+  core::Result<Projection> read_projection(std::string_view user);
+  core::Result<CommitResult> commit_in_transaction(std::span<const StoreOp> ops);
 };
 
 SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SqliteStore::~SqliteStore() = default;
 
 core::Status SqliteStore::create(const std::filesystem::path& path, const Limits& limits) {
-  std::error_code error;
-  if (std::filesystem::exists(path, error)) {
-    return core::fail(core::ErrorCode::kAlreadyExists,
-                      "a file already exists at " + path.string() + "; refusing to overwrite it");
+  // The file holds unrevealed server seeds: created for its owner only, exclusively, and
+  // never through a symlink (a dangling one counts as "already there").
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    int error_number = errno;
+    if (error_number == EEXIST || error_number == ELOOP) {
+      return core::fail(core::ErrorCode::kAlreadyExists,
+                        "a file already exists at " + path.string() + "; refusing to overwrite it");
+    }
+    return core::fail(core::ErrorCode::kIo,
+                      "creating " + path.string() + ": " + std::strerror(error_number));
   }
-  auto connection = Connection::open(path, true);
-  CORE_RETURN_IF_ERROR(connection);
+  ::close(fd);
+  std::error_code error;
+  auto connection = Connection::open(path, false);
+  if (!connection) {
+    std::filesystem::remove(path, error);
+    return core::fail(connection.error());
+  }
   Connection& db = **connection;
-  CORE_RETURN_IF_ERROR(apply_pragmas(db));
-  CORE_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
-  auto status = db.exec(kSchema);
+  auto status = apply_pragmas(db);
+  if (status) status = db.exec("BEGIN IMMEDIATE");
+  if (status) status = db.exec(kSchema);
   if (status) {
     auto insert = db.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2)");
     CORE_RETURN_IF_ERROR(insert);
@@ -152,7 +188,9 @@ core::Status SqliteStore::create(const std::filesystem::path& path, const Limits
   if (!status) {
     (void)db.exec("ROLLBACK");
     connection->reset();
-    std::filesystem::remove(path, error);
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(path.string() + suffix, error);
+    }
     return status;
   }
   return core::ok_status();
@@ -161,6 +199,10 @@ core::Status SqliteStore::create(const std::filesystem::path& path, const Limits
 core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& path,
                                                              SqliteStoreOptions options) {
   std::error_code error;
+  if (std::filesystem::is_symlink(path, error)) {
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      path.string() + " is a symlink; open the database file itself");
+  }
   if (!std::filesystem::is_regular_file(path, error)) {
     return core::fail(core::ErrorCode::kNotFound, "no database at " + path.string() +
                                                       " (create one with `autobets init --db " +
@@ -227,8 +269,9 @@ core::Result<std::optional<Store::Snapshot>> SqliteStore::load(std::string_view 
   if (!reader->load) {
     auto statement = reader->connection->prepare(
         "SELECT a.balance, a.last_seq, a.next_nonce, s.commitment, s.user_id, s.server_seed, "
-        "s.client_seed, s.created_at_us, s.revealed_at_us FROM accounts a JOIN seeds s "
-        "ON s.commitment = a.commitment WHERE a.user_id = ?1");
+        "s.client_seed, s.created_at_us, s.revealed_at_us, a.version, n.commitment, "
+        "n.server_seed, n.created_at_us FROM accounts a JOIN seeds s ON s.commitment = "
+        "a.commitment LEFT JOIN next_seeds n ON n.user_id = a.user_id WHERE a.user_id = ?1");
     CORE_RETURN_IF_ERROR(statement);
     reader->load.emplace(std::move(*statement));
   }
@@ -245,6 +288,11 @@ core::Result<std::optional<Store::Snapshot>> SqliteStore::load(std::string_view 
     snapshot->account.next_nonce = statement.int64(2);
     snapshot->seed = read_seed(statement, 3);
     snapshot->account.commitment = snapshot->seed.commitment;
+    snapshot->account.version = statement.int64(9);
+    snapshot->next_seed.user = snapshot->account.user;
+    snapshot->next_seed.commitment = statement.text(10);
+    snapshot->next_seed.server_seed = statement.text(11);
+    snapshot->next_seed.created_at_us = statement.int64(12);
   }
   statement.reset();
   return snapshot;
@@ -272,20 +320,73 @@ core::Result<std::optional<LedgerRecord>> SqliteStore::find_by_key(std::string_v
   return record;
 }
 
-core::Result<std::vector<Seq>> SqliteStore::Impl::commit_in_transaction(
-    std::span<const StoreOp> ops) {
-  struct Projection {
-    Amount balance = 0;
-    Seq last_seq = 0;
-    std::optional<std::int64_t> next_nonce;
+core::Result<SqliteStore::Impl::Projection> SqliteStore::Impl::read_projection(
+    std::string_view user) {
+  Projection projection;
+  projection.account.user = std::string(user);
+  Statement& account = *select_account;
+  account.bind(1, user);
+  auto row = account.step();
+  CORE_RETURN_IF_ERROR(row);
+  if (*row) {
+    projection.account.balance = account.int64(0);
+    projection.account.last_seq = account.int64(1);
+    projection.account.commitment = account.text(2);
+    projection.account.next_nonce = account.int64(3);
+    projection.account.version = account.int64(4);
+  }
+  account.reset();
+  Statement& next = *select_next_seed;
+  next.bind(1, user);
+  row = next.step();
+  CORE_RETURN_IF_ERROR(row);
+  if (*row) projection.next_commitment = next.text(0);
+  next.reset();
+  projection.read_version = projection.account.version;
+  return projection;
+}
+
+core::Result<CommitResult> SqliteStore::Impl::commit_in_transaction(std::span<const StoreOp> ops) {
+  auto user_of = [](const StoreOp& op) -> const std::string& {
+    return op.type == StoreOp::Type::kNewSeed ? op.seed.user : op.record.user;
   };
+  // 1. The optimistic check: every op applies on top of exactly the version it was computed
+  //    from, as this transaction (which holds the write lock) reads it.
   std::map<std::string_view, Projection> touched;
-  std::vector<Seq> seqs;
-  seqs.reserve(ops.size());
-  CORE_RETURN_IF_ERROR(fault(FaultPoint::kBeforeLedgerWrite));
+  CommitResult result;
+  std::set<std::string_view> conflicted;
   for (const StoreOp& op : ops) {
+    const std::string& user = user_of(op);
+    auto it = touched.find(user);
+    if (it == touched.end()) {
+      auto projection = read_projection(user);
+      CORE_RETURN_IF_ERROR(projection);
+      it = touched.emplace(user, std::move(*projection)).first;
+    }
+    Account& account = it->second.account;
+    if (op.expect_version != account.version) {
+      if (conflicted.insert(user).second) result.conflicts.push_back(user);
+      continue;
+    }
+    ++account.version;
+  }
+  if (!result.committed()) return result;
+  for (auto& [user, projection] : touched) projection.account.version = projection.read_version;
+
+  // 2. The writes, ledger rows first.
+  CORE_RETURN_IF_ERROR(fault(FaultPoint::kBeforeLedgerWrite));
+  result.seqs.reserve(ops.size());
+  for (const StoreOp& op : ops) {
+    Projection& projection = touched.find(user_of(op))->second;
+    Account& account = projection.account;
+    ++account.version;
     if (op.type == StoreOp::Type::kNewSeed) {
       const SeedRecord& seed = op.seed;
+      if (account.version > 1 && seed.commitment != projection.next_commitment) {
+        return core::fail(core::ErrorCode::kFailedPrecondition,
+                          "seed change for user '" + seed.user +
+                              "' does not activate the published next commitment");
+      }
       CORE_RETURN_IF_ERROR(insert_seed->bind(1, seed.commitment)
                                .bind(2, seed.user)
                                .bind(3, seed.server_seed)
@@ -296,56 +397,72 @@ core::Result<std::vector<Seq>> SqliteStore::Impl::commit_in_transaction(
                                .bind(2, seed.commitment)
                                .bind(3, seed.created_at_us)
                                .run());
-      CORE_RETURN_IF_ERROR(activate_seed->bind(1, seed.user).bind(2, seed.commitment).run());
-      auto it = touched.find(seed.user);
-      if (it != touched.end()) it->second.next_nonce = 0;
+      const SeedRecord& next = op.next_seed;
+      CORE_RETURN_IF_ERROR(put_next_seed->bind(1, seed.user)
+                               .bind(2, next.commitment)
+                               .bind(3, next.server_seed)
+                               .bind(4, next.created_at_us)
+                               .run());
+      account.commitment = seed.commitment;
+      account.next_nonce = 0;
+      projection.next_commitment = next.commitment;
       continue;
     }
     const LedgerRecord& r = op.record;
+    if (account.commitment.empty() || r.balance_before != account.balance ||
+        (r.kind == RecordKind::kWager &&
+         (r.commitment != account.commitment || r.nonce != account.next_nonce))) {
+      return core::fail(core::ErrorCode::kFailedPrecondition,
+                        "ledger record for user '" + r.user +
+                            "' does not continue the account it names (no account, balance or "
+                            "nonce differs)");
+    }
     Statement& insert = *insert_record;
     insert.bind(1, r.user).bind(2, to_string(r.kind)).bind(3, r.idempotency_key);
     insert.bind(4, r.amount).bind(5, r.game).bind(6, r.params).bind(7, r.outcome);
     insert.bind(8, r.payout).bind(9, std::int64_t{r.house_edge_bp}).bind(10, r.balance_before);
     insert.bind(11, r.balance_after).bind(12, r.commitment).bind(13, r.client_seed);
-    insert.bind(14, r.nonce).bind(15, r.created_at_us);
+    insert.bind(14, r.nonce).bind(15, r.created_at_us).bind(16, account.last_seq);
     CORE_RETURN_IF_ERROR(insert.run());
     Seq seq = writer->last_insert_rowid();
-    seqs.push_back(seq);
-    Projection& projection = touched[r.user];
-    projection.balance = r.balance_after;
-    projection.last_seq = seq;
-    if (r.kind == RecordKind::kWager) projection.next_nonce = r.nonce + 1;
+    result.seqs.push_back(seq);
+    account.balance = r.balance_after;
+    account.last_seq = seq;
+    if (r.kind == RecordKind::kWager) account.next_nonce = r.nonce + 1;
   }
   CORE_RETURN_IF_ERROR(fault(FaultPoint::kBeforeBalanceWrite));
   for (const auto& [user, projection] : touched) {
-    Statement& update = *update_account;
-    update.bind(1, user).bind(2, projection.balance).bind(3, projection.last_seq);
-    if (projection.next_nonce) {
-      update.bind(4, *projection.next_nonce);
-    } else {
-      update.bind_null(4);
-    }
-    CORE_RETURN_IF_ERROR(update.run());
+    const Account& a = projection.account;
+    CORE_RETURN_IF_ERROR(put_account->bind(1, user)
+                             .bind(2, a.balance)
+                             .bind(3, a.last_seq)
+                             .bind(4, a.commitment)
+                             .bind(5, a.next_nonce)
+                             .bind(6, a.version)
+                             .bind(7, projection.read_version)
+                             .run());
     if (sqlite3_changes(writer->handle()) != 1) {
       return core::fail(core::ErrorCode::kInternal,
-                        "ledger record for user '" + std::string(user) + "' who has no account");
+                        "account of user '" + std::string(user) + "' moved during the commit");
     }
   }
-  if (!seqs.empty()) CORE_RETURN_IF_ERROR(set_applied_seq->bind(1, seqs.back()).run());
+  if (!result.seqs.empty()) {
+    CORE_RETURN_IF_ERROR(set_applied_seq->bind(1, result.seqs.back()).run());
+  }
   CORE_RETURN_IF_ERROR(fault(FaultPoint::kBeforeCommit));
-  return seqs;
+  return result;
 }
 
-core::Result<std::vector<Seq>> SqliteStore::commit(std::span<const StoreOp> ops) {
+core::Result<CommitResult> SqliteStore::commit(std::span<const StoreOp> ops) {
   CORE_RETURN_IF_ERROR(impl_->writer->exec("BEGIN IMMEDIATE"));
-  auto seqs = impl_->commit_in_transaction(ops);
-  if (seqs) {
+  auto result = impl_->commit_in_transaction(ops);
+  if (result && result->committed()) {
     auto committed = impl_->writer->exec("COMMIT");
-    if (committed) return seqs;
-    seqs = core::fail(committed.error());
+    if (committed) return result;
+    result = core::fail(committed.error());
   }
   (void)impl_->writer->exec("ROLLBACK");
-  return seqs;
+  return result;
 }
 
 core::Status SqliteStore::scan_ledger(
@@ -368,7 +485,8 @@ core::Result<std::vector<Account>> SqliteStore::accounts() {
   auto lease = impl_->reader();
   CORE_RETURN_IF_ERROR(lease);
   auto statement = (**lease)->connection->prepare(
-      "SELECT user_id, balance, last_seq, commitment, next_nonce FROM accounts ORDER BY user_id");
+      "SELECT user_id, balance, last_seq, commitment, next_nonce, version FROM accounts ORDER BY "
+      "user_id");
   CORE_RETURN_IF_ERROR(statement);
   std::vector<Account> accounts;
   while (true) {
@@ -376,7 +494,7 @@ core::Result<std::vector<Account>> SqliteStore::accounts() {
     CORE_RETURN_IF_ERROR(row);
     if (!*row) return accounts;
     accounts.push_back(Account{statement->text(0), statement->int64(1), statement->int64(2),
-                               statement->text(3), statement->int64(4)});
+                               statement->text(3), statement->int64(4), statement->int64(5)});
   }
 }
 
@@ -390,15 +508,15 @@ core::Result<Seq> SqliteStore::applied_seq() {
   return statement->int64(0);
 }
 
-core::Status SqliteStore::put_accounts(std::span<const Account> accounts, Seq applied_seq) {
+core::Result<std::vector<std::string>> SqliteStore::put_accounts(std::span<const Account> accounts,
+                                                                 Seq applied_seq) {
   Connection& db = *impl_->writer;
   CORE_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
   auto statement = db.prepare(
-      "INSERT INTO accounts (user_id, balance, last_seq, commitment, next_nonce) "
-      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (user_id) DO UPDATE SET balance = "
-      "excluded.balance, last_seq = excluded.last_seq, commitment = excluded.commitment, "
-      "next_nonce = excluded.next_nonce");
+      "UPDATE accounts SET balance = ?2, last_seq = ?3, commitment = ?4, next_nonce = ?5, "
+      "version = version + 1 WHERE user_id = ?1 AND version = ?6");
   core::Status status = statement ? core::ok_status() : core::fail(statement.error());
+  std::vector<std::string> conflicts;
   for (const Account& account : accounts) {
     if (!status) break;
     status = statement->bind(1, account.user)
@@ -406,12 +524,15 @@ core::Status SqliteStore::put_accounts(std::span<const Account> accounts, Seq ap
                  .bind(3, account.last_seq)
                  .bind(4, account.commitment)
                  .bind(5, account.next_nonce)
+                 .bind(6, account.version)
                  .run();
+    if (status && sqlite3_changes(db.handle()) != 1) conflicts.push_back(account.user);
   }
-  if (status) status = impl_->set_applied_seq->bind(1, applied_seq).run();
-  if (status) status = db.exec("COMMIT");
-  if (!status) (void)db.exec("ROLLBACK");
-  return status;
+  if (status && conflicts.empty()) status = impl_->set_applied_seq->bind(1, applied_seq).run();
+  if (status && conflicts.empty()) status = db.exec("COMMIT");
+  if (!status || !conflicts.empty()) (void)db.exec("ROLLBACK");
+  if (!status) return core::fail(status.error());
+  return conflicts;
 }
 
 core::Result<std::optional<LedgerRecord>> SqliteStore::record(Seq seq) {

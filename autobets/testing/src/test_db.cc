@@ -47,12 +47,13 @@ std::string exec_sql(const std::filesystem::path& db, const std::string& sql) {
 
 std::string insert_orphan_credit(const std::filesystem::path& db, const std::string& user,
                                  const std::string& key, Amount amount, Amount balance_before) {
-  return exec_sql(db,
-                  "INSERT INTO ledger (user_id, kind, idem_key, amount, balance_before, "
-                  "balance_after, created_at_us) VALUES ('" +
-                      user + "', 'credit', '" + key + "', " + std::to_string(amount) + ", " +
-                      std::to_string(balance_before) + ", " +
-                      std::to_string(balance_before + amount) + ", 0)");
+  return exec_sql(
+      db,
+      "INSERT INTO ledger (user_id, kind, idem_key, amount, balance_before, "
+      "balance_after, created_at_us, prev_seq) VALUES ('" +
+          user + "', 'credit', '" + key + "', " + std::to_string(amount) + ", " +
+          std::to_string(balance_before) + ", " + std::to_string(balance_before + amount) +
+          ", 0, (SELECT coalesce(max(seq), 0) FROM ledger WHERE user_id = '" + user + "'))");
 }
 
 std::int64_t query_int(const std::filesystem::path& db, const std::string& sql) {

@@ -19,24 +19,35 @@ struct ReconcileReport {
 // balance change never landed) and applies them to the account, in one transaction.
 // Fails with kCorrupt, changing nothing, if an orphan does not continue the account's
 // balance chain (its balance_before differs from the balance it would apply to).
-// Writer: must not run concurrently with an engine on the same store.
+// Safe while engines (in this or other processes) use the store: each account row is
+// replaced only if it is still at the version reconcile read, so a newer row is never
+// overwritten; when one moved on, reconcile reads again (bounded) and otherwise fails with
+// kUnavailable having changed nothing.
 core::Result<ReconcileReport> reconcile(Store& store);
 
+// Sums over the whole ledger, in a type no sum of 64-bit amounts over fewer than 2^63
+// records can overflow.
+__extension__ typedef __int128 Wide;  // GCC and Clang both have it
+std::string to_decimal(Wide value);
+
 struct Totals {
-  Amount deposits = 0;
-  Amount withdrawals = 0;
-  Amount credits = 0;
-  Amount wagered = 0;
-  Amount paid_out = 0;
+  Wide deposits = 0;
+  Wide withdrawals = 0;
+  Wide credits = 0;
+  Wide wagered = 0;
+  Wide paid_out = 0;
+  Wide transferred_out = 0;  // Σ transfer_out amounts
+  Wide transferred_in = 0;   // Σ transfer_in amounts; equal to transferred_out
   std::int64_t wagers = 0;
-  Amount house_net() const { return wagered - paid_out; }
+  std::int64_t transfers = 0;
+  Wide house_net() const { return wagered - paid_out; }
 };
 
 struct ReplayReport {
   std::size_t records = 0;
   std::size_t users = 0;
   Totals totals;
-  Amount balances_sum = 0;              // of the account projection
+  Wide balances_sum = 0;                // of the account projection
   std::vector<std::string> mismatches;  // one line per disagreement, naming user and seq
   bool ok() const { return mismatches.empty(); }
 };
@@ -44,7 +55,8 @@ struct ReplayReport {
 // Rebuilds every balance from the ledger alone (recomputing each change from kind, amount
 // and payout rather than trusting stored balances) and compares with the projection and
 // with the conservation identity: sum of balances == deposits - withdrawals + credits -
-// house net. Read-only.
+// house net (transfers move money between users and add up to zero: every transfer_out is
+// directly followed by its transfer_in). Read-only.
 core::Result<ReplayReport> replay(Store& store);
 
 struct VerifyReport {

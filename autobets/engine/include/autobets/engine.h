@@ -9,6 +9,12 @@
 //   ... the commit thread makes the record and the balance change durable together,
 //   then completes the request.
 //
+// Several engines (threads of one process, or processes) may share one store: each commit
+// names the account versions it was computed from, and when the store refuses it because
+// another engine moved first, the engine re-reads those users and runs their requests'
+// in-lock steps again, so no request fails or is answered from a state that was not
+// current (docs/ledger.md, "Several engines on one database").
+//
 // Group commit: records of many users share one durable SQLite transaction. A user's next
 // request may run before the previous one is durable (it sees the previous one's result),
 // but no reply is given before its own record is durable, and if a commit fails every
@@ -46,6 +52,15 @@ struct TransferRequest {
   std::string idempotency_key;
 };
 
+// A transfer between two users (a `/pay`): one commit moves both balances or neither. The
+// idempotency key belongs to the sender. The recipient's account is created if needed.
+struct UserTransfer {
+  std::string from;
+  std::string to;
+  Amount amount = 0;
+  std::string idempotency_key;
+};
+
 struct EngineOptions {
   FairHasher* hasher = &OpenSslHasher::instance();       // must outlive the engine
   EntropySource* entropy = &OpenSslEntropy::instance();  // must outlive the engine
@@ -73,15 +88,26 @@ class Engine {
   // Blocking forms: submit and wait for the reply.
   Reply wager(WagerRequest request);
   Reply transfer(TransferRequest request);
+  // Transfers between users. Both users' locks are taken in one global order (by user id),
+  // so no traffic can deadlock. Rejections: kSelfTransfer, kUnknownUser (sender),
+  // kInsufficientBalance, kBalanceOverflow (recipient), kIdempotencyKeyReused. The reply's
+  // record is the sender's transfer_out.
+  void submit_transfer(UserTransfer request, Completion done);
+  Reply transfer(UserTransfer request);
 
-  // Replaces the user's seed pair: reveals the current server seed and commits to a new one
-  // with `client_seed` (or a random one) and nonce 0. Returns the revealed seed.
+  // Replaces the user's seed pair: reveals the current server seed and activates the server
+  // seed whose commitment was published before (Snapshot::next_seed) with `client_seed` (or
+  // a random one) and nonce 0, then publishes the commitment of the following one. So the
+  // operator never picks a server seed after seeing the client seed. Returns the revealed
+  // seed.
   core::Result<SeedRecord> rotate_seed(std::string_view user,
                                        std::optional<std::string> client_seed = std::nullopt);
 
   const Limits& limits() const;
   // Keys currently held or awaited in the per-user lock table (0 when idle).
   std::size_t active_locks() const;
+  // Commits the store refused because another engine had moved one of their users first.
+  std::uint64_t conflicts() const;
 
   struct Impl;
 

@@ -24,7 +24,17 @@ bool is_valid_idempotency_key(std::string_view key);
 std::optional<Amount> checked_add(Amount a, Amount b);
 std::optional<Amount> checked_sub(Amount a, Amount b);
 
-enum class RecordKind : std::uint8_t { kDeposit = 1, kWithdrawal = 2, kCredit = 3, kWager = 4 };
+// kTransferOut and kTransferIn are the two halves of one transfer between users, written
+// in one commit: the sender's record (params names the recipient) immediately followed by
+// the recipient's (params names the sender).
+enum class RecordKind : std::uint8_t {
+  kDeposit = 1,
+  kWithdrawal = 2,
+  kCredit = 3,
+  kWager = 4,
+  kTransferOut = 5,
+  kTransferIn = 6,
+};
 std::string_view to_string(RecordKind kind);
 std::optional<RecordKind> parse_record_kind(std::string_view text);
 
@@ -38,7 +48,7 @@ struct LedgerRecord {
   std::string idempotency_key;
   Amount amount = 0;
   std::string game;          // "dice", "coin", "limbo"; empty unless a wager
-  std::string params;        // canonical parameters, e.g. "over 49.50"
+  std::string params;        // canonical parameters, e.g. "over 49.50"; transfers: counterparty
   std::int64_t outcome = 0;  // dice roll x100, coin 0 heads / 1 tails, limbo multiplier x100
   Amount payout = 0;
   std::int32_t house_edge_bp = 0;
@@ -88,6 +98,7 @@ enum class ReplyCode : std::uint16_t {
   kIdempotencyKeyReused = 10,  // same key, different request
   kInsufficientBalance = 11,
   kBalanceOverflow = 12,
+  kSelfTransfer = 13,  // a transfer whose sender is its recipient
   kRngFailed = 20,
   kLedgerWriteFailed = 21,
   kEngineClosed = 22,

@@ -25,11 +25,14 @@ struct SqliteStoreOptions {
 
 class SqliteStore final : public Store {
  public:
-  // Creates a new database at `path` with the given limits. Fails with kAlreadyExists if a
-  // file is already there, kIo if it cannot be created.
+  // Creates a new database at `path` with the given limits, readable by its owner only
+  // (0600; SQLite gives its -wal and -shm files the same mode). Fails with kAlreadyExists if
+  // a file or a symlink is already there (a symlink is never followed), kIo if it cannot be
+  // created. Creates no other file.
   static core::Status create(const std::filesystem::path& path, const Limits& limits);
   // Opens an existing AutoBets database. Fails with kNotFound if there is no file, kCorrupt
-  // if the file is not an AutoBets database (names what is wrong). Never creates a file.
+  // if the file is not an AutoBets database (names what is wrong), kInvalidArgument for a
+  // symlink. Never creates a file.
   static core::Result<std::unique_ptr<SqliteStore>> open(const std::filesystem::path& path,
                                                          SqliteStoreOptions options = {});
   ~SqliteStore() override;
@@ -38,12 +41,13 @@ class SqliteStore final : public Store {
   core::Result<std::optional<Snapshot>> load(std::string_view user) override;
   core::Result<std::optional<LedgerRecord>> find_by_key(std::string_view user,
                                                         std::string_view key) override;
-  core::Result<std::vector<Seq>> commit(std::span<const StoreOp> ops) override;
+  core::Result<CommitResult> commit(std::span<const StoreOp> ops) override;
   core::Status scan_ledger(Seq after_seq,
                            const std::function<core::Status(const LedgerRecord&)>& visit) override;
   core::Result<std::vector<Account>> accounts() override;
   core::Result<Seq> applied_seq() override;
-  core::Status put_accounts(std::span<const Account> accounts, Seq applied_seq) override;
+  core::Result<std::vector<std::string>> put_accounts(std::span<const Account> accounts,
+                                                      Seq applied_seq) override;
   core::Result<std::optional<LedgerRecord>> record(Seq seq) override;
   core::Result<std::vector<LedgerRecord>> history(std::string_view user,
                                                   std::size_t limit) override;
