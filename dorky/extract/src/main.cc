@@ -23,7 +23,8 @@ selection (at least one):
       --operators     every operator's value, labelled with its name
       --phrases       quoted phrases
       --keywords      bare words
-      --regex RE      matches of the ECMAScript regex RE (its first group if it has one)
+      --regex RE      matches of the RE2 regex RE (its first group if it has one): Perl-like
+                      syntax without backreferences or lookaround, linear time on any line
 
 options:
       --negated       include terms written with a leading '-' (skipped by default)
@@ -82,13 +83,15 @@ core::Result<int> run(dorky::Args& args) {
       .flag({"--keywords"}, add_kind(settings.keywords))
       .value({"--regex"},
              [&](const std::string& value) -> core::Status {
-               try {
-                 settings.regex.emplace(value, std::regex::ECMAScript | std::regex::optimize);
-               } catch (const std::regex_error& error) {
+               re2::RE2::Options dialect;
+               dialect.set_log_errors(false);
+               auto regex = std::make_shared<const re2::RE2>(value, dialect);
+               if (!regex->ok()) {
                  return core::fail(dorky::usage_error(
-                     kSpec,
-                     "--regex '" + value + "' is not a valid regular expression: " + error.what()));
+                     kSpec, "--regex '" + value +
+                                "' is not a valid RE2 regular expression: " + regex->error()));
                }
+               settings.regex = std::move(regex);
                ++kinds;
                return core::ok_status();
              })

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,14 @@
 namespace dorky {
 
 // Sum of the sizes of the inputs when all are regular files; 0 when any is not (a pipe).
+// Only an estimate (for progress and planning): see stable_file_size().
 std::uint64_t known_input_bytes(const std::vector<std::string>& inputs);
+
+// The size of the file open at `fd` when it is a regular file whose st_size is the truth:
+// its last byte can be read and end of file comes right after it. Files under /proc and
+// /sys report 0 or 4096 whatever they hold; for them (and pipes, devices) this returns
+// nullopt, so the caller reads to end of file instead of trusting the size.
+std::optional<std::uint64_t> stable_file_size(int fd);
 
 // Checks every input can be opened before any work starts, so a typo fails fast with
 // exit 2 and no output.
