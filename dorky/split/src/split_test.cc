@@ -1,7 +1,6 @@
 #include "dorky/split.h"
 
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <map>
@@ -175,29 +174,12 @@ TEST(SplitTest, SplitPartsOfAFileReportingSizeZeroReadToEnd) {
   EXPECT_NE(concat(dir, {"st-0000", "st-0001"}).find("Name:"), std::string::npos);
 }
 
-// Lowers the soft limit of open files for this process and the tools it starts.
-class ScopedOpenFileLimit {
- public:
-  explicit ScopedOpenFileLimit(rlim_t soft) {
-    ::getrlimit(RLIMIT_NOFILE, &saved_);
-    struct rlimit lowered = saved_;
-    lowered.rlim_cur = soft;
-    ok_ = ::setrlimit(RLIMIT_NOFILE, &lowered) == 0;
-  }
-  ~ScopedOpenFileLimit() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
-  bool ok() const { return ok_; }
-
- private:
-  struct rlimit saved_ {};
-  bool ok_ = false;
-};
-
 TEST(SplitTest, SplitIntoMorePartsThanOpenFilesAllowed) {
   TempDir dir;
   std::string input;
   for (int i = 0; i < 1000; ++i) input += std::to_string(i) + "\n";
   write_file(dir / "seq.txt", input);
-  ScopedOpenFileLimit limit(64);
+  testing::ScopedOpenFileLimit limit(64);
   ASSERT_TRUE(limit.ok());
   const int parts = 150;
   for (const std::string& mode : {std::string("-n"), std::string("-r")}) {

@@ -39,7 +39,9 @@ TEST_F(SuggestTest, VariantsSkipValuesAlreadyPresent) {
 }
 
 TEST_F(SuggestTest, SuggestPoolValueWithQuoteNeverUnbalancesAQuery) {
-  write_file(dir_ / "pools" / "keyword.txt", "\xEF\xBB\xBF" "a\"b\nlog in\nplain\n");
+  write_file(dir_ / "pools" / "keyword.txt",
+             "\xEF\xBB\xBF"
+             "a\"b\nlog in\nplain\n");
   auto run =
       run_program("dorky-suggest", {"--presets", presets()}, "intitle:\"x y\" q\nintitle:z q\n");
   EXPECT_EQ(run.code, 0) << run.err;
