@@ -1,6 +1,7 @@
 #include "core/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -45,7 +46,7 @@ Status fsync_directory(const std::filesystem::path& directory) {
 }  // namespace
 
 Result<AtomicFileWriter> AtomicFileWriter::open(const std::filesystem::path& target,
-                                                Durability durability) {
+                                                Durability durability, Permissions permissions) {
   if (target.filename().empty()) {
     return fail(ErrorCode::kInvalidArgument, "output path '" + target.string() + "' names no file");
   }
@@ -55,9 +56,22 @@ Result<AtomicFileWriter> AtomicFileWriter::open(const std::filesystem::path& tar
   for (int attempt = 0; attempt < 16; ++attempt) {
     std::filesystem::path temp =
         directory / ("." + target.filename().string() + ".tmp-" + std::to_string(entropy()));
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd >= 0) return AtomicFileWriter(target, std::move(temp), fd, durability);
-    if (errno != EEXIST) return fail(io_error("creating", temp, errno));
+    // 0666 and 0600 are filtered by the umask; an existing target's mode is set exactly.
+    mode_t create_mode = permissions == Permissions::kOwnerOnly ? 0600 : 0666;
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, create_mode);
+    if (fd < 0 && errno != EEXIST) return fail(io_error("creating", temp, errno));
+    if (fd < 0) continue;
+    AtomicFileWriter writer(target, std::move(temp), fd, durability);
+    struct stat existing {};
+    mode_t mode = permissions == Permissions::kOwnerOnly ? 0600 : 0;
+    if (permissions == Permissions::kKeep && ::stat(target.c_str(), &existing) == 0 &&
+        S_ISREG(existing.st_mode)) {
+      mode = existing.st_mode & 07777;
+    }
+    if (mode != 0 && ::fchmod(fd, mode) != 0) {
+      return fail(io_error("setting the mode of", writer.temp_, errno));
+    }
+    return writer;
   }
   return fail(ErrorCode::kIo, "could not create a temporary file in " + directory.string());
 }
@@ -78,15 +92,30 @@ AtomicFileWriter::AtomicFileWriter(AtomicFileWriter&& other) noexcept
       writeback_from_(other.writeback_from_),
       synced_bytes_(other.synced_bytes_),
       failed_(other.failed_),
+      closed_(std::exchange(other.closed_, false)),
       durability_(other.durability_) {}
 
 AtomicFileWriter::~AtomicFileWriter() { abandon(); }
 
 void AtomicFileWriter::abandon() {
-  if (fd_ < 0) return;
-  ::close(fd_);
+  if (fd_ < 0 && !closed_) return;
+  if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
+  closed_ = false;
   ::unlink(temp_.c_str());
+}
+
+Status AtomicFileWriter::close_file() {
+  if (closed_) return ok_status();
+  CORE_RETURN_IF_ERROR(sync());
+  if (::close(std::exchange(fd_, -1)) != 0) {
+    failed_ = true;
+    closed_ = true;  // abandon() still removes the temporary
+    return fail(io_error("closing", temp_, errno));
+  }
+  closed_ = true;
+  std::string().swap(buffer_);
+  return ok_status();
 }
 
 Status AtomicFileWriter::flush_buffer() {
@@ -262,6 +291,7 @@ Status AtomicFileWriter::copy_cached(int fd, std::uint64_t offset, std::uint64_t
 }
 
 Status AtomicFileWriter::sync() {
+  if (closed_ && !failed_) return ok_status();  // close_file() synced it
   if (fd_ < 0 || failed_) {
     return fail(ErrorCode::kFailedPrecondition, "writer for " + target_.string() + " is closed");
   }
@@ -277,7 +307,9 @@ Status AtomicFileWriter::sync() {
 }
 
 Status AtomicFileWriter::publish() {
-  if (::close(std::exchange(fd_, -1)) != 0) {
+  if (closed_) {
+    closed_ = false;
+  } else if (::close(std::exchange(fd_, -1)) != 0) {
     int saved = errno;
     ::unlink(temp_.c_str());
     return fail(io_error("closing", temp_, saved));
@@ -314,8 +346,9 @@ Status AtomicFileWriter::commit_all(std::span<AtomicFileWriter* const> writers) 
   return ok_status();
 }
 
-Status write_file_atomically(const std::filesystem::path& target, std::string_view contents) {
-  auto writer = AtomicFileWriter::open(target);
+Status write_file_atomically(const std::filesystem::path& target, std::string_view contents,
+                             AtomicFileWriter::Permissions permissions) {
+  auto writer = AtomicFileWriter::open(target, AtomicFileWriter::Durability::kFsync, permissions);
   CORE_RETURN_IF_ERROR(writer);
   CORE_RETURN_IF_ERROR(writer->write(contents));
   return writer->commit();

@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <vector>
 
@@ -194,6 +196,82 @@ TEST_F(AtomicFileTest, MissingDirectoryIsAClearIoError) {
   EXPECT_EQ(writer.error().code(), ErrorCode::kIo);
   EXPECT_NE(writer.error().message().find("no-such-dir"), std::string::npos);
   EXPECT_NE(writer.error().message().find("No such file or directory"), std::string::npos);
+}
+
+mode_t mode_of(const fs::path& path) {
+  struct stat info {};
+  EXPECT_EQ(::stat(path.c_str(), &info), 0);
+  return info.st_mode & 07777;
+}
+
+// Sets the umask for one test and restores it.
+struct ScopedUmask {
+  explicit ScopedUmask(mode_t mask) : old(::umask(mask)) {}
+  ~ScopedUmask() { ::umask(old); }
+  mode_t old;
+};
+
+TEST_F(AtomicFileTest, ClosedFilesStayUnpublishedUntilCommitAndVanishWhenAbandoned) {
+  std::vector<std::unique_ptr<AtomicFileWriter>> writers;
+  for (int i = 0; i < 3; ++i) {
+    auto writer = AtomicFileWriter::open(dir_ / ("part-" + std::to_string(i)));
+    ASSERT_TRUE(writer.has_value());
+    ASSERT_TRUE(writer->write("part " + std::to_string(i) + "\n").has_value());
+    ASSERT_TRUE(writer->close_file().has_value());
+    EXPECT_FALSE(writer->write("more").has_value());  // closed for writing
+    writers.push_back(std::make_unique<AtomicFileWriter>(std::move(*writer)));
+  }
+  EXPECT_EQ(entries(), 3u);  // three temporaries, no target yet
+  EXPECT_FALSE(fs::exists(dir_ / "part-0"));
+  std::vector<AtomicFileWriter*> first_two = {writers[0].get(), writers[1].get()};
+  ASSERT_TRUE(AtomicFileWriter::commit_all(first_two).has_value());
+  EXPECT_EQ(read(dir_ / "part-1"), "part 1\n");
+  writers.clear();  // the third was never committed
+  EXPECT_EQ(entries(), 2u);
+  EXPECT_FALSE(fs::exists(dir_ / "part-2"));
+}
+
+TEST_F(AtomicFileTest, AtomicWriteKeepsAnExistingTargetsMode) {
+  fs::path target = dir_ / "out.txt";
+  ASSERT_TRUE(write_file_atomically(target, "secret\n").has_value());
+  ASSERT_EQ(::chmod(target.c_str(), 0600), 0);
+  ASSERT_TRUE(write_file_atomically(target, "new secret\n").has_value());
+  EXPECT_EQ(mode_of(target), 0600u);
+  ASSERT_EQ(::chmod(target.c_str(), 0751), 0);
+  ASSERT_TRUE(write_file_atomically(target, "again\n").has_value());
+  EXPECT_EQ(mode_of(target), 0751u);
+  EXPECT_EQ(read(target), "again\n");
+}
+
+TEST_F(AtomicFileTest, AtomicWriteOfANewFileRespectsTheUmask) {
+  ScopedUmask mask(027);
+  fs::path target = dir_ / "new.txt";
+  ASSERT_TRUE(write_file_atomically(target, "x").has_value());
+  EXPECT_EQ(mode_of(target), 0640u);
+  ScopedUmask open_mask(0);
+  fs::path open_target = dir_ / "open.txt";
+  ASSERT_TRUE(write_file_atomically(open_target, "x").has_value());
+  EXPECT_EQ(mode_of(open_target), 0666u);
+}
+
+TEST_F(AtomicFileTest, AtomicWriteCanAskForOwnerOnlyMode) {
+  ScopedUmask mask(0);
+  fs::path target = dir_ / "session.json";
+  ASSERT_TRUE(write_file_atomically(target, "public").has_value());
+  ASSERT_EQ(mode_of(target), 0666u);
+  auto writer = AtomicFileWriter::open(target, AtomicFileWriter::Durability::kFsync,
+                                       AtomicFileWriter::Permissions::kOwnerOnly);
+  ASSERT_TRUE(writer.has_value());
+  ASSERT_TRUE(writer->write("token").has_value());
+  // Even the temporary file is private while the secret is being written.
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    if (entry.path() != target) {
+      EXPECT_EQ(mode_of(entry.path()), 0600u);
+    }
+  }
+  ASSERT_TRUE(writer->commit().has_value());
+  EXPECT_EQ(mode_of(target), 0600u);
+  EXPECT_EQ(read(target), "token");
 }
 
 }  // namespace

@@ -25,6 +25,12 @@ bool LineReader::fill() {
     scan_ -= begin_;
     begin_ = 0;
   }
+  if (end_ > max_line_bytes_) {
+    error_ = Error(ErrorCode::kInvalidArgument, "reading " + name_ + ": a line is longer than " +
+                                                    std::to_string(max_line_bytes_) + " bytes (" +
+                                                    max_line_why_ + ")");
+    return false;
+  }
   if (end_ == capacity_) {
     // One line fills the whole buffer: grow it.
     std::size_t grown = capacity_ * 2;

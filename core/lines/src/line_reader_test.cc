@@ -63,6 +63,32 @@ TEST(LineReaderTest, ManySmallLinesAcrossBufferBoundaries) {
   EXPECT_EQ(read_all(input, 4096), expected);
 }
 
+TEST(LineReaderTest, LineLongerThanTheLimitIsRefusedWithoutGrowingPastIt) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::string input = "short\n" + std::string(100000, 'x') + "\nafter\n";
+  std::thread writer([&] {
+    (void)!::write(fds[1], input.data(), input.size());
+    ::close(fds[1]);
+  });
+  LineReader reader(fds[0], "test pipe", 4096);
+  reader.set_max_line_bytes(10000, "raise the limit");
+  Line line;
+  ASSERT_TRUE(reader.next(line));
+  EXPECT_EQ(line.bytes, "short");
+  EXPECT_FALSE(reader.next(line));
+  Status status = reader.status();
+  ASSERT_FALSE(status.has_value());
+  EXPECT_EQ(status.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(status.error().message(),
+            "reading test pipe: a line is longer than 10000 bytes (raise the limit)");
+  char drain[65536];
+  while (::read(fds[0], drain, sizeof drain) > 0) {
+  }
+  writer.join();
+  ::close(fds[0]);
+}
+
 TEST(LineReaderTest, ReadErrorIsReported) {
   LineReader reader(-1, "bad descriptor");
   Line line;

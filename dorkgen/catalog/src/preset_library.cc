@@ -15,6 +15,7 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxValueBytes = 256;
 constexpr std::uintmax_t kMaxFileBytes = 64u << 20;
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 core::Error invalid(const fs::path& path, int line, const std::string& reason) {
   std::string where = path.string();
@@ -32,7 +33,33 @@ core::Result<std::string> read_file(const fs::path& path) {
   std::ostringstream contents;
   contents << in.rdbuf();
   if (in.bad()) return core::fail(core::ErrorCode::kIo, path.string() + ": read error");
-  return contents.str();
+  std::string text = contents.str();
+  // Editors on Windows start UTF-8 files with a byte-order mark; it is not data.
+  if (text.starts_with(kByteOrderMark)) text.erase(0, kByteOrderMark.size());
+  return text;
+}
+
+// A value's double quotes must fit the slot it fills: none at all inside a quoted phrase
+// (it would end the phrase), balanced outside one (else the rest of the query is quoted).
+core::Status check_slot_values(const Slot& slot, const std::vector<std::string>& values,
+                               const std::string& pool_source, const fs::path& path, int line) {
+  for (const std::string& value : values) {
+    auto quotes = static_cast<std::size_t>(std::count(value.begin(), value.end(), '"'));
+    if (quotes == 0) continue;
+    if (slot.quoted) {
+      return core::fail(invalid(path, line,
+                                "{" + slot.name + "} sits inside a quoted phrase but value '" +
+                                    value + "' of " + pool_source + " contains '\"'"));
+    }
+    if (quotes % 2 != 0) {
+      return core::fail(invalid(path, line,
+                                "{" + slot.name + "} is not inside quotes and value '" + value +
+                                    "' of " + pool_source +
+                                    " has an unbalanced '\"' (it would quote the rest of the "
+                                    "query)"));
+    }
+  }
+  return core::ok_status();
 }
 
 // Calls fn(line_number, text) for every line that is neither blank nor a comment. Checks UTF-8
@@ -50,6 +77,11 @@ core::Status for_each_entry(const fs::path& path, const std::string& contents, F
     ++number;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (!is_valid_utf8(line)) return core::fail(invalid(path, number, "invalid UTF-8"));
+    if (line.find(kByteOrderMark) != std::string_view::npos) {
+      return core::fail(invalid(path, number,
+                                "stray byte-order mark (U+FEFF) in the text; only the very "
+                                "start of a file may hold one"));
+    }
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
     if (line.front() == '#') {
       if (first_comment != nullptr && first_comment->empty()) {
@@ -211,11 +243,14 @@ core::Result<PresetLibrary> PresetLibrary::load(const std::vector<fs::path>& dir
           auto parsed = Template::parse(text);
           if (!parsed) return core::fail(invalid(path, line, parsed.error().message()));
           for (const Slot& slot : parsed->slots()) {
-            if (library.find_pool(slot.name) == nullptr) {
+            const PoolFile* pool = library.find_pool(slot.name);
+            if (pool == nullptr) {
               return core::fail(invalid(
                   path, line,
                   "unknown placeholder {" + slot.name + "} (no pools/" + slot.name + ".txt)"));
             }
+            CORE_RETURN_IF_ERROR(
+                check_slot_values(slot, pool->values, pool->path.string(), path, line));
           }
           std::string origin = path.string() + ":" + std::to_string(line);
           auto [it, inserted] = template_origin.emplace(std::string(text), origin);
@@ -307,6 +342,14 @@ core::Result<BuiltPlan> build_plan(const PresetLibrary& library, const Generator
   std::vector<TemplateSource> sources;
   for (const QueryTypeFile* type : chosen) {
     for (const TemplateLine& line : type->templates) {
+      // Library pools were checked when loaded; --keyword / --filetype values are here.
+      for (const Slot& slot : line.parsed.slots()) {
+        for (const Pool& pool : pools) {
+          if (pool.name != slot.name) continue;
+          CORE_RETURN_IF_ERROR(
+              check_slot_values(slot, pool.values, pool.source, type->path, line.line));
+        }
+      }
       TemplateSource source{type->name, type->path.string() + ":" + std::to_string(line.line),
                             line.parsed};
       Adaptation adapted = adapt_template(*profile, source);

@@ -60,6 +60,50 @@ TEST_F(PresetLibraryTest, UserDirectoryOverridesOneFile) {
   EXPECT_EQ(library->find_pool("filetype")->values.size(), 3u);
 }
 
+TEST_F(PresetLibraryTest, PresetByteOrderMarkIsNotData) {
+  write("pools/keyword.txt", "\xEF\xBB\xBF# keywords\nadmin\n");
+  write("pools/filetype.txt", "\xEF\xBB\xBFpdf\nxls\n");
+  write("templates/docs.txt", "\xEF\xBB\xBF# Documents\n{keyword} filetype:{filetype}\n");
+  auto library = PresetLibrary::load({root_});
+  ASSERT_TRUE(library.has_value()) << library.error().message();
+  EXPECT_EQ(library->types()[0].description, "Documents");
+  ASSERT_EQ(library->types()[0].templates.size(), 1u);  // the comment did not become one
+  EXPECT_EQ(library->find_pool("keyword")->values, std::vector<std::string>{"admin"});
+  EXPECT_EQ(library->find_pool("filetype")->values, (std::vector<std::string>{"pdf", "xls"}));
+}
+
+TEST_F(PresetLibraryTest, PresetByteOrderMarkInsideAFileIsRefusedWithItsName) {
+  write("pools/filetype.txt", "pdf\n\xEF\xBB\xBFxls\n");
+  std::string error = load_error();
+  EXPECT_NE(error.find("filetype.txt:2:"), std::string::npos) << error;
+  EXPECT_NE(error.find("byte-order mark"), std::string::npos) << error;
+}
+
+TEST_F(PresetLibraryTest, PoolValueWithQuoteInUnquotedSlotIsRefused) {
+  write("pools/keyword.txt", "admin\na\"b\n");
+  write("templates/docs.txt", "intitle:{keyword} filetype:{filetype}\n");
+  std::string error = load_error();
+  EXPECT_NE(error.find("docs.txt:1:"), std::string::npos) << error;
+  EXPECT_NE(error.find("a\"b"), std::string::npos) << error;
+  EXPECT_NE(error.find("unbalanced"), std::string::npos) << error;
+  // In a quoted slot any quote is refused, before generation.
+  write("templates/docs.txt", "intitle:\"{keyword}\" filetype:{filetype}\n");
+  error = load_error();
+  EXPECT_NE(error.find("quoted phrase"), std::string::npos) << error;
+  // Balanced quotes outside a phrase keep the query balanced.
+  write("pools/keyword.txt", "admin\n\"annual report\"\n");
+  write("templates/docs.txt", "{keyword} filetype:{filetype}\n");
+  auto library = PresetLibrary::load({root_});
+  ASSERT_TRUE(library.has_value()) << library.error().message();
+  // The same rule for --keyword overrides.
+  GeneratorConfig config;
+  config.keywords = {"x\"y"};
+  auto built = build_plan(*library, config);
+  ASSERT_FALSE(built.has_value());
+  EXPECT_NE(built.error().message().find("keyword override"), std::string::npos)
+      << built.error().message();
+}
+
 TEST_F(PresetLibraryTest, MissingDirectory) {
   auto library = PresetLibrary::load({root_ / "nope"});
   ASSERT_FALSE(library.has_value());

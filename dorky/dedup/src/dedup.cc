@@ -18,7 +18,13 @@ constexpr std::uint64_t kEmittedFlag = 1ull << 63;       // already written in m
 constexpr std::uint64_t kUnterminatedFlag = 1ull << 62;  // the input's last line lacked \n
 constexpr std::uint64_t kPositionMask = kUnterminatedFlag - 1;
 constexpr std::size_t kHeaderBytes = 12;
-constexpr std::size_t kSubPartitions = 16;
+// Spill files open at once (partitions being written, survivors being merged) share an
+// eighth of --memory for their buffers, each at least this much: so there are at most
+// memory / 8 / kMinSpillBuffer of them (and never more than kMaxPartitions), and when that
+// is few, partitions are split in more levels instead.
+constexpr std::size_t kMinSpillBuffer = 4096;
+constexpr std::size_t kMaxPartitions = 512;
+constexpr std::size_t kMaxSubPartitions = 16;
 
 struct Record {
   std::uint64_t tag;
@@ -57,8 +63,8 @@ class Deduper {
       }
       return core::ok_status();
     };
-    CORE_RETURN_IF_ERROR(
-        for_each_line(options_.inputs, &progress, on_line, input_buffer_bytes(options_)));
+    CORE_RETURN_IF_ERROR(for_each_line(options_.inputs, &progress, on_line,
+                                       input_buffer_bytes(options_), max_line_bytes(options_)));
     progress.finish();
     if (partitions_.empty()) return stats_;
 
@@ -87,7 +93,13 @@ class Deduper {
 
   std::size_t spill_buffer_bytes(std::size_t files) const {
     std::uint64_t share = options_.memory_bytes / 8 / std::max<std::size_t>(files, 1);
-    return static_cast<std::size_t>(std::clamp<std::uint64_t>(share, 16u << 10, 1u << 20));
+    return static_cast<std::size_t>(std::clamp<std::uint64_t>(share, kMinSpillBuffer, 1u << 20));
+  }
+
+  // Spill files the budget lets be open at once, within [2, limit].
+  std::size_t files_allowed(std::size_t limit) const {
+    std::uint64_t fit = options_.memory_bytes / 8 / kMinSpillBuffer;
+    return static_cast<std::size_t>(std::clamp<std::uint64_t>(fit, 2, limit));
   }
 
   core::Status emit(std::string_view line, bool terminated) {
@@ -121,8 +133,8 @@ class Deduper {
   // written (the in-memory set) into them, flagged as emitted.
   core::Status start_spilling(std::uint64_t expected_bytes) {
     std::uint64_t per_partition = std::max<std::uint64_t>(budget_ / 2, 1);
-    std::size_t count = static_cast<std::size_t>(
-        std::clamp<std::uint64_t>(expected_bytes / per_partition + 2, 2, 512));
+    std::size_t count = static_cast<std::size_t>(std::clamp<std::uint64_t>(
+        expected_bytes / per_partition + 2, 2, files_allowed(kMaxPartitions)));
     for (std::size_t i = 0; i < count; ++i) {
       auto file = SpillFile::create(temp_dir_, spill_buffer_bytes(count));
       CORE_RETURN_IF_ERROR(file);
@@ -160,16 +172,18 @@ class Deduper {
       CORE_RETURN_IF_ERROR(kept->finish_writing());
       return std::move(*kept);
     }
-    // Too many distinct lines for one pass: split by an independent hash and recurse.
-    if (depth > 8) {
+    // Too many distinct lines for one pass: split by an independent hash and recurse. Splits
+    // into 2 (the smallest budgets) reach a 2^40 reduction by depth 40.
+    std::size_t fan_out = files_allowed(kMaxSubPartitions);
+    if (depth > (fan_out >= 16 ? 10u : 40u)) {
       return core::fail(core::ErrorCode::kIo,
                         "dedup: could not split the input to fit in "
                         "--memory; raise --memory");
     }
     set.clear();
     std::vector<SpillFile> parts;
-    for (std::size_t i = 0; i < kSubPartitions; ++i) {
-      auto file = SpillFile::create(temp_dir_, spill_buffer_bytes(kSubPartitions));
+    for (std::size_t i = 0; i < fan_out; ++i) {
+      auto file = SpillFile::create(temp_dir_, spill_buffer_bytes(fan_out));
       CORE_RETURN_IF_ERROR(file);
       parts.push_back(std::move(*file));
     }
@@ -177,7 +191,7 @@ class Deduper {
     while (again.remaining() > 0) {
       auto record = read_record(again);
       CORE_RETURN_IF_ERROR(record);
-      std::size_t part = hash_bytes(record->line, depth) % kSubPartitions;
+      std::size_t part = hash_bytes(record->line, depth) % fan_out;
       CORE_RETURN_IF_ERROR(write_record(parts[part], record->tag, record->line));
     }
     std::vector<SpillFile> survivors;

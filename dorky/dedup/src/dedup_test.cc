@@ -19,6 +19,12 @@ using dorky::testing::run_program;
 using dorky::testing::TempDir;
 using dorky::testing::write_file;
 
+#ifdef PROJECT_SANITIZED
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+
 std::string oracle(const std::string& input) {
   std::set<std::string> seen;
   std::string out;
@@ -89,6 +95,35 @@ TEST(DedupTest, ExternalPathMatchesTheOracle) {
   EXPECT_TRUE(piped.out == oracle(input));
   // Spill files are unlinked at creation: nothing is left in the temp dir.
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+}
+
+TEST(DedupTest, DedupMemoryStaysInBudgetWhileMerging) {
+  // 100000 lines of 50 bytes, two thirds distinct: many partitions at 64K. Sanitizers add
+  // memory of their own, so under them only the result is checked, on fewer lines.
+  const int lines = kSanitized ? 20000 : 100000;
+  TempDir dir;
+  std::string input = random_input(11, lines, lines * 2 / 3);
+  write_file(dir / "in.txt", input);
+  if (!dorky::testing::can_measure_memory()) GTEST_SKIP() << "needs GNU time";
+  auto run = dorky::testing::run_program_measured(
+      "dorky-dedup", {"-m", "64K", "--temp-dir", dir.path().string(), (dir / "in.txt").string()});
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_TRUE(run.out == oracle(input));
+  // About 4 MiB is the program itself with its fixed output buffer; up to 512 partitions of
+  // 16 KiB buffers each were 15 MiB before.
+  if (!kSanitized) {
+    EXPECT_LT(run.peak_rss_kib, 8 * 1024) << "peak RSS in KiB";
+  }
+}
+
+TEST(DedupTest, DedupLineLongerThanTheBudgetIsAClearError) {
+  std::string input = "a\n" + std::string(1 << 20, 'x') + "\na\n";
+  auto run = run_program("dorky-dedup", {"-m", "64K"}, input);
+  EXPECT_EQ(run.code, 2);
+  EXPECT_NE(run.err.find("dorky-dedup: reading stdin: a line is longer than 8192 bytes"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(run.out, "");
 }
 
 TEST(DedupTest, WritesOutputFileAtomically) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 #include <unordered_map>
 
 #include "dorky/input.h"
@@ -57,17 +58,7 @@ class Extractor {
   }
 
   core::Status scan(std::string_view line) {
-    if (settings_.regex) {
-      const std::regex& regex = *settings_.regex;
-      bool group = regex.mark_count() >= 1;
-      for (auto it = std::cregex_iterator(line.data(), line.data() + line.size(), regex);
-           it != std::cregex_iterator(); ++it) {
-        const auto& match = group ? (*it)[1] : (*it)[0];
-        if (match.matched) {
-          CORE_RETURN_IF_ERROR(emit("regex", std::string_view(match.first, match.second)));
-        }
-      }
-    }
+    if (settings_.regex) CORE_RETURN_IF_ERROR(scan_regex(line));
     if (settings_.shapes && line.find_first_not_of(" \t\r") != std::string_view::npos) {
       CORE_RETURN_IF_ERROR(emit("shape", query_shape(line)));
     }
@@ -103,6 +94,31 @@ class Extractor {
         default:
           break;
       }
+    }
+    return core::ok_status();
+  }
+
+  // Every non-overlapping match, left to right, as Go's FindAll: after an empty match the
+  // search goes on one byte further, and an empty match right where the previous match ended
+  // is skipped (so `a*` on "baa" gives "" and "aa", and `.*` gives each line once).
+  core::Status scan_regex(std::string_view line) {
+    const re2::RE2& regex = *settings_.regex;
+    int group = regex.NumberOfCapturingGroups() >= 1 ? 1 : 0;
+    re2::StringPiece text(line.data(), line.size());
+    re2::StringPiece found[2];
+    std::size_t position = 0;
+    std::optional<std::size_t> previous_end;
+    while (position <= line.size() &&
+           regex.Match(text, position, line.size(), re2::RE2::UNANCHORED, found, group + 1)) {
+      auto begin = static_cast<std::size_t>(found[0].data() - line.data());
+      bool abutting = found[0].empty() && previous_end == begin;
+      if (found[group].data() != nullptr && !abutting) {
+        CORE_RETURN_IF_ERROR(
+            emit("regex", std::string_view(found[group].data(), found[group].size())));
+      }
+      std::size_t end = begin + found[0].size();
+      previous_end = end;
+      position = found[0].empty() ? end + 1 : end;
     }
     return core::ok_status();
   }

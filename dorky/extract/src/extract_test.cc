@@ -53,6 +53,36 @@ TEST(ExtractTest, RegexCaptures) {
   EXPECT_EQ(run.out, "a\nb\n");
 }
 
+TEST(ExtractTest, ExtractRegexOnLongLineDoesNotCrash) {
+  std::string ab;
+  for (int i = 0; i < 50000; ++i) ab += "ab";
+  auto whole = run_program("dorky-extract", {"--regex", ".*"}, ab + "\n");
+  EXPECT_EQ(whole.code, 0) << whole.err;
+  EXPECT_TRUE(whole.out == ab + "\n");
+  std::string site = "site:" + std::string(30000, 'x') + ".com inurl:a";
+  testing::TempDir dir;
+  auto captured = run_program("dorky-extract", {"--regex", "site:(\\S+)", "-o", "out.txt"},
+                              site + "\n", {}, dir.path());
+  EXPECT_EQ(captured.code, 0) << captured.err;
+  EXPECT_TRUE(testing::read_file(dir / "out.txt") == site.substr(5, 30004) + "\n");
+  // No temporary left beside the output.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+}
+
+TEST(ExtractTest, ExtractRegexEveryMatchAndEmptyMatches) {
+  auto run = run_program("dorky-extract", {"--regex", "[0-9]+"}, "a1b22c333\n");
+  EXPECT_EQ(run.out, "1\n22\n333\n");
+  auto empty = run_program("dorky-extract", {"--regex", "a*"}, "baa\n");
+  EXPECT_EQ(empty.out, "\naa\n");
+  // An optional group that did not take part gives nothing.
+  auto optional = run_program("dorky-extract", {"--regex", "x(y)?"}, "xy x\n");
+  EXPECT_EQ(optional.out, "y\n");
+  // Backreferences are not RE2: a usage error naming the dialect.
+  auto backref = run_program("dorky-extract", {"--regex", "(a)\\1"}, "aa\n");
+  EXPECT_EQ(backref.code, 2);
+  EXPECT_NE(backref.err.find("RE2"), std::string::npos) << backref.err;
+}
+
 TEST(ExtractTest, EmptyInputAndHugeLine) {
   EXPECT_EQ(run_program("dorky-extract", {"--site"}, "").out, "");
   std::string huge = "site:" + std::string(1 << 20, 'x') + ".com";

@@ -42,6 +42,14 @@ TEST(GenerateTest, GeneratesThroughDorkgen) {
   EXPECT_EQ(bad.code, 2) << bad.err;
 }
 
+TEST(GenerateTest, GenerateUnknownOptionNamesTheProgram) {
+  if (!dorkgen_built()) GTEST_SKIP() << "dorkgen is not built in this tree";
+  auto run = run_program("dorky-generate", {"--bogus"});
+  EXPECT_EQ(run.code, 2) << run.err;
+  EXPECT_NE(run.err.find("--bogus"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("dorky-generate: "), std::string::npos) << run.err;
+}
+
 TEST(GenerateTest, StagedRunGivesEveryQueryOnce) {
   if (!dorkgen_built()) GTEST_SKIP() << "dorkgen is not built in this tree";
   TempDir dir;

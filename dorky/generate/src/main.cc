@@ -140,6 +140,13 @@ int run(int argc, char** argv) {
   int code = WEXITSTATUS(status);
   // dorkgen: 0 ok, 1 failure, 2 bad input, 130 interrupted. Ours: a failure is 3.
   if (code == 1) return dorky::kExitIo;
+  if (code == dorky::kExitUsage) {
+    // dorkgen's own message (above) may not say which program the user ran.
+    std::fprintf(stderr,
+                 "dorky-generate: dorkgen %s rejected the arguments (see dorky-generate --help "
+                 "and dorkgen %s --help)\n",
+                 subcommand.c_str(), subcommand.c_str());
+  }
   return code;
 }
 

@@ -98,8 +98,28 @@ TEST_F(LauncherTest, ListsToolsFromItsOwnDirectoryAndDorkyPath) {
 TEST_F(LauncherTest, SegfaultIsReportedBySignalName) {
   Ran ran = run({"fault", "segv"});
   EXPECT_EQ(ran.code, 128 + SIGSEGV);
-  EXPECT_NE(ran.err.find("fault ended with killed by signal SIGSEGV"), std::string::npos)
+  EXPECT_NE(ran.err.find("dorky: fault was killed by signal SIGSEGV"), std::string::npos)
       << ran.err;
+}
+
+TEST_F(LauncherTest, LauncherMessagesReadAsSentences) {
+  Ran crashed = run({"fault", "segv"});
+  EXPECT_EQ(crashed.err.find("ended with"), std::string::npos) << crashed.err;
+  Ran failed = run({"fault", "exit3"});
+  EXPECT_NE(failed.err.find("dorky: fault exited with code 3\n"), std::string::npos) << failed.err;
+  Ran hung = run({"--timeout", "0.3", "fault", "hang"});
+  EXPECT_NE(hung.err.find("dorky: fault timed out and was stopped with SIGTERM"), std::string::npos)
+      << hung.err;
+  EXPECT_EQ(hung.err.find("ended with"), std::string::npos) << hung.err;
+}
+
+TEST_F(LauncherTest, TimeoutOutOfRangeNamesTheRange) {
+  for (const char* value : {"99999999999", "0", "-1", "0.0001", "soon"}) {
+    Ran ran = run({"--timeout", value, "fault", "echo"});
+    EXPECT_EQ(ran.code, 2) << value;
+    EXPECT_NE(ran.err.find("from 0.001 to 10000000"), std::string::npos) << ran.err;
+    EXPECT_NE(ran.err.find(std::string("got '") + value + "'"), std::string::npos) << ran.err;
+  }
 }
 
 TEST_F(LauncherTest, AbortIsReportedBySignalName) {
@@ -112,7 +132,7 @@ TEST_F(LauncherTest, ExitCodePassesThroughAndStderrIsShown) {
   Ran ran = run({"fault", "exit3"});
   EXPECT_EQ(ran.code, 3);
   EXPECT_NE(ran.err.find("fault: pretending an I/O error"), std::string::npos) << ran.err;
-  EXPECT_NE(ran.err.find("exit code 3"), std::string::npos) << ran.err;
+  EXPECT_NE(ran.err.find("exited with code 3"), std::string::npos) << ran.err;
 }
 
 TEST_F(LauncherTest, ArgumentsReachTheToolUnchanged) {
@@ -262,12 +282,12 @@ TEST_F(LauncherTest, MenuOnATerminalSurvivesCrashesAndCtrlC) {
   pty.send("fault\n");
   ASSERT_TRUE(pty.expect("Arguments for fault")) << pty.seen();
   pty.send("segv\n");
-  ASSERT_TRUE(pty.expect("fault finished: killed by signal SIGSEGV")) << pty.seen();
+  ASSERT_TRUE(pty.expect("fault was killed by signal SIGSEGV")) << pty.seen();
   ASSERT_TRUE(pty.expect("Choose a tool")) << pty.seen();
   pty.send("fault\n");
   ASSERT_TRUE(pty.expect("Arguments for fault")) << pty.seen();
   pty.send("exit3\n");
-  ASSERT_TRUE(pty.expect("fault finished: exit code 3")) << pty.seen();
+  ASSERT_TRUE(pty.expect("fault exited with code 3")) << pty.seen();
   ASSERT_TRUE(pty.expect("Choose a tool")) << pty.seen();
   // Ctrl-C while a tool runs ends the tool, not the launcher.
   pty.send("fault\n");
@@ -275,7 +295,7 @@ TEST_F(LauncherTest, MenuOnATerminalSurvivesCrashesAndCtrlC) {
   pty.send("hang\n");
   ASSERT_TRUE(pty.expect("hanging")) << pty.seen();  // the tool runs and blocks
   pty.send("\x03");
-  ASSERT_TRUE(pty.expect("fault finished: killed by signal SIGINT")) << pty.seen();
+  ASSERT_TRUE(pty.expect("fault was killed by signal SIGINT")) << pty.seen();
   ASSERT_TRUE(pty.expect("Choose a tool")) << pty.seen();
   pty.send("q\n");
   EXPECT_EQ(pty.wait_exit(), 0);

@@ -71,8 +71,10 @@ int main(int argc, char** argv) {
       }
       char* end = nullptr;
       double seconds = std::strtod(value.c_str(), &end);
-      if (value.empty() || *end != '\0' || !(seconds > 0) || seconds > 1e7) {
-        return usage_error("--timeout must be a positive number of seconds, got '" + value + "'");
+      // At least a millisecond (the resolution of the timer), at most 10^7 s (116 days).
+      if (value.empty() || *end != '\0' || !(seconds >= 0.001) || seconds > 1e7) {
+        return usage_error("--timeout must be a number of seconds from 0.001 to 10000000, got '" +
+                           value + "'");
       }
       run.timeout = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
       ++index;
@@ -127,8 +129,7 @@ int main(int argc, char** argv) {
     return 127;
   }
   if (outcome->kind != dorky::Outcome::Kind::kExited || outcome->exit_code != 0) {
-    std::fprintf(stderr, "dorky: %s ended with %s\n", tool.name.c_str(),
-                 outcome->describe().c_str());
+    std::fprintf(stderr, "dorky: %s %s\n", tool.name.c_str(), outcome->describe().c_str());
   }
   return outcome->launcher_exit_code();
 }

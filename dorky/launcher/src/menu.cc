@@ -104,9 +104,10 @@ int run_menu(const MenuOptions& options, std::FILE* in, std::FILE* out) {
     auto outcome = run_process(chosen->path, args, options.run);
     if (!outcome) {
       std::fprintf(out, "dorky: %s: %s\n", chosen->name.c_str(), outcome.error().message().c_str());
+    } else if (outcome->kind == Outcome::Kind::kExited && outcome->exit_code == 0) {
+      std::fprintf(out, "dorky: %s finished\n", chosen->name.c_str());
     } else {
-      std::fprintf(out, "dorky: %s finished: %s\n", chosen->name.c_str(),
-                   outcome->describe().c_str());
+      std::fprintf(out, "dorky: %s %s\n", chosen->name.c_str(), outcome->describe().c_str());
     }
   }
   std::fprintf(out, "\n");

@@ -26,7 +26,7 @@ TEST(OutcomeTest, ExitCodesAndDescriptions) {
   crashed.kind = Outcome::Kind::kSignaled;
   crashed.signal = 11;
   EXPECT_EQ(crashed.launcher_exit_code(), 139);
-  EXPECT_EQ(crashed.describe(), "killed by signal SIGSEGV (Segmentation fault)");
+  EXPECT_EQ(crashed.describe(), "was killed by signal SIGSEGV (Segmentation fault)");
   Outcome timed_out;
   timed_out.kind = Outcome::Kind::kTimedOut;
   timed_out.signal = 15;

@@ -189,10 +189,10 @@ int Outcome::launcher_exit_code() const {
 std::string Outcome::describe() const {
   switch (kind) {
     case Kind::kExited:
-      return "exit code " + std::to_string(exit_code);
+      return "exited with code " + std::to_string(exit_code);
     case Kind::kSignaled: {
       const char* text = ::sigdescr_np(signal);
-      return "killed by signal " + signal_name(signal) +
+      return "was killed by signal " + signal_name(signal) +
              (text != nullptr ? std::string(" (") + text + ")" : std::string());
     }
     case Kind::kTimedOut:

@@ -124,7 +124,7 @@ std::string describe_tool(const ToolEntry& tool) {
   auto outcome = run_process(tool.path, {std::string(kPrefix) + tool.name, "--describe"}, options);
   if (!outcome) return "(no description: " + outcome.error().message() + ")";
   if (outcome->kind != Outcome::Kind::kExited || outcome->exit_code != 0) {
-    return "(no description: --describe ended with " + outcome->describe() + ")";
+    return "(no description: --describe " + outcome->describe() + ")";
   }
   std::string line = outcome->stdout_text.substr(0, outcome->stdout_text.find('\n'));
   if (!line.empty() && line.back() == '\r') line.pop_back();

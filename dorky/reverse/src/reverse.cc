@@ -92,18 +92,17 @@ core::Result<ReverseStats> run_reverse(const CommonOptions& options, Output& out
   std::size_t block = static_cast<std::size_t>(
       std::clamp<std::uint64_t>(options.memory_bytes / 16, 4096, 1u << 20));
 
-  // One regular file: read it backwards in place.
+  // One regular file whose size can be trusted: read it backwards in place. Others (pipes,
+  // /proc files that report size 0) are read to end of file below.
   if (options.inputs.size() == 1 && options.inputs[0] != "-") {
     auto fd = open_input(options.inputs[0]);
     CORE_RETURN_IF_ERROR(fd);
-    struct stat info {};
-    if (::fstat(*fd, &info) == 0 && S_ISREG(info.st_mode)) {
+    if (std::optional<std::uint64_t> size = stable_file_size(*fd)) {
       const std::string& name = options.inputs[0];
       ReadAt read_at = [&](std::uint64_t offset, char* to, std::size_t length) {
         return pread_all(*fd, name, offset, to, length);
       };
-      core::Status status =
-          reverse_bytes(static_cast<std::uint64_t>(info.st_size), read_at, block, out, stats);
+      core::Status status = reverse_bytes(*size, read_at, block, out, stats);
       ::close(*fd);
       CORE_RETURN_IF_ERROR(status);
       return stats;

@@ -85,6 +85,19 @@ TEST(ReverseTest, LargeInputsWithHugeLinesAndTinyBlocks) {
   EXPECT_TRUE(run.out == expected);
 }
 
+TEST(ReverseTest, ReverseOfAFileReportingSizeZeroReadsToEnd) {
+  // /proc files report st_size 0 whatever they hold; this one is stable between reads.
+  std::string contents = read_file("/proc/version");
+  ASSERT_FALSE(contents.empty());
+  TempDir dir;
+  EXPECT_EQ(reverse_in_process({"/proc/version"}, 256u << 20, dir.path().string(), false),
+            oracle(contents));
+  auto run = run_program("dorky-reverse", {"/proc/self/status"});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_GT(split_lines(run.out).size(), 10u);
+  EXPECT_EQ(split_lines(run.out).back().rfind("Name:", 0), 0u) << run.out;
+}
+
 TEST(ReverseTest, OutputFileAndErrors) {
   TempDir dir;
   auto run = run_program("dorky-reverse", {"-o", (dir / "out").string()}, "1\n2\n");

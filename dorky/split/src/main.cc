@@ -48,9 +48,16 @@ core::Result<int> run(dorky::Args& args) {
     return [&settings, &modes, chosen, what](const std::string& value) -> core::Status {
       auto n = dorky::parse_uint(value, what);
       CORE_RETURN_IF_ERROR(n);
-      if (*n == 0)
+      if (*n == 0) {
         return core::fail(core::ErrorCode::kInvalidArgument,
                           std::string(what) + " must be at least 1");
+      }
+      if (chosen != dorky::SplitSettings::Mode::kLines && *n > dorky::kMaxParts) {
+        return core::fail(core::ErrorCode::kInvalidArgument,
+                          std::string(what) + " must be from 1 to " +
+                              std::to_string(dorky::kMaxParts) + " (every part is a file), got " +
+                              value);
+      }
       settings.mode = chosen;
       settings.count = *n;
       ++modes;
@@ -80,8 +87,9 @@ core::Result<int> run(dorky::Args& args) {
              [&](const std::string& value) -> core::Status {
                auto digits = dorky::parse_uint(value, "--digits");
                CORE_RETURN_IF_ERROR(digits);
-               if (*digits < 1 || *digits > 12) {
-                 return core::fail(dorky::usage_error(kSpec, "--digits must be between 1 and 12"));
+               if (*digits < 1 || *digits > static_cast<std::uint64_t>(dorky::kMaxDigits)) {
+                 return core::fail(dorky::usage_error(
+                     kSpec, "--digits must be between 1 and " + std::to_string(dorky::kMaxDigits)));
                }
                settings.digits = static_cast<int>(*digits);
                return core::ok_status();

@@ -1,6 +1,7 @@
 #include "dorky/split.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,6 +55,22 @@ core::Status commit_all(const std::vector<Writer>& writers) {
   return core::AtomicFileWriter::commit_all(pointers);
 }
 
+// Parts kept open at once by --round-robin: a descriptor and a write buffer (about 1.2 MiB)
+// each, so no more than the descriptor limit (less a reserve) and --memory allow. More
+// parts are written in several passes over the input.
+std::uint64_t open_parts_allowed(const CommonOptions& options) {
+  constexpr std::uint64_t kReservedDescriptors = 32;
+  struct rlimit limit {};
+  std::uint64_t descriptors = 1024;
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    descriptors = static_cast<std::uint64_t>(limit.rlim_cur);
+  }
+  std::uint64_t by_descriptors =
+      descriptors > kReservedDescriptors * 2 ? descriptors - kReservedDescriptors : descriptors / 2;
+  std::uint64_t by_memory = options.memory_bytes / (1200u << 10);
+  return std::max<std::uint64_t>(std::min(by_descriptors, by_memory), 1);
+}
+
 core::Status write_line(core::AtomicFileWriter& writer, const core::Line& line) {
   CORE_RETURN_IF_ERROR(writer.write(line.bytes));
   return line.terminated ? writer.write("\n") : core::ok_status();
@@ -91,9 +108,9 @@ core::Status open_sized(const CommonOptions& options, SizedSource& source) {
     CORE_RETURN_IF_ERROR(fd);
     source.fd = *fd;
     source.owned = true;
-    struct stat info {};
-    if (::fstat(*fd, &info) == 0 && S_ISREG(info.st_mode)) {
-      source.size = static_cast<std::uint64_t>(info.st_size);
+    // Only a size that reading confirms: /proc files say 0 and would give empty parts.
+    if (std::optional<std::uint64_t> size = stable_file_size(*fd)) {
+      source.size = *size;
       return core::ok_status();
     }
     ::close(*fd);
@@ -147,24 +164,25 @@ core::Status split_parts(const CommonOptions& options, const SplitSettings& sett
     bounds.push_back(std::max(*start, bounds.empty() ? 0 : bounds.back()));
   }
   std::vector<Writer> writers(settings.count);
-  for (std::uint64_t k = 0; k < settings.count; ++k) {
-    stats.files.push_back(numbered(settings, k));
-    auto writer = open_part(stats.files.back(), options.sync);
-    CORE_RETURN_IF_ERROR(writer);
-    writers[k] = std::move(*writer);
-  }
+  for (std::uint64_t k = 0; k < settings.count; ++k) stats.files.push_back(numbered(settings, k));
   // Whole byte ranges, no per-line work, several parts at once: synced parts go to the disk
   // with direct I/O, where a thread mostly waits for the disk, so more copies in flight keep
-  // it busy; without sync the copy is the kernel's page-cache work, one thread a core.
+  // it busy; without sync the copy is the kernel's page-cache work, one thread a core. Each
+  // part is opened, filled, synced and closed by one copy: only the parts in flight hold a
+  // descriptor, however many parts there are.
   std::atomic<std::uint64_t> next{0};
   std::mutex mutex;
   core::Status first_error = core::ok_status();
   auto copy_parts = [&] {
     for (std::uint64_t k = next++; k < settings.count; k = next++) {
-      core::Status status =
-          writers[k]->append_from(source.fd, bounds[k], bounds[k + 1] - bounds[k]);
+      auto writer = open_part(stats.files[k], options.sync);
+      core::Status status = writer ? core::ok_status() : core::fail(writer.error());
+      if (status) {
+        writers[k] = std::move(*writer);
+        status = writers[k]->append_from(source.fd, bounds[k], bounds[k + 1] - bounds[k]);
+      }
       // The fsync (if any) here too, while the other threads still copy.
-      if (status) status = writers[k]->sync();
+      if (status) status = writers[k]->close_file();
       if (!status) {
         std::lock_guard lock(mutex);
         if (first_error) first_error = status;
@@ -203,30 +221,116 @@ std::optional<std::string_view> operator_value(std::string_view query, const std
   return std::nullopt;
 }
 
+// --lines from files: fails before any part is written when the part numbers would outgrow
+// --digits. Lines are counted only when the size alone (a line holds at least one byte)
+// does not settle it. Inputs that cannot be counted (pipes) are checked as parts are made.
+core::Status check_line_parts(const CommonOptions& options, const SplitSettings& settings) {
+  if (options.inputs.empty()) return core::ok_status();
+  std::uint64_t bytes = 0;
+  for (const std::string& input : options.inputs) {
+    if (input == "-") return core::ok_status();
+    auto fd = open_input(input);
+    CORE_RETURN_IF_ERROR(fd);
+    std::optional<std::uint64_t> size = stable_file_size(*fd);
+    ::close(*fd);
+    if (!size) return core::ok_status();
+    bytes += *size;
+  }
+  auto parts_for = [&](std::uint64_t lines) {
+    return lines / settings.count + (lines % settings.count != 0 ? 1 : 0);
+  };
+  if (check_part_count(settings, parts_for(bytes))) return core::ok_status();
+  std::uint64_t lines = 0;
+  auto count = [&](const core::Line&) -> core::Status {
+    ++lines;
+    return core::ok_status();
+  };
+  CORE_RETURN_IF_ERROR(for_each_line(options.inputs, nullptr, count, input_buffer_bytes(options)));
+  return check_part_count(settings, parts_for(lines));
+}
+
+// --round-robin with more parts than may be open at once: the input (spooled first when it
+// is not a file) is read once per group of parts; each pass writes its group, syncs and
+// closes it, and every part is published together at the end.
+core::Status round_robin_in_passes(const CommonOptions& options, const SplitSettings& settings,
+                                   SplitStats& stats) {
+  SizedSource source;
+  CORE_RETURN_IF_ERROR(open_sized(options, source));
+  std::uint64_t group = open_parts_allowed(options);
+  std::vector<Writer> writers(settings.count);
+  for (std::uint64_t k = 0; k < settings.count; ++k) stats.files.push_back(numbered(settings, k));
+  for (std::uint64_t first = 0; first < settings.count; first += group) {
+    std::uint64_t last = std::min(settings.count, first + group);
+    for (std::uint64_t k = first; k < last; ++k) {
+      auto writer = open_part(stats.files[k], options.sync);
+      CORE_RETURN_IF_ERROR(writer);
+      writers[k] = std::move(*writer);
+    }
+    if (::lseek(source.fd, 0, SEEK_SET) < 0) {
+      return core::fail(core::ErrorCode::kIo,
+                        std::string("rewinding the input: ") + std::strerror(errno));
+    }
+    core::LineReader reader(source.fd, input_name(options.inputs.empty() ? "-" : options.inputs[0]),
+                            input_buffer_bytes(options));
+    core::Line line;
+    std::uint64_t index = 0;
+    std::uint64_t lines = 0;
+    while (reader.next(line)) {
+      ++lines;
+      std::uint64_t k = index++ % settings.count;
+      if (k >= first && k < last) CORE_RETURN_IF_ERROR(write_line(*writers[k], line));
+    }
+    CORE_RETURN_IF_ERROR(reader.status());
+    stats.lines = lines;
+    for (std::uint64_t k = first; k < last; ++k) CORE_RETURN_IF_ERROR(writers[k]->close_file());
+  }
+  return commit_all(writers);
+}
+
 }  // namespace
 
+core::Status check_part_count(const SplitSettings& settings, std::uint64_t parts) {
+  std::uint64_t names = 1;
+  for (int i = 0; i < settings.digits; ++i) names *= 10;
+  if (parts <= names) return core::ok_status();
+  int needed = static_cast<int>(std::to_string(parts - 1).size());
+  std::string message = "suffixes exhausted: " + std::to_string(parts) + " parts need " +
+                        std::to_string(needed) + "-digit numbers, --digits " +
+                        std::to_string(settings.digits) + " names at most " +
+                        std::to_string(names) + " parts";
+  message += needed <= kMaxDigits ? " (use --digits " + std::to_string(needed) + ")"
+                                  : " (--digits goes up to " + std::to_string(kMaxDigits) + ")";
+  return core::fail(core::ErrorCode::kInvalidArgument, message);
+}
+
 std::string safe_file_part(std::string_view value) {
+  // Percent-encoding is one-to-one: distinct values give distinct names. A leading '_' is
+  // encoded too, so no value's name is "_none" (the part for lines without the operator).
+  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
-  bool changed = value.empty();
-  for (char c : value) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-';
-    out += ok ? c : '_';
-    changed |= !ok;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    auto c = static_cast<unsigned char>(value[i]);
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || (c == '.' && i > 0) || (c == '_' && i > 0);
+    if (plain) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
   }
-  if (out.size() > 100) {
-    out.resize(100);
-    changed = true;
-  }
-  if (out.starts_with(".")) {
-    out[0] = '_';
-    changed = true;
-  }
-  if (changed) {
-    char tag[16];
-    std::snprintf(tag, sizeof tag, "-%08llx",
-                  static_cast<unsigned long long>(hash_bytes(value) & 0xffffffffull));
-    out += tag;
+  if (value.empty()) out = "%";  // never produced otherwise ('%' is always followed by two digits)
+  // File names are limited to 255 bytes: a long one keeps its start and ends with "%~" and a
+  // 64-bit hash of the whole value ('~' never follows '%' in a plain encoding).
+  constexpr std::size_t kMaxNameBytes = 160;
+  if (out.size() > kMaxNameBytes) {
+    std::size_t keep = kMaxNameBytes - 18;
+    while (keep > 0 && (out[keep - 1] == '%' || (keep > 1 && out[keep - 2] == '%'))) --keep;
+    char tag[24];
+    std::snprintf(tag, sizeof tag, "%%~%016llx",
+                  static_cast<unsigned long long>(hash_bytes(value)));
+    out = out.substr(0, keep) + tag;
   }
   return out;
 }
@@ -327,8 +431,19 @@ class ByValueSplitter {
 core::Result<SplitStats> run_split(const CommonOptions& options, const SplitSettings& settings) {
   SplitStats stats;
   if (settings.mode == SplitSettings::Mode::kParts) {
+    CORE_RETURN_IF_ERROR(check_part_count(settings, settings.count));
     CORE_RETURN_IF_ERROR(split_parts(options, settings, stats));
     return stats;
+  }
+  if (settings.mode == SplitSettings::Mode::kRoundRobin) {
+    CORE_RETURN_IF_ERROR(check_part_count(settings, settings.count));
+    if (settings.count > open_parts_allowed(options)) {
+      CORE_RETURN_IF_ERROR(round_robin_in_passes(options, settings, stats));
+      return stats;
+    }
+  }
+  if (settings.mode == SplitSettings::Mode::kLines) {
+    CORE_RETURN_IF_ERROR(check_line_parts(options, settings));
   }
   Progress progress("split", options.progress, known_input_bytes(options.inputs));
   std::vector<Writer> writers;
@@ -352,6 +467,8 @@ core::Result<SplitStats> run_split(const CommonOptions& options, const SplitSett
         if (writers.empty() || in_part == settings.count) {
           if (!writers.empty()) CORE_RETURN_IF_ERROR(writers.back()->commit());
           writers.clear();
+          // Input that could not be counted up front (a pipe) can still run out of names.
+          CORE_RETURN_IF_ERROR(check_part_count(settings, stats.files.size() + 1));
           stats.files.push_back(numbered(settings, stats.files.size()));
           auto writer = open_part(stats.files.back(), options.sync);
           CORE_RETURN_IF_ERROR(writer);

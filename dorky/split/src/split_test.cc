@@ -111,6 +111,34 @@ TEST(SplitTest, ByOperatorValue) {
   EXPECT_NE(safe_file_part("we/ird"), safe_file_part("we_ird"));
 }
 
+TEST(SplitTest, SplitByValueNamesNeverCollide) {
+  TempDir dir;
+  // Each value once, chosen to collide under the old naming (mangled name + hash, "_none").
+  std::vector<std::string> values = {"a/b",
+                                     "a_b-d378babc",
+                                     "a%2Fb",
+                                     "_none",
+                                     ".hidden",
+                                     "_hidden",
+                                     std::string(300, 'x'),
+                                     std::string(299, 'x') + "y"};
+  std::string input = "no operator at all\n";
+  for (const std::string& value : values) input += "site:" + value + " q\n";
+  auto run = run_program("dorky-split", {"--by", "site", "--list"}, input, {}, dir.path());
+  EXPECT_EQ(run.code, 0) << run.err;
+  auto names = testing::split_lines(run.out);
+  EXPECT_EQ(names.size(), values.size() + 1) << run.out;
+  EXPECT_EQ(entries(dir), values.size() + 1);
+  for (const std::string& name : names) {
+    EXPECT_EQ(testing::split_lines(read_file(dir / name)).size(), 1u) << name;
+    EXPECT_LE(name.size(), 200u);
+  }
+  EXPECT_EQ(read_file(dir / "part-_none"), "no operator at all\n");
+  EXPECT_EQ(read_file(dir / ("part-" + safe_file_part("_none"))), "site:_none q\n");
+  EXPECT_EQ(safe_file_part("example.com"), "example.com");
+  EXPECT_EQ(safe_file_part("a/b"), "a%2Fb");
+}
+
 TEST(SplitTest, ByOperatorWithMoreValuesThanOpenParts) {
   TempDir dir;
   // 64K of memory allows 2 open parts; 300 sites force several overflow passes.
@@ -131,6 +159,101 @@ TEST(SplitTest, ByOperatorWithMoreValuesThanOpenParts) {
     EXPECT_EQ(read_file(dir / ("out-" + site)), lines) << site;
   }
   EXPECT_EQ(entries(dir), expected.size());
+}
+
+TEST(SplitTest, SplitPartsOfAFileReportingSizeZeroReadToEnd) {
+  TempDir dir;
+  std::string contents = read_file("/proc/version");  // st_size 0, stable contents
+  ASSERT_FALSE(contents.empty());
+  auto run = run_program("dorky-split", {"-n", "2", "/proc/version"}, "", {}, dir.path());
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(concat(dir, {"part-0000", "part-0001"}), contents);
+  auto status = run_program("dorky-split", {"-n", "2", "--prefix", "st-", "/proc/self/status"}, "",
+                            {}, dir.path());
+  EXPECT_EQ(status.code, 0) << status.err;
+  EXPECT_NE(concat(dir, {"st-0000", "st-0001"}).find("Name:"), std::string::npos);
+}
+
+TEST(SplitTest, SplitIntoMorePartsThanOpenFilesAllowed) {
+  TempDir dir;
+  std::string input;
+  for (int i = 0; i < 1000; ++i) input += std::to_string(i) + "\n";
+  write_file(dir / "seq.txt", input);
+  testing::ScopedOpenFileLimit limit(64);
+  ASSERT_TRUE(limit.ok());
+  const int parts = 150;
+  for (const std::string& mode : {std::string("-n"), std::string("-r")}) {
+    for (const std::string& source : {std::string("file"), std::string("stdin")}) {
+      std::string prefix = (dir / (mode.substr(1) + source + "-")).string();
+      std::vector<std::string> args = {mode, std::to_string(parts), "--prefix", prefix,
+                                       "--no-sync"};
+      if (source == "file") args.push_back((dir / "seq.txt").string());
+      auto run = run_program("dorky-split", args, source == "file" ? "" : input);
+      ASSERT_EQ(run.code, 0) << mode << " " << source << ": " << run.err;
+      std::vector<std::string> names;
+      for (int k = 0; k < parts; ++k) {
+        std::string number = std::to_string(k);
+        names.push_back(mode.substr(1) + source + "-" + std::string(4 - number.size(), '0') +
+                        number);
+      }
+      if (mode == "-n") {
+        EXPECT_TRUE(concat(dir, names) == input) << source;
+      } else {
+        for (int k : {0, 1, 149}) {
+          std::string expected;
+          for (int i = k; i < 1000; i += parts) expected += std::to_string(i) + "\n";
+          EXPECT_EQ(read_file(dir / names[static_cast<std::size_t>(k)]), expected) << source << k;
+        }
+      }
+    }
+  }
+}
+
+TEST(SplitTest, SplitHugePartCountNamesThePartLimit) {
+  TempDir dir;
+  for (const std::string& mode : {std::string("-n"), std::string("-r")}) {
+    auto run = run_program("dorky-split", {mode, "18446744073709551615"}, "a\n", {}, dir.path());
+    EXPECT_EQ(run.code, 2) << run.err;
+    EXPECT_NE(run.err.find("from 1 to 1000000"), std::string::npos) << run.err;
+    EXPECT_EQ(run.err.find("--memory"), std::string::npos) << run.err;
+  }
+  EXPECT_EQ(entries(dir), 0u);
+}
+
+TEST(SplitTest, SplitLinesOutOfRangeNamesTheRange) {
+  TempDir dir;
+  auto run = run_program("dorky-split", {"-l", "18446744073709551616"}, "a\n", {}, dir.path());
+  EXPECT_EQ(run.code, 2);
+  EXPECT_NE(run.err.find("--lines must be an integer from 0 to 18446744073709551615"),
+            std::string::npos)
+      << run.err;
+}
+
+TEST(SplitTest, SplitPartNamesOutgrowingDigitsFailUpFront) {
+  TempDir dir;
+  std::string input;
+  for (int i = 1; i <= 101; ++i) input += std::to_string(i) + "\n";
+  write_file(dir / "s", input);
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"-l", "1", "--digits", "2", "s"},
+                                             {"-n", "101", "--digits", "2", "s"},
+                                             {"-r", "101", "--digits", "2", "s"}}) {
+    auto run = run_program("dorky-split", args, "", {}, dir.path());
+    EXPECT_EQ(run.code, 2) << args[0];
+    EXPECT_NE(run.err.find("suffixes exhausted"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("--digits 3"), std::string::npos) << run.err;
+    EXPECT_EQ(entries(dir), 1u) << args[0];  // nothing written
+  }
+  // Exactly 100 parts fit.
+  auto fits = run_program("dorky-split", {"-l", "2", "--digits", "2", "s"}, "", {}, dir.path());
+  EXPECT_EQ(fits.code, 0) << fits.err;
+  EXPECT_EQ(entries(dir), 1u + 51u);
+  // From a pipe the count is not known up front: the run stops when the names run out.
+  TempDir piped;
+  auto run = run_program("dorky-split", {"-l", "1", "--digits", "2"}, input, {}, piped.path());
+  EXPECT_EQ(run.code, 2);
+  EXPECT_NE(run.err.find("suffixes exhausted"), std::string::npos) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(piped / "part-100"));
 }
 
 TEST(SplitTest, EmptyInput) {

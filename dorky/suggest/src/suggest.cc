@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <utility>
 
 #include "dorkgen/engine_profiles.h"
 #include "dorky/input.h"
@@ -74,6 +75,9 @@ class Suggester {
       for (const std::string& value : pool->values) {
         if (written >= settings_.max_per_query) return core::ok_status();
         if (present.contains(lower_ascii(value))) continue;
+        // A '"' in a value would end the term's quoted phrase or open one that swallows the
+        // rest of the query: such a value cannot be written as one operator value.
+        if (value.find('"') != std::string::npos) continue;
         bool quote = !term.quoted && needs_quotes(value);
         line_.assign(query.substr(0, begin));
         if (quote) line_.push_back('"');
@@ -237,7 +241,10 @@ core::Result<std::map<std::string, Pool>> load_pools(const SuggestSettings& sett
     Pool pool{name, {}};
     std::set<std::string> seen;
     std::string value;
+    bool first = true;
     while (std::getline(in, value)) {
+      // A byte-order mark (Windows editors write one) is not part of the first value.
+      if (std::exchange(first, false) && value.starts_with("\xEF\xBB\xBF")) value.erase(0, 3);
       if (!value.empty() && value.back() == '\r') value.pop_back();
       if (value.empty() || value[0] == '#') continue;
       if (seen.insert(value).second) pool.values.push_back(value);

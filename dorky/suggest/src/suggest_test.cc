@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
+
 #include "dorky/testing/tool_runner.h"
 
 namespace dorky {
@@ -34,6 +36,21 @@ TEST_F(SuggestTest, VariantsSkipValuesAlreadyPresent) {
   auto limited = run_program("dorky-suggest", {"--presets", presets(), "--max-per-query", "1"},
                              "site:a.com filetype:pdf\n");
   EXPECT_EQ(limited.out, "site:b.org filetype:pdf\n");
+}
+
+TEST_F(SuggestTest, SuggestPoolValueWithQuoteNeverUnbalancesAQuery) {
+  write_file(dir_ / "pools" / "keyword.txt",
+             "\xEF\xBB\xBF"
+             "a\"b\nlog in\nplain\n");
+  auto run =
+      run_program("dorky-suggest", {"--presets", presets()}, "intitle:\"x y\" q\nintitle:z q\n");
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out,
+            "intitle:\"log in\" q\nintitle:\"plain\" q\n"
+            "intitle:\"log in\" q\nintitle:plain q\n");
+  for (const std::string& line : testing::split_lines(run.out)) {
+    EXPECT_EQ(std::count(line.begin(), line.end(), '"') % 2, 0) << line;
+  }
 }
 
 TEST_F(SuggestTest, EnginesOwnSpellingsFillTheSamePools) {

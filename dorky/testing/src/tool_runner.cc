@@ -107,6 +107,26 @@ ToolRun run_program(const std::string& program, const std::vector<std::string>& 
   return run;
 }
 
+bool can_measure_memory() { return ::access(kGnuTime, X_OK) == 0; }
+
+ToolRun run_program_measured(const std::string& program, const std::vector<std::string>& args,
+                             const std::string& input, const fs::path& cwd) {
+  // GNU time forks the program from its own small process, so the peak is the program's
+  // alone (a program spawned straight from the test would count the test's peak too).
+  TempDir io;
+  std::vector<std::string> all = {"-f", "%M", "-o", (io / "rss").string(),
+                                  bin_dir() + "/" + program};
+  all.insert(all.end(), args.begin(), args.end());
+  ToolRun run = run_program(kGnuTime, all, input, {}, cwd);
+  std::string rss = read_file(io / "rss");
+  std::size_t last = rss.find_last_of("0123456789");
+  std::size_t first = rss.find_last_not_of("0123456789", last);
+  if (last != std::string::npos) {
+    run.peak_rss_kib = std::stol(rss.substr(first == std::string::npos ? 0 : first + 1));
+  }
+  return run;
+}
+
 namespace {
 
 // Starts the program on a stdin pipe, feeds it `input` and leaves the pipe open, so the

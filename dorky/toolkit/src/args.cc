@@ -66,9 +66,10 @@ core::Result<std::uint64_t> parse_uint(std::string_view text, std::string_view w
   std::uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    return core::fail(
-        core::ErrorCode::kInvalidArgument,
-        std::string(what) + " must be a non-negative integer, got '" + std::string(text) + "'");
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      std::string(what) + " must be an integer from 0 to " +
+                          std::to_string(std::numeric_limits<std::uint64_t>::max()) + ", got '" +
+                          std::string(text) + "'");
   }
   return value;
 }

@@ -60,5 +60,16 @@ TEST(ParseIntTest, RejectsJunk) {
   EXPECT_EQ(*parse_uint("18446744073709551615", "n"), 18446744073709551615ull);
 }
 
+TEST(ParseUintTest, OutOfRangeNumberNamesTheRange) {
+  auto too_big = parse_uint("18446744073709551616", "--lines");
+  ASSERT_FALSE(too_big);
+  EXPECT_EQ(too_big.error().message(),
+            "--lines must be an integer from 0 to 18446744073709551615, got "
+            "'18446744073709551616'");
+  auto negative = parse_uint("-1", "--lines");
+  ASSERT_FALSE(negative);
+  EXPECT_NE(negative.error().message().find("from 0 to 18446744073709551615"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace dorky

@@ -1,6 +1,9 @@
 #include "dorky/input.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 namespace dorky {
 
@@ -20,6 +23,26 @@ std::uint64_t known_input_bytes(const std::vector<std::string>& inputs) {
     total += static_cast<std::uint64_t>(info.st_size);
   }
   return total;
+}
+
+std::optional<std::uint64_t> stable_file_size(int fd) {
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size < 0) return std::nullopt;
+  auto size = static_cast<std::uint64_t>(info.st_size);
+  char probe[2];
+  if (size > 0) {
+    ssize_t last;
+    do {
+      last = ::pread(fd, probe, 1, static_cast<off_t>(size - 1));
+    } while (last < 0 && errno == EINTR);
+    if (last != 1) return std::nullopt;
+  }
+  ssize_t after;
+  do {
+    after = ::pread(fd, probe, sizeof probe, static_cast<off_t>(size));
+  } while (after < 0 && errno == EINTR);
+  if (after != 0) return std::nullopt;
+  return size;
 }
 
 core::Status check_inputs(const std::vector<std::string>& inputs) {

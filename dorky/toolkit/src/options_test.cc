@@ -57,7 +57,8 @@ TEST(OptionSetTest, UsageErrorsNameTheProblemAndPointAtHelp) {
   };
   EXPECT_EQ(error_of({"--bogus"}), "unknown option '--bogus' (see dorky-demo --help)");
   EXPECT_EQ(error_of({"-s"}), "option -s needs a value (see dorky-demo --help)");
-  EXPECT_EQ(error_of({"--seed", "x"}), "--seed must be a non-negative integer, got 'x'");
+  EXPECT_EQ(error_of({"--seed", "x"}),
+            "--seed must be an integer from 0 to 18446744073709551615, got 'x'");
   EXPECT_EQ(error_of({"--memory", "1K"}),
             "--memory must be at least 64K, got '1K' (see dorky-demo --help)");
 }

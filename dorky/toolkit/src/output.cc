@@ -1,21 +1,57 @@
 #include "dorky/output.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace dorky {
 namespace {
 constexpr std::size_t kStdoutBufferBytes = 1 << 20;
 }
 
+Output::Stream::Stream(Stream&& other) noexcept
+    : fd(std::exchange(other.fd, -1)),
+      name(std::move(other.name)),
+      owned(std::exchange(other.owned, false)) {}
+
+Output::Stream& Output::Stream::operator=(Stream&& other) noexcept {
+  if (this != &other) {
+    if (owned && fd >= 0) ::close(fd);
+    fd = std::exchange(other.fd, -1);
+    name = std::move(other.name);
+    owned = std::exchange(other.owned, false);
+  }
+  return *this;
+}
+
+Output::Stream::~Stream() {
+  if (owned && fd >= 0) ::close(fd);
+}
+
 core::Result<Output> Output::open(const std::string& path, bool sync) {
   Output output;
-  if (path.empty() || path == "-") {
+  struct stat info {};
+  bool special = !path.empty() && path != "-" && ::stat(path.c_str(), &info) == 0 &&
+                 !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode);
+  if (path.empty() || path == "-" || special) {
     output.stdout_ = true;
     output.buffer_.reserve(kStdoutBufferBytes);
+    output.stream_.fd = STDOUT_FILENO;
+    output.stream_.name = "stdout";
+    if (special) {
+      int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+      if (fd < 0) {
+        return core::fail(core::ErrorCode::kIo,
+                          "output: opening " + path + ": " + std::strerror(errno));
+      }
+      output.stream_.fd = fd;
+      output.stream_.name = path;
+      output.stream_.owned = true;
+    }
     return output;
   }
   auto writer =
@@ -33,18 +69,17 @@ Output Output::to_string(std::string* target) {
 }
 
 Output::~Output() {
-  if (stdout_ && !buffer_.empty()) (void)flush_stdout();
+  if (stdout_ && !buffer_.empty()) (void)flush_stream();
 }
 
 namespace {
-core::Status write_fd(int fd, std::string_view bytes) {
+core::Status write_fd(int fd, const std::string& name, std::string_view bytes) {
   std::size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      return core::fail(core::ErrorCode::kIo,
-                        std::string("writing to stdout: ") + std::strerror(errno));
+      return core::fail(core::ErrorCode::kIo, "writing to " + name + ": " + std::strerror(errno));
     }
     done += static_cast<std::size_t>(n);
   }
@@ -52,8 +87,8 @@ core::Status write_fd(int fd, std::string_view bytes) {
 }
 }  // namespace
 
-core::Status Output::flush_stdout() {
-  core::Status status = write_fd(STDOUT_FILENO, buffer_);
+core::Status Output::flush_stream() {
+  core::Status status = write_fd(stream_.fd, stream_.name, buffer_);
   buffer_.clear();
   return status;
 }
@@ -66,9 +101,9 @@ core::Status Output::write(std::string_view bytes) {
   }
   if (!stdout_) return file_->write(bytes);
   if (buffer_.size() + bytes.size() > kStdoutBufferBytes) {
-    CORE_RETURN_IF_ERROR(flush_stdout());
+    CORE_RETURN_IF_ERROR(flush_stream());
     // Large writes go straight out, without a copy into the buffer.
-    if (bytes.size() >= kStdoutBufferBytes) return write_fd(STDOUT_FILENO, bytes);
+    if (bytes.size() >= kStdoutBufferBytes) return write_fd(stream_.fd, stream_.name, bytes);
   }
   buffer_.append(bytes);
   return core::ok_status();
@@ -87,8 +122,13 @@ core::Status Output::write_line(std::string_view line) {
 
 core::Status Output::commit() {
   if (memory_ != nullptr) return core::ok_status();
-  if (stdout_) return flush_stdout();
-  return file_->commit();
+  if (!stdout_) return file_->commit();
+  CORE_RETURN_IF_ERROR(flush_stream());
+  if (stream_.owned && ::close(std::exchange(stream_.fd, -1)) != 0) {
+    return core::fail(core::ErrorCode::kIo,
+                      "closing " + stream_.name + ": " + std::strerror(errno));
+  }
+  return core::ok_status();
 }
 
 core::Result<int> open_input(const std::string& path) {

@@ -53,6 +53,12 @@ SpillFile::~SpillFile() {
 }
 
 core::Status SpillFile::finish_writing() {
+  CORE_RETURN_IF_ERROR(flush());
+  std::string().swap(buffer_);  // many finished files must not each keep a write buffer
+  return core::ok_status();
+}
+
+core::Status SpillFile::flush() {
   std::size_t done = 0;
   while (done < buffer_.size()) {
     ssize_t n = ::pwrite(fd_, buffer_.data() + done, buffer_.size() - done,
@@ -67,11 +73,11 @@ core::Status SpillFile::finish_writing() {
 
 core::Status SpillFile::write(std::string_view bytes) {
   if (buffer_.size() + bytes.size() > buffer_bytes_) {
-    CORE_RETURN_IF_ERROR(finish_writing());
+    CORE_RETURN_IF_ERROR(flush());
     if (bytes.size() >= buffer_bytes_) {
       buffer_.assign(bytes);
       size_ += bytes.size();
-      return finish_writing();
+      return flush();
     }
   }
   buffer_.append(bytes);

@@ -27,11 +27,17 @@ class AtomicFileWriter {
   // kRenameOnly skips both fsyncs: still all-or-nothing against a killed process, not
   // against a crash of the machine (for bulk outputs a user chose to trade that for speed).
   enum class Durability { kFsync, kRenameOnly };
+  // The mode the committed file gets. kKeep: an existing regular target keeps its mode; a new
+  // file gets 0666 less the process umask, like any created file. kOwnerOnly: 0600 whatever
+  // the target had (for files holding secrets). The temporary file has its final mode from
+  // the start, so a secret is never readable by others, not even half written.
+  enum class Permissions { kKeep, kOwnerOnly };
 
   // Creates the temporary file next to `target`. Fails with kIo (with the path and the
   // operating system's reason) if the directory is missing or not writable.
   static Result<AtomicFileWriter> open(const std::filesystem::path& target,
-                                       Durability durability = Durability::kFsync);
+                                       Durability durability = Durability::kFsync,
+                                       Permissions permissions = Permissions::kKeep);
 
   AtomicFileWriter(AtomicFileWriter&& other) noexcept;
   AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
@@ -58,6 +64,11 @@ class AtomicFileWriter {
   // lets a caller make several files durable on several threads, then commit_all() them
   // (which skips an fsync already done). Writing more afterwards is allowed.
   Status sync();
+  // sync(), then closes the temporary file, which stays unpublished until commit() or
+  // commit_all() (or is removed when the writer is destroyed): lets a caller prepare more
+  // files than it may keep descriptors open, and frees the write buffer. Writing afterwards
+  // fails.
+  Status close_file();
   // Removes the temporary file; the target is left as it was. Idempotent.
   void abandon();
 
@@ -87,10 +98,13 @@ class AtomicFileWriter {
   std::uint64_t writeback_from_ = 0;  // writeback was started for the bytes before this
   std::uint64_t synced_bytes_ = ~std::uint64_t{0};  // file_bytes_ at the last fsync
   bool failed_ = false;
+  bool closed_ = false;  // close_file() done: the temporary exists, fd_ is -1
   Durability durability_ = Durability::kFsync;
 };
 
 // Replaces `target` with `contents` atomically (see AtomicFileWriter).
-Status write_file_atomically(const std::filesystem::path& target, std::string_view contents);
+Status write_file_atomically(
+    const std::filesystem::path& target, std::string_view contents,
+    AtomicFileWriter::Permissions permissions = AtomicFileWriter::Permissions::kKeep);
 
 }  // namespace core

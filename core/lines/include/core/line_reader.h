@@ -37,6 +37,14 @@ class LineReader {
   // The first read error, if any; ok after a clean end of input.
   Status status() const;
 
+  // Refuses lines longer than `bytes`: next() then returns false and status() is
+  // kInvalidArgument "reading <name>: a line is longer than <bytes> bytes (<why>)". Bounds the
+  // buffer (to about twice `bytes`) for callers with a memory budget.
+  void set_max_line_bytes(std::size_t bytes, std::string why) {
+    max_line_bytes_ = bytes;
+    max_line_why_ = std::move(why);
+  }
+
   // Bytes consumed from the descriptor so far (for progress reports).
   std::uint64_t bytes_read() const { return bytes_read_; }
 
@@ -52,6 +60,8 @@ class LineReader {
   std::size_t scan_ = 0;   // bytes in [begin_, scan_) are known to hold no '\n'
   bool eof_ = false;
   std::uint64_t bytes_read_ = 0;
+  std::size_t max_line_bytes_ = static_cast<std::size_t>(-1);
+  std::string max_line_why_;
   std::optional<Error> error_;
 };
 

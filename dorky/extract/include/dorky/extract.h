@@ -4,8 +4,10 @@
 // dropped, spaces squeezed, a group value "(a|b)" as its alternatives a and b).
 #pragma once
 
+#include <re2/re2.h>
+
 #include <cstdint>
-#include <regex>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,11 +23,13 @@ struct ExtractSettings {
   bool phrases = false;                // quoted phrases outside operators
   bool keywords = false;               // bare words
   bool include_negated = false;        // also terms written with a leading '-'
-  std::optional<std::regex> regex;     // capture group 1 if the pattern has one, else match
-  bool labelled = false;               // prefix "<kind>\t" (set when several kinds are asked)
-  bool counts = false;                 // print "<count>\t<value>", most frequent first
-  bool shapes = false;                 // each query's shape (dorky::query_shape)
-  bool ignore_case = false;            // values ASCII-lowercased, so case variants count once
+  // RE2 syntax (linear time, no recursion: safe on any line length). Capture group 1 if the
+  // pattern has one, else the whole match; every non-overlapping match of a line.
+  std::shared_ptr<const re2::RE2> regex;
+  bool labelled = false;  // prefix "<kind>\t" (set when several kinds are asked)
+  bool counts = false;    // print "<count>\t<value>", most frequent first
+  bool shapes = false;    // each query's shape (dorky::query_shape)
+  bool ignore_case = false;  // values ASCII-lowercased, so case variants count once
 };
 
 // Writes the extracted values of every input line to `out`. With counts, distinct values

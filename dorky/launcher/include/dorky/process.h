@@ -42,7 +42,9 @@ struct Outcome {
   // The exit code a launcher passes on: the child's own code; 128 + signal for a signal
   // (shell convention); 124 for a timeout; 126/127 when it could not be started.
   int launcher_exit_code() const;
-  // "exit code 3", "killed by signal SIGSEGV (Segmentation fault)", "timed out after ...".
+  // What happened, worded to follow the tool's name: "exited with code 3", "was killed by
+  // signal SIGSEGV (Segmentation fault)", "timed out and was stopped with SIGTERM", "could
+  // not be started: ...".
   std::string describe() const;
 };
 

@@ -5,6 +5,10 @@
 // shuffled and written to a spill file (a "run"), and the runs are merged by repeatedly
 // drawing the next line from run i with probability remaining(i) / remaining(all): every
 // interleaving of the runs is then equally likely, so the result is a uniform permutation.
+// Merges stay within the budget: at most 64 runs at once, fewer when their read buffers
+// (grown for their longest lines) would not fit; more runs are merged in levels as they
+// are made, so memory and open files stay bounded however large the input. A line longer
+// than an eighth of the budget is refused (exit 2) rather than blowing the budget.
 // Every output line ends with '\n' (a last input line without one gains it, since it may
 // no longer be last).
 #pragma once

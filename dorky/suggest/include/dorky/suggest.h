@@ -6,7 +6,9 @@
 // inurl/allinurl->folder, intitle/allintitle/intext->keyword; --pool OP=NAME overrides).
 //
 // Variants: for every query and every operator term with a pool, the query with that
-// term's value replaced by each pool value not already used by that operator in the query.
+// term's value replaced by each pool value not already used by that operator in the query
+// (a value with spaces is quoted; one holding '"' is skipped, since no quoting keeps the
+// query balanced). A byte-order mark at the start of a pool file is dropped.
 // Advice (--target N): the queries' distinct shapes (values of mapped operators replaced by
 // their pool), the exact space size, expected duplicates when drawing N at random, and how
 // far each pool must grow for the space to hold N with at most 5% expected duplicates.

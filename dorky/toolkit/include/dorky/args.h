@@ -65,7 +65,7 @@ class Args {
 core::Result<std::uint64_t> parse_size(std::string_view text, std::string_view what);
 // A decimal integer, optionally negative; fails with kInvalidArgument naming `what`.
 core::Result<std::int64_t> parse_int(std::string_view text, std::string_view what);
-// A non-negative decimal integer that fits in 64 bits.
+// A non-negative decimal integer that fits in 64 bits; the error names that range.
 core::Result<std::uint64_t> parse_uint(std::string_view text, std::string_view what);
 
 }  // namespace dorky

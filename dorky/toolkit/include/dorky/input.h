@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,14 @@
 namespace dorky {
 
 // Sum of the sizes of the inputs when all are regular files; 0 when any is not (a pipe).
+// Only an estimate (for progress and planning): see stable_file_size().
 std::uint64_t known_input_bytes(const std::vector<std::string>& inputs);
+
+// The size of the file open at `fd` when it is a regular file whose st_size is the truth:
+// its last byte can be read and end of file comes right after it. Files under /proc and
+// /sys report 0 or 4096 whatever they hold; for them (and pipes, devices) this returns
+// nullopt, so the caller reads to end of file instead of trusting the size.
+std::optional<std::uint64_t> stable_file_size(int fd);
 
 // Checks every input can be opened before any work starts, so a typo fails fast with
 // exit 2 and no output.
@@ -31,11 +39,20 @@ inline std::size_t input_buffer_bytes(const CommonOptions& options) {
   return static_cast<std::size_t>(share > (4u << 20) ? (4u << 20) : share);
 }
 
+// The longest line a tool that holds lines within --memory accepts: an eighth of the budget
+// (at least 4 KiB), so the line, the reader's buffer and the tool's copies all fit.
+inline std::size_t max_line_bytes(const CommonOptions& options) {
+  std::uint64_t eighth = options.memory_bytes / 8;
+  return static_cast<std::size_t>(eighth < 4096 ? 4096 : eighth);
+}
+
 // Calls `on_line(const core::Line&) -> core::Status` for every line of every input, in
-// order, stopping at the first error. `progress` may be null.
+// order, stopping at the first error. `progress` may be null. A line longer than
+// `max_line` fails with kInvalidArgument naming the input and the limit (from --memory).
 template <class OnLine>
 core::Status for_each_line(const std::vector<std::string>& inputs, Progress* progress,
-                           OnLine&& on_line, std::size_t buffer_bytes = 4 << 20) {
+                           OnLine&& on_line, std::size_t buffer_bytes = 4 << 20,
+                           std::size_t max_line = static_cast<std::size_t>(-1)) {
   std::vector<std::string> names = inputs;
   if (names.empty()) names.push_back("-");
   std::uint64_t done_before = 0;
@@ -43,6 +60,10 @@ core::Status for_each_line(const std::vector<std::string>& inputs, Progress* pro
     auto fd = open_input(names[i]);
     if (!fd) return core::fail(fd.error());
     core::LineReader reader(*fd, input_name(names[i]), buffer_bytes);
+    if (max_line != static_cast<std::size_t>(-1)) {
+      reader.set_max_line_bytes(max_line,
+                                "raise --memory: a line may take up to about an eighth of it");
+    }
     core::Line line;
     bool last_input = i + 1 == names.size();
     core::Status status = core::ok_status();

@@ -1,5 +1,7 @@
 // Where a tool's output goes: stdout, or a file that appears atomically (temp + fsync +
-// rename via core::AtomicFileWriter) only when the tool finishes without error.
+// rename via core::AtomicFileWriter) only when the tool finishes without error. A path that
+// names something other than a regular file (a device such as /dev/null, a FIFO, a socket)
+// is written straight through: replacing it by a renamed file would destroy it.
 #pragma once
 
 #include <memory>
@@ -17,7 +19,8 @@ namespace dorky {
 // safe; move-only.
 class Output {
  public:
-  // `path` empty or "-" means stdout. `sync`: fsync the file before renaming it.
+  // `path` empty or "-" means stdout. `sync`: fsync the file before renaming it. An existing
+  // non-regular `path` is opened for writing as it is (no temporary, no rename, no sync).
   static core::Result<Output> open(const std::string& path, bool sync = true);
   // Collects everything in `*target` (which must outlive the Output); for tests.
   static Output to_string(std::string* target);
@@ -37,13 +40,24 @@ class Output {
 
  private:
   Output() = default;
-  core::Status flush_stdout();
+  core::Status flush_stream();
 
   std::unique_ptr<core::AtomicFileWriter> file_;
   std::string* memory_ = nullptr;
-  std::string buffer_;  // stdout only
+  std::string buffer_;  // streams only
   std::uint64_t bytes_written_ = 0;
-  bool stdout_ = false;
+  // Written straight through: stdout, or a device or FIFO named by the path (owned).
+  struct Stream {
+    int fd = -1;
+    std::string name;  // for messages: "stdout" or the path
+    bool owned = false;
+    Stream() = default;
+    Stream(Stream&& other) noexcept;
+    Stream& operator=(Stream&& other) noexcept;
+    ~Stream();
+  };
+  Stream stream_;
+  bool stdout_ = false;  // any stream: stdout or a non-regular path
 };
 
 // Opens an input path for reading ("-" or empty: stdin, returned as 0). A missing or

@@ -22,7 +22,8 @@ class SpillFile {
   ~SpillFile();
 
   core::Status write(std::string_view bytes);
-  // Flushes pending writes; afterwards size() is final and reads may start.
+  // Flushes pending writes and frees the write buffer; afterwards size() is final and reads
+  // may start.
   core::Status finish_writing();
   std::uint64_t size() const { return size_; }
   int fd() const { return fd_; }
@@ -32,6 +33,7 @@ class SpillFile {
 
  private:
   SpillFile(int fd, std::string directory, std::size_t buffer_bytes);
+  core::Status flush();
 
   int fd_ = -1;
   std::string directory_;

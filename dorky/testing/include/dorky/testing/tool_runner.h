@@ -2,6 +2,8 @@
 // directory, the way a user's shell would.
 #pragma once
 
+#include <sys/resource.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -15,6 +17,7 @@ struct ToolRun {
   int code = -1;  // exit code, or 1000 + signal when killed
   std::string out;
   std::string err;
+  long peak_rss_kib = 0;  // the program's peak resident memory (run_program_measured only)
 };
 
 // A fresh directory under the system temp dir, removed on destruction.
@@ -31,6 +34,26 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// Lowers the soft limit of open files for this process (and the programs it starts) until
+// destroyed; ok() tells whether the limit could be set.
+class ScopedOpenFileLimit {
+ public:
+  explicit ScopedOpenFileLimit(rlim_t soft) {
+    ::getrlimit(RLIMIT_NOFILE, &saved_);
+    struct rlimit lowered = saved_;
+    lowered.rlim_cur = soft;
+    ok_ = ::setrlimit(RLIMIT_NOFILE, &lowered) == 0;
+  }
+  ~ScopedOpenFileLimit() { ::setrlimit(RLIMIT_NOFILE, &saved_); }
+  ScopedOpenFileLimit(const ScopedOpenFileLimit&) = delete;
+  ScopedOpenFileLimit& operator=(const ScopedOpenFileLimit&) = delete;
+  bool ok() const { return ok_; }
+
+ private:
+  struct rlimit saved_ {};
+  bool ok_ = false;
+};
+
 // $PROJECT_BIN_DIR (aborts the test program when unset).
 std::string bin_dir();
 
@@ -39,6 +62,15 @@ std::string bin_dir();
 ToolRun run_program(const std::string& program, const std::vector<std::string>& args,
                     const std::string& input = "", const std::vector<std::string>& env = {},
                     const std::filesystem::path& cwd = {});
+
+// GNU time, which run_program_measured needs (Debian package "time").
+inline constexpr const char* kGnuTime = "/usr/bin/time";
+bool can_measure_memory();
+
+// Like run_program (no extra environment), and fills ToolRun::peak_rss_kib with the
+// program's own peak resident memory, measured by GNU time.
+ToolRun run_program_measured(const std::string& program, const std::vector<std::string>& args,
+                             const std::string& input = "", const std::filesystem::path& cwd = {});
 
 // Starts the program with `input` on a stdin pipe that stays open, waits `wait_ms`, then
 // kills it with SIGKILL: the program is always killed mid-run. Returns the wait status.
