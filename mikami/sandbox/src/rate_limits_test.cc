@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "mikami/testing/sandbox_process.h"
+#include "mikami/testing/snowflake.h"
 #include "sandbox_test_client.h"
 
 namespace mikami {
@@ -128,8 +129,11 @@ TEST(SandboxRateLimitTest, TheGlobalLimitSpansRoutesAndSparesInteractions) {
   EXPECT_TRUE(limited.json().at("global").as_bool());
   EXPECT_EQ(limited.json().at("message").as_string(), "You are being rate limited.");
   // Interaction callbacks and webhooks are not bound to the global limit.
-  Call callback{
-      "POST", "/interactions/5/tok/callback", R"({"type":4,"data":{"content":"x"}})", {}, false};
+  Call callback{"POST",
+                "/interactions/" + testing::snowflake_now() + "/tok/callback",
+                R"({"type":4,"data":{"content":"x"}})",
+                {},
+                false};
   EXPECT_EQ(api(port, callback).status, 204);
   std::this_thread::sleep_for(
       std::chrono::duration<double>(limited.json().at("retry_after").as_double() + 0.05));

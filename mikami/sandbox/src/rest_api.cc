@@ -1,5 +1,6 @@
 #include "rest_api.h"
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -84,6 +85,9 @@ Response RestApi::route_and_limit(const Request& request, SteadyTime now, bool& 
     return discord_error(http::status::not_found, "404: Not Found", 0);
   }
   const RouteSpec& spec = *route.spec;
+  if (!spec.bot_auth && request.find(http::field::authorization) != request.end()) {
+    ++context_.stats.interaction_requests_authorized;
+  }
   if (spec.bot_auth && request[http::field::authorization] != "Bot " + context_.options.token) {
     return discord_error(http::status::unauthorized, "401: Unauthorized", 0);
   }
@@ -186,13 +190,45 @@ Response RestApi::serve(const RouteMatch& route, const Request& request, const j
       ++context_.stats.followups;
       return message(route, body);
     case Endpoint::kInteractionCallback:
-      ++context_.stats.interaction_callbacks;
-      return empty_response(http::status::no_content);
+      return interaction_callback(route);
     case Endpoint::kCommands:
       return json_response(http::status::ok, body.is_array() ? body : json::array());
     default:
       return discord_error(http::status::not_found, "404: Not Found", 0);
   }
+}
+
+// Discord takes one callback per interaction, within 3 s of its creation (its snowflake).
+Response RestApi::interaction_callback(const RouteMatch& route) {
+  const auto param = route.params.find("interaction");
+  std::uint64_t id = 0;
+  if (param != route.params.end()) {
+    const std::string& text = param->second;
+    std::from_chars(text.data(), text.data() + text.size(), id);
+  }
+  const auto created_ms = static_cast<std::int64_t>(id >> 22) + Context::kDiscordEpochMs;
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  constexpr std::int64_t kDeadlineMs = 3'000;
+  // Forget what can no longer be answered anyway: the map stays small.
+  auto& acknowledged = context_.acknowledged;
+  while (!acknowledged.empty() &&
+         static_cast<std::int64_t>(acknowledged.begin()->first >> 22) + Context::kDiscordEpochMs <
+             now_ms - kDeadlineMs) {
+    acknowledged.erase(acknowledged.begin());
+  }
+  if (now_ms - created_ms > kDeadlineMs) {
+    ++context_.stats.interaction_callbacks_late;
+    return discord_error(http::status::not_found, "Unknown interaction", 10062);
+  }
+  if (!acknowledged.emplace(id, true).second) {
+    ++context_.stats.interaction_callbacks_repeated;
+    return discord_error(http::status::bad_request, "Interaction has already been acknowledged.",
+                         40060);
+  }
+  ++context_.stats.interaction_callbacks;
+  return empty_response(http::status::no_content);
 }
 
 Response RestApi::message(const RouteMatch& route, const json::value& body) {
@@ -216,6 +252,7 @@ Response RestApi::message(const RouteMatch& route, const json::value& body) {
   if (body.is_object()) {
     if (auto* content = body.as_object().if_contains("content")) message["content"] = *content;
     if (auto* embeds = body.as_object().if_contains("embeds")) message["embeds"] = *embeds;
+    if (auto* flags = body.as_object().if_contains("flags")) message["flags"] = *flags;
   }
   return json_response(http::status::ok, message);
 }

@@ -24,6 +24,11 @@ struct Stats {
   std::int64_t messages_created = 0;
   std::int64_t interaction_callbacks = 0;
   std::int64_t followups = 0;
+  // Interaction callbacks and webhook calls that carried an Authorization header: they
+  // need none (their token authorizes them), so a bot token travelling there is a leak.
+  std::int64_t interaction_requests_authorized = 0;
+  std::int64_t interaction_callbacks_late = 0;      // 10062: past the interaction's 3 s
+  std::int64_t interaction_callbacks_repeated = 0;  // 40060: already acknowledged
   // gateway
   std::int64_t connections = 0;
   std::int64_t zlib_stream_connections = 0;

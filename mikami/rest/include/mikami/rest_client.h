@@ -18,6 +18,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,10 +41,11 @@ struct RestOptions {
 
 // Why a request has no response. Stable codes; new ones go at the end.
 enum class RestFailure : std::uint8_t {
-  kNone = 0,        // a response arrived: see status (which may be any HTTP status)
-  kNetwork,         // no response after max_attempts tries (connect, TLS, I/O, timeout)
-  kCancelled,       // its caller cancelled it; the server never saw it (again)
-  kInvalidRequest,  // the request path is malformed; nothing was sent
+  kNone = 0,          // a response arrived: see status (which may be any HTTP status)
+  kNetwork,           // no response after max_attempts tries (connect, TLS, I/O, timeout)
+  kCancelled,         // its caller cancelled it; the server never saw it (again)
+  kInvalidRequest,    // the request path is malformed; nothing was sent
+  kDeadlineExceeded,  // its give_up_at passed before it could be sent (again)
 };
 
 std::string_view to_string(RestFailure failure);
@@ -55,6 +57,21 @@ struct RestResponse {
   std::string error;  // for people, set with failure; never holds a token
 
   bool cancelled() const { return failure == RestFailure::kCancelled; }
+};
+
+// How one request is sent, beyond its method, path and body.
+struct RestRequestOptions {
+  // A /webhooks/{application_id}/{interaction_token} call: not counted against the global
+  // limit (interaction callbacks under /interactions/ are exempt without it).
+  bool interaction_followup = false;
+  // Sends the bot's `Authorization` header. Off for interaction callbacks and webhook calls,
+  // which the interaction or webhook token in their path authorizes (as discord.js does):
+  // the bot token then never travels with them.
+  bool authorize = true;
+  // Never sent, nor resent after a 429, 5xx or network failure, at or after this instant
+  // (steady clock): the request then fails with kDeadlineExceeded. An interaction callback
+  // after its 3 s is useless. An answer already on the wire is still delivered.
+  std::optional<std::chrono::steady_clock::time_point> give_up_at;
 };
 
 namespace rest_internal {
@@ -107,6 +124,9 @@ class RestClient {
                             bool interaction_followup = false);
   std::future<RestResponse> request(Method method, std::string path, std::string body,
                                     bool interaction_followup = false);
+  // The same with every option of the request.
+  RestRequestHandle request(Method method, std::string path, std::string body,
+                            RestRequestOptions options, Callback done);
 
   // A snapshot taken on the I/O thread. Must not be called on the I/O thread.
   SchedulerCounters counters();
