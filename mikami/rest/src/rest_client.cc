@@ -1,5 +1,6 @@
 #include "mikami/rest_client.h"
 
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -39,6 +40,8 @@ std::string_view to_string(RestFailure failure) {
       return "invalid request";
     case RestFailure::kDeadlineExceeded:
       return "deadline exceeded";
+    case RestFailure::kUnauthorized:
+      return "unauthorized";
   }
   return "?";
 }
@@ -207,9 +210,19 @@ struct RestClient::Impl {
     });
   }
 
+  static void finish_unauthorized(const std::shared_ptr<Call>& call) {
+    finish(call, failure(RestFailure::kUnauthorized,
+                         "not sent: Discord refused the bot token earlier (401 Unauthorized); "
+                         "set a valid token and restart"));
+  }
+
   void submit(std::shared_ptr<Call> call) {
     net::post(io, [this, call = std::move(call)] {
       if (stopping) return;
+      if (call->authorize && token_refused.load()) {
+        finish_unauthorized(call);
+        return;
+      }
       if (past_deadline(*call)) {
         finish_past_deadline(call);
         return;
@@ -232,9 +245,13 @@ struct RestClient::Impl {
       drop_unsent(call, std::move(permit));
       return;
     }
-    if (past_deadline(*call)) {
+    if (past_deadline(*call) || (call->authorize && token_refused.load())) {
       { Permit dropped = std::move(permit); }
-      finish_past_deadline(call);
+      if (past_deadline(*call)) {
+        finish_past_deadline(call);
+      } else {
+        finish_unauthorized(call);
+      }
       rearm();
       return;
     }
@@ -380,6 +397,13 @@ struct RestClient::Impl {
         RestResponse delivered;
         delivered.status = static_cast<int>(response.result_int());
         delivered.body = std::move(response.body());
+        if (delivered.status == 401 && call->authorize) {
+          token_refused.store(true);
+          delivered.failure = RestFailure::kUnauthorized;
+          delivered.error =
+              "Discord refused the bot token (401 Unauthorized): it is invalid, reset or "
+              "revoked; no further request will carry it";
+        }
         finish(call, std::move(delivered));
         break;
       }
@@ -437,6 +461,7 @@ struct RestClient::Impl {
   std::optional<core::Clock::TimePoint> armed_for;
   std::vector<std::unique_ptr<Connection>> idle;
   bool stopping = false;
+  std::atomic<bool> token_refused{false};
   std::thread thread;
 };
 
@@ -497,6 +522,8 @@ std::future<RestResponse> RestClient::request(Method method, std::string path, s
       interaction_followup);
   return future;
 }
+
+bool RestClient::token_refused() const { return impl_->token_refused.load(); }
 
 SchedulerCounters RestClient::counters() {
   std::promise<SchedulerCounters> promise;

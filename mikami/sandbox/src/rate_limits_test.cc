@@ -164,16 +164,22 @@ TEST(SandboxRateLimitTest, TooManyInvalidRequestsBanEveryRequestUntilTheWindowEn
   EXPECT_EQ(api(port, "GET", "/guilds/1/members/99").status, 404);  // 404s are not invalid
   EXPECT_EQ(sandbox_test::stats(port).at("invalid_requests").as_int64(), 4);
   EXPECT_EQ(api(port, "GET", "/channels/100").status, 429);  // the fifth
-  // Banned: even a good request on a fresh bucket gets a 403.
+  // Banned: even a good request on a fresh bucket gets Cloudflare's 429, which carries no
+  // X-RateLimit-* header and no JSON.
   Reply banned = api(port, "GET", "/guilds/1/roles");
-  EXPECT_EQ(banned.status, 403);
+  EXPECT_EQ(banned.status, 429);
+  EXPECT_TRUE(banned.header("X-RateLimit-Bucket").empty());
+  EXPECT_TRUE(banned.header("X-RateLimit-Scope").empty());
+  EXPECT_TRUE(banned.header("X-RateLimit-Limit").empty());
+  EXPECT_NE(banned.header("Content-Type").find("text/html"), std::string::npos);
+  EXPECT_NE(banned.body.find("1015"), std::string::npos);
   ASSERT_FALSE(banned.header("Retry-After").empty());
   const int ban_left = std::stoi(banned.header("Retry-After"));
   EXPECT_GE(ban_left, 1);
   EXPECT_LE(ban_left, 4);
   auto stats = sandbox_test::stats(port);
   EXPECT_EQ(stats.at("invalid_requests").as_int64(), 5);
-  EXPECT_EQ(stats.at("rest_403_banned").as_int64(), 1);
+  EXPECT_EQ(stats.at("rest_429_cloudflare").as_int64(), 1);
   std::this_thread::sleep_for(std::chrono::seconds(ban_left) + 100ms);
   EXPECT_EQ(api(port, "GET", "/guilds/1/roles").status, 200);
   stats = sandbox_test::stats(port);

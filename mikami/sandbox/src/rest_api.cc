@@ -42,14 +42,22 @@ Response RestApi::handle(const Request& request) {
   ++stats.rest_requests;
   const SteadyTime now = SteadyClock::now();
   if (auto ban = context_.limiter.ban_remaining(now)) {
-    // Discord's "Cloudflare ban": past the invalid-request limit, nothing gets through
-    // until the window ends. These answers are not counted again.
-    ++stats.rest_403_banned;
-    Response response = discord_error(
-        http::status::forbidden,
-        "You are temporarily banned from the API: too many invalid requests (401, 403, 429).", 0);
-    response.set(http::field::retry_after, std::to_string(static_cast<long long>(std::ceil(
-                                               std::chrono::duration<double>(*ban).count()))));
+    // Discord's "Cloudflare ban": past the invalid-request limit, nothing gets through until
+    // the window ends, and the answer comes from Cloudflare, not the API: a 429 with an HTML
+    // error page and none of the X-RateLimit-* headers. These answers are not counted again.
+    ++stats.rest_429_cloudflare;
+    Response response(http::status::too_many_requests, 11);
+    response.set(http::field::content_type, "text/html; charset=UTF-8");
+    response.set(http::field::server, "cloudflare");
+    response.body() =
+        "<!DOCTYPE html>\n<html><head><title>Access denied | discord.com used Cloudflare to "
+        "restrict access</title></head>\n<body><h1>Error 1015</h1><h2>You are being rate "
+        "limited</h2><p>The owner of this website (discord.com) has banned you temporarily "
+        "from accessing this website.</p></body></html>\n";
+    if (!context_.options.cloudflare_omit_retry_after) {
+      response.set(http::field::retry_after, std::to_string(static_cast<long long>(std::ceil(
+                                                 std::chrono::duration<double>(*ban).count()))));
+    }
     return response;
   }
   bool shared_scope = false;

@@ -1,6 +1,7 @@
 // Discord REST client: every request goes through one rate-limit Scheduler, then over a
 // pooled keep-alive HTTP/1.1 connection: https:// (TLS with the system's CA certificates,
-// SNI and host name verification) or plain http:// (the sandbox).
+// SNI and host name verification) or plain http://, for loopback hosts only (the sandbox):
+// the token must never cross a network in clear.
 //
 // The bot token is sent in the Authorization header and never logged, echoed or put into an
 // error message or event. Request paths may hold webhook and interaction tokens: they are
@@ -46,6 +47,7 @@ enum class RestFailure : std::uint8_t {
   kCancelled,         // its caller cancelled it; the server never saw it (again)
   kInvalidRequest,    // the request path is malformed; nothing was sent
   kDeadlineExceeded,  // its give_up_at passed before it could be sent (again)
+  kUnauthorized,      // Discord refused the bot token (401): nothing authorized is sent any more
 };
 
 std::string_view to_string(RestFailure failure);
@@ -130,6 +132,12 @@ class RestClient {
 
   // A snapshot taken on the I/O thread. Must not be called on the I/O thread.
   SchedulerCounters counters();
+  // True once Discord answered 401 to a request carrying the bot's Authorization: the token
+  // is bad (revoked, reset, mistyped), so that request and every later one that would carry
+  // it fail with kUnauthorized without being sent; retrying would only count as invalid
+  // requests towards a Cloudflare ban. A 401 on a request without it (an interaction webhook
+  // whose token expired, code 50027) fails that request only. Thread safe.
+  bool token_refused() const;
 
  private:
   struct Impl;
