@@ -49,7 +49,9 @@ const messages = await Promise.all(jobs);
 for (const message of messages) {
   if (typeof message.id !== 'string') fail(`message without id: ${JSON.stringify(message)}`);
 }
-await rest.post('/interactions/42/some-token/callback', {
+// An interaction id dated now: the sandbox, like Discord, refuses callbacks after 3 s.
+const interactionId = ((BigInt(Date.now()) - 1420070400000n) << 22n).toString();
+await rest.post(`/interactions/${interactionId}/some-token/callback`, {
   body: { type: 4, data: { content: 'pong' } },
   auth: false,
 });

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 #include <vector>
 
 #include "mikami/rest_client.h"
@@ -94,6 +95,79 @@ TEST(RestIntegrationTest, UnsupportedSchemesAreRefusedClearly) {
   auto client = RestClient::create(options);
   ASSERT_FALSE(client);
   EXPECT_NE(client.error().message().find("https://"), std::string::npos);
+}
+
+// Issue 10, section 0: a 401 to the bot's Authorization means the token is bad: that
+// request and every later one fail with a clear error, and nothing more reaches Discord.
+TEST(RestIntegrationTest, UnauthorizedBotTokenStopsFurtherRequestsWithAClearError) {
+  testing::SandboxProcess sandbox;
+  RestOptions options;
+  options.base_url = sandbox.api_url();
+  options.token = "revoked-token";
+  auto client = RestClient::create(options);
+  ASSERT_TRUE(client);
+  RestResponse first = (*client)->request(Method::kGet, "/guilds/1/roles", "").get();
+  EXPECT_EQ(first.status, 401);
+  EXPECT_EQ(first.failure, RestFailure::kUnauthorized);
+  EXPECT_NE(first.error.find("refused the bot token"), std::string::npos) << first.error;
+  EXPECT_EQ(first.error.find("revoked-token"), std::string::npos);
+  EXPECT_TRUE((*client)->token_refused());
+  for (int i = 0; i < 3; ++i) {
+    RestResponse later = (*client)->request(Method::kGet, "/guilds/1/channels", "").get();
+    EXPECT_EQ(later.failure, RestFailure::kUnauthorized);
+    EXPECT_EQ(later.status, 0);
+  }
+  EXPECT_EQ(sandbox.stat("rest_401"), 1);
+  EXPECT_EQ(sandbox.stat("rest_requests"), 1);
+}
+
+// Issue 10, section 0: a 401 on a request that does not carry the bot's Authorization (an
+// interaction webhook with an expired token, 50027) fails that request only.
+TEST(RestIntegrationTest, UnauthorizedWithoutTheBotTokenFailsThatRequestOnly) {
+  testing::SandboxProcess sandbox;
+  auto client = client_for(sandbox);
+  RestRequestOptions no_bot_token;
+  no_bot_token.authorize = false;
+  std::promise<RestResponse> promise;
+  (*client).request(Method::kGet, "/guilds/1/roles", "", no_bot_token,
+                    [&](RestResponse response) { promise.set_value(std::move(response)); });
+  RestResponse refused = promise.get_future().get();
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(refused.failure, RestFailure::kNone);
+  EXPECT_FALSE(client->token_refused());
+  EXPECT_EQ(client->request(Method::kGet, "/guilds/1/roles", "").get().status, 200);
+}
+
+// Issue 10, section 0, "Cloudflare bans", against the sandbox's real ban shape (429, HTML,
+// no X-RateLimit-* header): every route waits out the ban, not just the one that hit it.
+TEST(RestIntegrationTest, CloudflareBanPausesAllRestTraffic) {
+  testing::SandboxProcess sandbox(
+      {"--invalid-request-limit", "3", "--invalid-request-window-ms", "2000"});
+  auto client = client_for(sandbox);
+  RestRequestOptions no_bot_token;
+  no_bot_token.authorize = false;
+  for (int i = 0; i < 3; ++i) {  // three 401s: the sandbox bans from now on
+    std::promise<RestResponse> promise;
+    client->request(Method::kGet, "/guilds/1/roles", "", no_bot_token,
+                    [&](RestResponse response) { promise.set_value(std::move(response)); });
+    ASSERT_EQ(promise.get_future().get().status, 401);
+  }
+  const auto start = Clock::now();
+  auto banned = client->request(Method::kGet, "/channels/100", "");
+  // Let the first request meet the ban, then ask on other routes.
+  for (int i = 0; i < 200 && sandbox.stat("rest_429_cloudflare") == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(sandbox.stat("rest_429_cloudflare"), 1);
+  auto other = client->request(Method::kGet, "/guilds/1/channels", "");
+  auto message = client->request(Method::kPost, "/channels/101/messages", R"({"content":"x"})");
+  EXPECT_EQ(banned.get().status, 200);
+  EXPECT_EQ(other.get().status, 200);
+  EXPECT_EQ(message.get().status, 200);
+  EXPECT_GE(Clock::now() - start, std::chrono::milliseconds(900));
+  // Only the request that met the ban got its answer: the others waited.
+  EXPECT_EQ(sandbox.stat("rest_429_cloudflare"), 1);
+  EXPECT_EQ(client->counters().rate_limited_cloudflare, 1u);
 }
 
 }  // namespace

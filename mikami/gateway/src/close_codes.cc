@@ -12,11 +12,14 @@ CloseDecision classify_close(std::optional<std::uint16_t> code) {
     case 4013:  // invalid intents
     case 4014:  // disallowed intents
       return CloseDecision::kFatal;
+    case 4001:  // unknown opcode: we sent something broken, the session state is suspect
+    case 4003:  // not authenticated: there is no session to resume
+    case 4005:  // already authenticated: the session's state on both sides disagrees
     case 4007:  // invalid seq: the session cannot be resumed
     case 4009:  // session timed out
       return CloseDecision::kReidentify;
     default:
-      // 4000-4003, 4005, 4008, 1000/1001 sent by the server, 1006 and anything unknown:
+      // 4000, 4002, 4008, 1000/1001 sent by the server, 1006 and anything unknown:
       // reconnection is the normal path, and a resume that is refused falls back to
       // IDENTIFY through op 9.
       return CloseDecision::kResume;

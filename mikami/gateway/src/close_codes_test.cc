@@ -16,8 +16,15 @@ TEST(CloseCodesTest, InvalidSequenceAndSessionTimeoutNeedANewSession) {
   EXPECT_EQ(classify_close(4009), CloseDecision::kReidentify);
 }
 
+// Issue 10, section 0, "Close codes".
+TEST(CloseCodesTest, UnknownOpcodeNotAuthenticatedAndAlreadyAuthenticatedAreNotResumable) {
+  for (std::uint16_t code : {4001, 4003, 4005}) {
+    EXPECT_EQ(classify_close(code), CloseDecision::kReidentify) << code;
+  }
+}
+
 TEST(CloseCodesTest, EverythingElseResumes) {
-  for (std::uint16_t code : {1000, 1001, 1006, 1011, 4000, 4001, 4002, 4003, 4005, 4008, 4900}) {
+  for (std::uint16_t code : {1000, 1001, 1006, 1011, 4000, 4002, 4008, 4900}) {
     EXPECT_EQ(classify_close(code), CloseDecision::kResume) << code;
   }
   EXPECT_EQ(classify_close(std::nullopt), CloseDecision::kResume);

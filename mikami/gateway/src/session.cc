@@ -1,3 +1,4 @@
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -92,12 +93,85 @@ core::Result<GatewaySession> decode_session(std::string_view text) {
   return session;
 }
 
+namespace {
+
+struct UrlParts {
+  std::string scheme;
+  std::string host;  // lower case, IPv6 without brackets
+};
+
+std::optional<UrlParts> split_url(std::string_view url) {
+  const auto colon = url.find("://");
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  UrlParts parts;
+  parts.scheme = std::string(url.substr(0, colon));
+  std::string_view rest = url.substr(colon + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (rest.find('@') != std::string_view::npos) return std::nullopt;  // user info
+  if (!rest.empty() && rest.front() == '[') {
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    parts.host = std::string(rest.substr(1, close - 1));
+  } else {
+    parts.host = std::string(rest.substr(0, rest.find(':')));
+  }
+  for (char& c : parts.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : parts.host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (parts.host.empty()) return std::nullopt;
+  return parts;
+}
+
+bool under_discord(std::string_view host) {
+  constexpr std::string_view kDomain = "discord.gg";
+  return host == kDomain || (host.size() > kDomain.size() + 1 && host.ends_with(kDomain) &&
+                             host[host.size() - kDomain.size() - 1] == '.');
+}
+
+}  // namespace
+
+std::string check_resume_url(std::string_view resume_url, std::string_view gateway_url) {
+  const auto resume = split_url(resume_url);
+  const auto gateway = split_url(gateway_url);
+  if (!resume) return "the resume URL is not an absolute ws:// or wss:// URL with a host";
+  if (!gateway) return "the gateway URL is not an absolute URL with a host";
+  if (resume->scheme != gateway->scheme) {
+    return "the resume URL's scheme " + resume->scheme + ":// is not the gateway's " +
+           gateway->scheme + "://";
+  }
+  if (under_discord(gateway->host) && !under_discord(resume->host)) {
+    return "the resume URL's host " + resume->host + " is not a Discord gateway host";
+  }
+  return "";
+}
+
 core::Status save_session(const std::filesystem::path& path, const GatewaySession& session) {
   if (has_line_break(session.session_id) || has_line_break(session.resume_gateway_url)) {
     return core::fail(core::ErrorCode::kInvalidArgument,
                       "gateway session: a field contains a line break");
   }
-  return core::write_file_atomically(path, encode_session(session));
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::path directory = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  if (path.has_parent_path()) {
+    // Owner only, so the temporary file is never readable by others either.
+    fs::create_directories(directory, error);
+    if (!error) {
+      fs::permissions(directory, fs::perms::owner_all, fs::perm_options::replace, error);
+    }
+    if (error) {
+      return core::fail(core::ErrorCode::kIo, "cannot make the session directory " +
+                                                  directory.string() +
+                                                  " owner-only: " + error.message());
+    }
+  }
+  CORE_RETURN_IF_ERROR(core::write_file_atomically(path, encode_session(session)));
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace,
+                  error);
+  if (error) {
+    return core::fail(core::ErrorCode::kIo,
+                      "cannot make " + path.string() + " owner-only: " + error.message());
+  }
+  return core::ok_status();
 }
 
 core::Result<GatewaySession> load_session(const std::filesystem::path& path) {

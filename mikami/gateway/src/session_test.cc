@@ -63,5 +63,46 @@ TEST(GatewaySessionTest, SaveAndLoadThroughAFile) {
   std::filesystem::remove_all(dir);
 }
 
+// Issue 16, item 13: against Discord only Discord hosts; against a sandbox only its host;
+// never another scheme.
+TEST(ResumeUrlTest, ResumeUrlOnAnotherHostIsRefused) {
+  EXPECT_EQ(check_resume_url("wss://gateway-us-east1-b.discord.gg", "wss://gateway.discord.gg"),
+            "");
+  EXPECT_EQ(check_resume_url("wss://gateway.discord.gg/?v=10", "wss://gateway.discord.gg"), "");
+  EXPECT_NE(check_resume_url("wss://evil.example", "wss://gateway.discord.gg"), "");
+  EXPECT_NE(check_resume_url("wss://discord.gg.evil.example", "wss://gateway.discord.gg"), "");
+  EXPECT_NE(check_resume_url("wss://evildiscord.gg", "wss://gateway.discord.gg"), "");
+  EXPECT_NE(check_resume_url("ws://gateway.discord.gg", "wss://gateway.discord.gg"), "");
+  EXPECT_NE(check_resume_url("wss://user@gateway.discord.gg", "wss://gateway.discord.gg"), "");
+  EXPECT_EQ(check_resume_url("ws://127.0.0.1:9000", "ws://127.0.0.1:8000"), "");
+  EXPECT_NE(check_resume_url("wss://127.0.0.1:9000", "ws://127.0.0.1:8000"), "");
+  EXPECT_NE(check_resume_url("not a url", "ws://127.0.0.1:8000"), "");
+}
+
+// Issue 16, item 13: session files and their directory are readable by the owner only.
+TEST(SessionFileTest, SessionFilesAreOwnerOnly) {
+  namespace fs = std::filesystem;
+  const fs::path directory =
+      fs::temp_directory_path() / ("mikami-session-mode-" + std::to_string(::getpid()));
+  fs::remove_all(directory);
+  fs::create_directories(directory);
+  fs::permissions(directory, fs::perms::all, fs::perm_options::replace);
+  const fs::path file = directory / "sessions" / "shard-0.session";
+  GatewaySession session;
+  session.session_id = "abc";
+  session.sequence = 3;
+  ASSERT_TRUE(save_session(file, session));
+  EXPECT_EQ(fs::status(file).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status(file.parent_path()).permissions() & fs::perms::all, fs::perms::owner_all);
+  // Saving again over a file someone widened makes it owner-only again.
+  fs::permissions(file, fs::perms::all, fs::perm_options::replace);
+  ASSERT_TRUE(save_session(file, session));
+  EXPECT_EQ(fs::status(file).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(load_session(file)->session_id, "abc");
+  fs::remove_all(directory);
+}
+
 }  // namespace
 }  // namespace mikami

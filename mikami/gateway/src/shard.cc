@@ -51,6 +51,12 @@ double Shard::random() {
 void Shard::restore(GatewaySession session) {
   CORE_CHECK(!started_);
   if (session.shard_id != config_.shard_id || session.shard_count != config_.shard_count) return;
+  if (!session.resume_gateway_url.empty() &&
+      !check_resume_url(session.resume_gateway_url, config_.gateway_url).empty()) {
+    // A tampered or stale file must not send the token elsewhere: resume at the gateway.
+    session.resume_gateway_url.clear();
+    ++counters_.resume_urls_refused;
+  }
   session_ = std::move(session);
 }
 
@@ -260,6 +266,11 @@ void Shard::handle_dispatch(InboundPayload payload) {
   if (payload.event_name == "READY") {
     session_.session_id = payload.session_id;
     session_.resume_gateway_url = payload.resume_gateway_url;
+    if (!session_.resume_gateway_url.empty() &&
+        !check_resume_url(session_.resume_gateway_url, config_.gateway_url).empty()) {
+      session_.resume_gateway_url.clear();
+      ++counters_.resume_urls_refused;
+    }
     state_ = ShardState::kActive;
     ++counters_.ready;
     failed_attempts_ = 0;
@@ -322,9 +333,16 @@ void Shard::poll() {
     hello_deadline_ = now + config_.hello_timeout;
     ConnectAction connect;
     connect.resume = session_.resumable();
-    connect.url = connect.resume && !session_.resume_gateway_url.empty()
-                      ? session_.resume_gateway_url
-                      : config_.gateway_url;
+    connect.url = config_.gateway_url;
+    if (connect.resume && !session_.resume_gateway_url.empty()) {
+      // failed_attempts_ counts this attempt too: the first `resume_url_attempts` go to the
+      // resume URL.
+      if (failed_attempts_ <= config_.resume_url_attempts) {
+        connect.url = session_.resume_gateway_url;
+      } else {
+        ++counters_.resume_url_fallbacks;
+      }
+    }
     ++counters_.connects;
     actions_.push_back(std::move(connect));
     return;

@@ -256,13 +256,68 @@ TEST_F(ShardTest, FailedResumeFallsBackToIdentifyAndForgetsTheResumeUrl) {
   EXPECT_FALSE(connects[0].resume);
 }
 
+// Issue 16, item 13: RESUME carries the token, so a resume URL with another scheme than
+// the gateway's (ws:// for wss://) is never connected to, from READY or from a saved file.
+TEST_F(ShardTest, ResumeUrlWithOtherSchemeIsRefused) {
+  shard_->start();
+  ASSERT_EQ(only<ConnectAction>().size(), 1u);
+  shard_->on_open();
+  shard_->on_payload(hello(40'000ms));
+  shard_->on_payload(ready(1, "sess-1", "ws://127.0.0.1:47777"));
+  EXPECT_TRUE(shard_->session().resume_gateway_url.empty());
+  shard_->on_closed(std::nullopt);
+  auto connects = only<ConnectAction>();
+  ASSERT_EQ(connects.size(), 1u);
+  EXPECT_TRUE(connects[0].resume);
+  EXPECT_EQ(connects[0].url, "wss://gateway.test");
+  EXPECT_EQ(shard_->counters().resume_urls_refused, 1u);
+}
+
+// Issue 16, item 13: the same for a session file naming a cleartext endpoint.
+TEST_F(ShardTest, ResumeUrlFromSessionFileWithOtherSchemeIsRefused) {
+  GatewaySession saved;
+  saved.shard_id = 1;
+  saved.shard_count = 2;
+  saved.session_id = "sess-9";
+  saved.sequence = 42;
+  saved.resume_gateway_url = "ws://127.0.0.1:47777";
+  shard_->restore(saved);
+  shard_->start();
+  auto connects = only<ConnectAction>();
+  ASSERT_EQ(connects.size(), 1u);
+  EXPECT_TRUE(connects[0].resume);
+  EXPECT_EQ(connects[0].url, "wss://gateway.test");
+  EXPECT_EQ(shard_->counters().resume_urls_refused, 1u);
+}
+
+// Issue 10, section 0, "Close codes": a resume host that keeps failing is given up for the
+// gateway URL; the session is still resumed there.
+TEST_F(ShardTest, RepeatedFailuresToReachTheResumeUrlFallBackToTheGatewayUrl) {
+  become_active();
+  shard_->on_closed(std::nullopt);
+  std::vector<std::string> urls;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto connects = only<ConnectAction>();
+    for (int waited = 0; connects.empty() && waited < 200; ++waited) {
+      advance(1'000ms);
+      connects = only<ConnectAction>();
+    }
+    ASSERT_EQ(connects.size(), 1u);
+    EXPECT_TRUE(connects[0].resume);
+    urls.push_back(connects[0].url);
+    shard_->on_closed(std::nullopt);  // never reached
+  }
+  EXPECT_EQ(urls,
+            (std::vector<std::string>{"wss://resume.test", "wss://resume.test", "wss://resume.test",
+                                      "wss://gateway.test", "wss://gateway.test"}));
+  EXPECT_EQ(shard_->counters().resume_url_fallbacks, 2u);
+}
+
 TEST_F(ShardTest, ResumableCloseCodesResume) {
   for (std::optional<std::uint16_t> code :
        {std::optional<std::uint16_t>(), std::optional<std::uint16_t>(1000),
         std::optional<std::uint16_t>(1001), std::optional<std::uint16_t>(4000),
-        std::optional<std::uint16_t>(4001), std::optional<std::uint16_t>(4002),
-        std::optional<std::uint16_t>(4003), std::optional<std::uint16_t>(4005),
-        std::optional<std::uint16_t>(4008)}) {
+        std::optional<std::uint16_t>(4002), std::optional<std::uint16_t>(4008)}) {
     SetUp();
     become_active();
     shard_->on_closed(code);
@@ -272,8 +327,9 @@ TEST_F(ShardTest, ResumableCloseCodesResume) {
   }
 }
 
+// Issue 10, section 0, "Close codes": 4001, 4003 and 4005 end the session too.
 TEST_F(ShardTest, SessionEndingCloseCodesReidentify) {
-  for (std::uint16_t code : {4007, 4009}) {
+  for (std::uint16_t code : {4001, 4003, 4005, 4007, 4009}) {
     SetUp();
     become_active();
     shard_->on_closed(code);

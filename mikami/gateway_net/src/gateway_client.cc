@@ -106,7 +106,8 @@ struct GatewayClient::Impl : std::enable_shared_from_this<Impl> {
   // One WebSocket connection, plain or TLS; replaced on every reconnect. Touched only on
   // the I/O thread.
   struct Connection {
-    explicit Connection(net::io_context& io) : resolver(io) {}
+    Connection(net::io_context& io, std::size_t max_inflated)
+        : resolver(io), inflater(max_inflated) {}
     tcp::resolver resolver;
     std::unique_ptr<PlainWs> plain;
     std::unique_ptr<TlsWs> tls;
@@ -141,7 +142,7 @@ struct GatewayClient::Impl : std::enable_shared_from_this<Impl> {
 
   void execute(ShardAction& action) {
     if (auto* connect = std::get_if<ConnectAction>(&action)) {
-      auto connection = std::make_shared<Connection>(io);
+      auto connection = std::make_shared<Connection>(io, options.max_inflated_bytes);
       current = connection;
       net::co_spawn(io, run_connection(shared_from_this(), connection, connect->url),
                     net::detached);
@@ -262,6 +263,7 @@ struct GatewayClient::Impl : std::enable_shared_from_this<Impl> {
   net::awaitable<void> run_websocket(std::shared_ptr<Connection> connection, Ws& ws,
                                      GatewayUrl url) {
     ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+    ws.read_message_max(options.max_message_bytes);
     std::string target = url.path + "?v=10&encoding=json";
     if (options.compress) target += "&compress=zlib-stream";
     auto [handshake_ec] = co_await ws.async_handshake(url.host_header, target, kNoThrow);

@@ -4,6 +4,8 @@
 #include <boost/url/url_view.hpp>
 #include <charconv>
 
+#include "mikami/tls_client.h"
+
 namespace mikami::gateway_net {
 namespace urls = boost::urls;
 
@@ -38,6 +40,12 @@ core::Result<GatewayUrl> parse_gateway_url(std::string_view url) {
       break;
   }
   if (out.host.empty()) return bad("no host");
+  if (!out.tls && !is_loopback_host(out.host)) {
+    // IDENTIFY and RESUME carry the bot token.
+    return bad(
+        "ws:// to a host that is not this machine's loopback would send the token in "
+        "clear: use wss://");
+  }
   if (u.has_port()) {
     const std::string port(u.port());
     if (port.empty()) return bad("empty port after ':'");

@@ -31,9 +31,15 @@ InteractionDeadlines::InteractionDeadlines(core::Clock& clock,
 }
 
 void InteractionDeadlines::received(std::string id, std::string token) {
+  received(std::move(id), std::move(token), clock_.now());
+}
+
+void InteractionDeadlines::received(std::string id, std::string token,
+                                    core::Clock::TimePoint created_at, bool deferrable) {
   Entry entry;
   entry.token = std::move(token);
-  entry.received_at = clock_.now();
+  entry.received_at = created_at;
+  entry.deferrable = deferrable;
   entries_.emplace(std::move(id), std::move(entry));
 }
 
@@ -59,7 +65,7 @@ std::vector<DueInteraction> InteractionDeadlines::take_due() {
       it = entries_.erase(it);
       continue;
     }
-    if (!entry.answered && now >= entry.received_at + defer_after_) {
+    if (!entry.answered && entry.deferrable && now >= entry.received_at + defer_after_) {
       entry.answered = true;
       entry.deferred = true;
       ++deferred_;
@@ -78,8 +84,8 @@ std::vector<DueInteraction> InteractionDeadlines::take_due() {
 std::optional<core::Clock::TimePoint> InteractionDeadlines::next_wakeup() const {
   std::optional<core::Clock::TimePoint> earliest;
   for (const auto& [id, entry] : entries_) {
-    const auto at =
-        entry.answered ? entry.received_at + token_lifetime_ : entry.received_at + defer_after_;
+    const auto at = entry.answered || !entry.deferrable ? entry.received_at + token_lifetime_
+                                                        : entry.received_at + defer_after_;
     if (!earliest || at < *earliest) earliest = at;
   }
   return earliest;

@@ -72,5 +72,23 @@ TEST(InteractionDeadlinesTest, RepeatedCreateIsIgnored) {
   EXPECT_EQ(deadlines.take_due().size(), 1u);  // the first arrival counts
 }
 
+TEST(InteractionDeadlinesTest, DeadlineCountsFromCreationNotReceipt) {
+  core::FakeClock clock;
+  InteractionDeadlines deadlines(clock);
+  deadlines.received("1", "tok", clock.now() - 1500ms);  // replayed 1.5 s late
+  EXPECT_EQ(*deadlines.next_wakeup() - clock.now(), 500ms);
+  clock.advance(500ms);
+  EXPECT_EQ(deadlines.take_due().size(), 1u);
+}
+
+TEST(InteractionDeadlinesTest, AutocompleteIsNeverDeferred) {
+  core::FakeClock clock;
+  InteractionDeadlines deadlines(clock);
+  deadlines.received("1", "tok", clock.now(), /*deferrable=*/false);
+  clock.advance(5s);
+  EXPECT_TRUE(deadlines.take_due().empty());
+  EXPECT_EQ(deadlines.begin_answer("1"), AnswerMode::kSendCallback);
+}
+
 }  // namespace
 }  // namespace mikami

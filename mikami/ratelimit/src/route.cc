@@ -1,5 +1,6 @@
 #include "mikami/route.h"
 
+#include <charconv>
 #include <utility>
 #include <vector>
 
@@ -57,7 +58,27 @@ Route::Route(Method method, std::string path_template, std::string major_paramet
       major_parameter_(std::move(major_parameter)),
       global_exempt_(global_exempt) {}
 
-Route Route::from_path(Method method, std::string_view path, bool interaction_followup) {
+namespace {
+
+// The age class of a deleted message, from its id's snowflake timestamp.
+std::string_view delete_age_suffix(std::string_view message_id,
+                                   std::chrono::system_clock::time_point now) {
+  std::uint64_t id = 0;
+  auto [end, ec] = std::from_chars(message_id.data(), message_id.data() + message_id.size(), id);
+  if (ec != std::errc() || end != message_id.data() + message_id.size()) return "";
+  constexpr std::int64_t kDiscordEpochMs = 1'420'070'400'000;
+  const std::chrono::system_clock::time_point created{
+      std::chrono::milliseconds(static_cast<std::int64_t>(id >> 22) + kDiscordEpochMs)};
+  const auto age = now - created;
+  if (age < std::chrono::seconds(10)) return " (younger than 10 s)";
+  if (age > std::chrono::days(14)) return " (older than 14 days)";
+  return "";
+}
+
+}  // namespace
+
+Route Route::from_path(Method method, std::string_view path, bool interaction_followup,
+                       std::chrono::system_clock::time_point now) {
   std::vector<std::string_view> segments = split_path(path);
   std::string templ;
   std::string major;
@@ -100,6 +121,9 @@ Route Route::from_path(Method method, std::string_view path, bool interaction_fo
     }
   }
   if (templ.empty()) templ = "/";
+  if (method == Method::kDelete && templ == "/channels/{channel_id}/messages/{id}") {
+    templ += delete_age_suffix(segments.back(), now);
+  }
   return Route(method, std::move(templ), std::move(major), exempt);
 }
 

@@ -6,11 +6,11 @@ namespace mikami {
 namespace {
 
 TEST(RouteTest, ChannelIdIsTheMajorParameterAndOtherIdsArePlaceholders) {
-  Route route = Route::from_path(Method::kDelete, "/channels/111/messages/222");
+  Route route = Route::from_path(Method::kPatch, "/channels/111/messages/222");
   EXPECT_EQ(route.path_template(), "/channels/{channel_id}/messages/{id}");
   EXPECT_EQ(route.major_parameter(), "111");
-  EXPECT_EQ(route.template_key(), "DELETE /channels/{channel_id}/messages/{id}");
-  EXPECT_EQ(route.key(), "DELETE /channels/{channel_id}/messages/{id} @111");
+  EXPECT_EQ(route.template_key(), "PATCH /channels/{channel_id}/messages/{id}");
+  EXPECT_EQ(route.key(), "PATCH /channels/{channel_id}/messages/{id} @111");
   EXPECT_FALSE(route.global_exempt());
 }
 
@@ -54,6 +54,39 @@ TEST(RouteTest, ReactionEmojiAreCollapsed) {
   Route b = Route::from_path(Method::kPut, "/channels/1/messages/3/reactions/custom:9/@me");
   EXPECT_EQ(a.key(), b.key());
   EXPECT_EQ(a.path_template(), "/channels/{channel_id}/messages/{id}/reactions/{emoji}/@me");
+}
+
+// Issue 10, section 0, "Message delete buckets": a purge must send against the quota of
+// the messages' age class, as discord.js keys them.
+TEST(RouteTest, MessageDeleteBucketsDependOnTheMessagesAge) {
+  const auto now =
+      std::chrono::system_clock::time_point(std::chrono::milliseconds(1'767'225'600'000));
+  auto id_aged = [&](std::chrono::milliseconds age) {
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>((now - age).time_since_epoch())
+            .count() -
+        1'420'070'400'000;
+    return std::to_string(static_cast<std::uint64_t>(ms) << 22);
+  };
+  auto route_for = [&](std::chrono::milliseconds age) {
+    return Route::from_path(Method::kDelete, "/channels/7/messages/" + id_aged(age), false, now);
+  };
+  const Route young = route_for(std::chrono::seconds(3));
+  const Route normal = route_for(std::chrono::hours(24));
+  const Route also_normal = route_for(std::chrono::hours(24 * 13));
+  const Route old = route_for(std::chrono::hours(24 * 15));
+  EXPECT_EQ(normal.path_template(), "/channels/{channel_id}/messages/{id}");
+  EXPECT_EQ(normal.key(), also_normal.key());
+  EXPECT_NE(young.key(), normal.key());
+  EXPECT_NE(old.key(), normal.key());
+  EXPECT_NE(old.key(), young.key());
+  EXPECT_EQ(young.major_parameter(), "7");
+  EXPECT_EQ(old.major_parameter(), "7");
+  // Other methods on the message are not split.
+  EXPECT_EQ(Route::from_path(Method::kPatch,
+                             "/channels/7/messages/" + id_aged(std::chrono::seconds(1)), false, now)
+                .path_template(),
+            "/channels/{channel_id}/messages/{id}");
 }
 
 TEST(RouteTest, RouteWithoutTopLevelResourceHasEmptyMajorParameter) {

@@ -29,6 +29,7 @@ struct Scheduler::Bucket {
   Clock::TimePoint reset_at{};
   Clock::Duration window_length{};
   Clock::TimePoint parked_until{};  // a shared or user 429 holds the bucket until then
+  Clock::TimePoint last_used{};     // last grant or completion
   std::uint64_t epoch = 0;          // bumped at every local refill
   int in_flight = 0;
   int in_flight_epoch = 0;       // in flight and granted in the current epoch
@@ -91,6 +92,8 @@ std::string_view to_string(RateLimitEventKind kind) {
       return "invalid request warning";
     case RateLimitEventKind::kInvalidRequestCeiling:
       return "invalid request ceiling";
+    case RateLimitEventKind::kCloudflareBan:
+      return "cloudflare ban";
   }
   return "?";
 }
@@ -359,6 +362,7 @@ Outcome Scheduler::finish(RequestId id, std::optional<int> status,
   CORE_CHECK(it != requests_.end() && it->second.in_flight);
   Request& request = it->second;
   std::shared_ptr<Bucket> granted = request.granted_bucket;
+  granted->last_used = clock_.now();
   --granted->in_flight;
   if (request.granted_epoch == granted->epoch) --granted->in_flight_epoch;
   request.in_flight = false;
@@ -392,8 +396,25 @@ Outcome Scheduler::finish(RequestId id, std::optional<int> status,
     const bool was_known = bucket->known && !bucket->unlimited;
     const bool global_429 =
         *status == 429 && (headers.global || headers.scope == RateLimitScope::kGlobal);
-    if (!global_429) apply_headers(*bucket, request, headers, *status);
-    if (*status == 429) {
+    // Discord's own 429s always carry X-RateLimit-* headers; Cloudflare's never do.
+    const bool cloudflare_429 = *status == 429 && !headers.global &&
+                                headers.scope == RateLimitScope::kNone && !headers.bucket &&
+                                !headers.limit && !headers.remaining && !headers.reset_after_us;
+    if (!global_429 && !cloudflare_429) apply_headers(*bucket, request, headers, *status);
+    if (cloudflare_429) {
+      const microseconds wait_us = headers.retry_after_us.value_or(
+          std::chrono::duration_cast<microseconds>(options_.cloudflare_pause));
+      banned_until_ = std::max(banned_until_, now + wait_us);
+      ++counters_.rate_limited;
+      ++counters_.rate_limited_cloudflare;
+      note_invalid_request();
+      RateLimitEvent event =
+          make_event(RateLimitEventKind::kCloudflareBan, request.route.display(), "");
+      event.status = 429;
+      event.wait_us = wait_us;
+      outcome = retry_later(request, wait_us);
+      emit(std::move(event));
+    } else if (*status == 429) {
       outcome = handle_429(request, *bucket, was_known, headers);
     } else {
       if (*status == 401 || *status == 403) note_invalid_request();
@@ -486,6 +507,30 @@ void Scheduler::prune(Clock::TimePoint now) {
     emit(std::move(event));
   }
   held_by_guard_ = held;
+  sweep_idle_buckets(now);
+}
+
+void Scheduler::sweep_idle_buckets(Clock::TimePoint now) {
+  if (now < next_sweep_) return;
+  // A sweep walks every bucket: at most a few times per TTL.
+  next_sweep_ =
+      now + std::max<Clock::Duration>(options_.idle_bucket_ttl / 4, std::chrono::milliseconds(1));
+  auto idle = [&](const Bucket& bucket) {
+    return bucket.queue.empty() && bucket.in_flight == 0 && now >= bucket.parked_until &&
+           (!bucket.reset_known || now >= bucket.reset_at) &&
+           now >= bucket.last_used + options_.idle_bucket_ttl;
+  };
+  const std::size_t before = buckets();
+  std::erase_if(bucket_by_route_, [&](const auto& entry) { return idle(*entry.second); });
+  std::erase_if(bucket_by_hash_, [&](const auto& entry) { return idle(*entry.second); });
+  counters_.buckets_forgotten += before - buckets();
+}
+
+std::size_t Scheduler::buckets() const {
+  std::unordered_set<const Bucket*> distinct;
+  for (const auto& [key, bucket] : bucket_by_route_) distinct.insert(bucket.get());
+  for (const auto& [key, bucket] : bucket_by_hash_) distinct.insert(bucket.get());
+  return distinct.size();
 }
 
 std::optional<Clock::TimePoint> Scheduler::global_ready_at(Clock::TimePoint now) const {
@@ -516,7 +561,7 @@ void Scheduler::poll() {
     const Clock::TimePoint now = clock_.now();
     prune(now);
     std::vector<RequestId> granted;
-    while (!held_by_guard_) {
+    while (!held_by_guard_ && now >= banned_until_) {
       const bool global_open = *global_ready_at(now) <= now;
       Bucket* best = nullptr;
       std::size_t best_index = 0;
@@ -548,6 +593,7 @@ void Scheduler::poll() {
       ++request.attempt;
       ++best->in_flight;
       ++best->in_flight_epoch;
+      best->last_used = now;
       if (best->known && !best->unlimited) --best->remaining;
       if (!request.route.global_exempt() && options_.global_limit > 0) {
         global_sends_.push_back(now);
@@ -592,6 +638,7 @@ std::optional<Clock::TimePoint> Scheduler::next_wakeup() const {
   }
   if (earliest) {
     if (auto guard = guard_ready_at()) earliest = std::max(*earliest, *guard);
+    earliest = std::max(*earliest, banned_until_);
   }
   return earliest;
 }

@@ -345,8 +345,75 @@ TEST_F(SchedulerTest, RetryAfterFallsBackToResetAfterThenOneSecond) {
   complete(a, 429, headers);
   EXPECT_EQ(until_wakeup(), 700ms);
   advance(700ms);
-  complete(a, 429, RateLimitHeaders{});
+  RateLimitHeaders bare;
+  bare.scope = RateLimitScope::kUser;
+  complete(a, 429, bare);
   EXPECT_EQ(until_wakeup(), 1s);
+}
+
+// Issue 10, section 0, "Cloudflare bans": a 429 with no X-RateLimit-* header at all is an
+// IP-level ban, so every route waits, interaction callbacks included; not just the one.
+TEST_F(SchedulerTest, CloudflareBanWithoutRateLimitHeadersPausesAllRestTraffic) {
+  learn(messages("2"), limits("h2", 5, 4, 5s));
+  RequestId a = submit(messages("1"));
+  RateLimitHeaders cloudflare;  // what an HTML "Error 1015" page carries
+  cloudflare.retry_after_us = 30s;
+  EXPECT_EQ(complete(a, 429, cloudflare), Outcome::kRequeued);
+  RequestId other_route = submit(messages("2"));
+  RequestId callback = submit(interaction_callback("9"));
+  EXPECT_FALSE(holds_permit(other_route));
+  EXPECT_FALSE(holds_permit(callback));
+  EXPECT_EQ(until_wakeup(), 30s);
+  advance(29'999ms);
+  EXPECT_TRUE(permits_.empty());
+  advance(1ms);
+  EXPECT_TRUE(holds_permit(a));
+  EXPECT_TRUE(holds_permit(other_route));
+  EXPECT_TRUE(holds_permit(callback));
+  EXPECT_EQ(scheduler_->counters().rate_limited_cloudflare, 1u);
+  ASSERT_FALSE(events_.empty());
+  EXPECT_EQ(events_.back().kind, RateLimitEventKind::kCloudflareBan);
+}
+
+TEST_F(SchedulerTest, CloudflareBanWithoutRetryAfterWaitsTheConfiguredPause) {
+  SchedulerOptions options;
+  options.cloudflare_pause = 90s;
+  make(options);
+  RequestId a = submit(messages("1"));
+  complete(a, 429, RateLimitHeaders{});
+  EXPECT_EQ(until_wakeup(), 90s);
+  submit(messages("3"));
+  advance(89s);
+  EXPECT_TRUE(permits_.empty());
+  advance(1s);
+  EXPECT_EQ(permits_.size(), 2u);
+}
+
+// Issue 10, section 0, "Memory": webhook and interaction routes carry a token in their key;
+// their buckets must not pile up for ever, nor keep the token.
+TEST_F(SchedulerTest, IdleBucketsKeyedByInteractionTokensAreSwept) {
+  constexpr int kInteractions = 1000;
+  for (int i = 0; i < kInteractions; ++i) {
+    const std::string token = "interaction-token-" + std::to_string(i);
+    RequestId id = submit(Route::from_path(Method::kPost, "/webhooks/42/" + token, true));
+    ASSERT_TRUE(holds_permit(id));
+    complete(id, 200, limits("webhook", 5, 4, 2s));
+    RequestId callback = submit(interaction_callback(std::to_string(1000 + i)));
+    complete(callback, 204, limits("callback", 1, 0, 1s));
+  }
+  EXPECT_GE(scheduler_->buckets(), static_cast<std::size_t>(2 * kInteractions));
+  // A bucket still in use is kept.
+  learn(messages("1"), limits("h", 5, 4, 5s));
+  advance(59s);
+  submit(messages("1"));
+  advance(20s);  // sweeps run a few times per TTL (60 s)
+  EXPECT_EQ(scheduler_->buckets(), 1u);
+  EXPECT_EQ(scheduler_->counters().buckets_forgotten,
+            static_cast<std::uint64_t>(2 * kInteractions));
+  // A forgotten route works as before: it probes again.
+  RequestId again =
+      submit(Route::from_path(Method::kPost, "/webhooks/42/interaction-token-1", true));
+  EXPECT_TRUE(holds_permit(again));
 }
 
 TEST_F(SchedulerTest, ServerErrorsAreRetriedWithExponentialBackoffThenDelivered) {

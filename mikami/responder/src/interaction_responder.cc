@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "mikami/interaction_deadlines.h"
+#include "mikami/snowflake_time.h"
 
 namespace mikami {
 
@@ -31,6 +32,10 @@ std::string_view to_string(ResponderError error) {
       return "network";
     case ResponderError::kShutdown:
       return "shutdown";
+    case ResponderError::kDeadlinePassed:
+      return "deadline passed";
+    case ResponderError::kAlreadyAcknowledged:
+      return "already acknowledged";
   }
   return "?";
 }
@@ -49,14 +54,45 @@ std::string_view to_string(ResponderAction action) {
   return "?";
 }
 
-void RestInteractionSender::send(Method method, std::string path, std::string body, bool webhook,
-                                 RestClient::Callback done) {
-  client_.request(method, std::move(path), std::move(body), std::move(done), webhook);
+void RestInteractionSender::send(InteractionRequest request, RestClient::Callback done) {
+  RestRequestOptions options;
+  options.interaction_followup = request.webhook;
+  options.authorize = false;
+  options.give_up_at = request.give_up_at;
+  client_.request(request.method, std::move(request.path), std::move(request.body),
+                  std::move(options), std::move(done));
 }
 
 namespace {
 
 using TimePoint = core::Clock::TimePoint;
+
+// Discord's deadline for the initial response, from the interaction's creation.
+constexpr std::chrono::milliseconds kInitialDeadline{3'000};
+constexpr int kFlagEphemeral = 64;
+constexpr std::int64_t kAlreadyAcknowledgedCode = 40060;
+
+// Discord's error code in a JSON error body, 0 when there is none.
+std::int64_t error_code(const std::string& body) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(body, ec);
+  if (ec || !value.is_object()) return 0;
+  const auto* code = value.as_object().if_contains("code");
+  return code && code->is_int64() ? code->as_int64() : 0;
+}
+
+bool is_ephemeral(const boost::json::object& data) {
+  const auto* flags = data.if_contains("flags");
+  if (!flags || !flags->is_number()) return false;
+  boost::system::error_code ec;
+  const auto value = flags->to_number<std::int64_t>(ec);
+  return !ec && (value & kFlagEphemeral) != 0;
+}
+
+bool known_type(InteractionType type) {
+  const int value = static_cast<int>(type);
+  return value >= 1 && value <= 5;
+}
 
 bool is_snowflake(std::string_view text) {
   return !text.empty() && text.size() <= 20 &&
@@ -82,11 +118,21 @@ ResponderResult result_from(RestResponse response, ResponderAction action, const
   result.action = action;
   result.status = response.status;
   result.body = std::move(response.body);
-  if (response.failure != RestFailure::kNone) {
+  if (response.failure == RestFailure::kDeadlineExceeded) {
+    const bool callback = action == ResponderAction::kCallback;
+    result.error = callback ? ResponderError::kDeadlinePassed : ResponderError::kExpired;
+    result.message =
+        "the " + std::string(to_string(action)) + " of interaction " + id +
+        " was not sent: " + (callback ? "its 3 s had passed" : "its token had expired");
+  } else if (response.failure != RestFailure::kNone) {
     result.error = ResponderError::kNetwork;
     // RestResponse::error never holds a token or a path.
     result.message = "no answer from Discord to the " + std::string(to_string(action)) +
                      " of interaction " + id + ": " + response.error;
+  } else if (response.status == 400 && action == ResponderAction::kCallback &&
+             error_code(result.body) == kAlreadyAcknowledgedCode) {
+    result.error = ResponderError::kAlreadyAcknowledged;
+    result.message = "interaction " + id + " was already acknowledged (Discord code 40060)";
   } else if (response.status < 200 || response.status > 299) {
     result.error = ResponderError::kRejected;
     result.message = "Discord answered " + std::to_string(response.status) + " to the " +
@@ -108,8 +154,12 @@ enum class Initial : std::uint8_t { kNone, kSending, kAccepted, kFailed };
 
 struct Record {
   std::string application_id;
-  std::string token;  // cleared when it expires
-  TimePoint received_at;
+  std::string token;      // cleared when it expires
+  TimePoint received_at;  // the interaction's creation (its snowflake), on the clock
+  InteractionType type = InteractionType::kApplicationCommand;
+  Visibility visibility = Visibility::kPublic;
+  CallbackType deferral = CallbackType::kDeferredChannelMessageWithSource;  // when Mikami's
+  bool dead = false;  // its 3 s passed with no initial response
   Initial initial = Initial::kNone;
   bool handler_responded = false;
   bool expired = false;
@@ -119,10 +169,7 @@ struct Record {
 // What a locked section decided to do once the lock is released.
 struct Work {
   struct Send {
-    Method method;
-    std::string path;
-    std::string body;
-    bool webhook;
+    InteractionRequest request;
     RestClient::Callback done;
   };
   std::vector<Send> sends;
@@ -153,10 +200,7 @@ struct InteractionResponder::State : std::enable_shared_from_this<State> {
   int busy = 0;                           // completions running outside the lock; guarded by mutex
 
   void execute(Work& work) {
-    for (auto& send : work.sends) {
-      sender.send(send.method, std::move(send.path), std::move(send.body), send.webhook,
-                  std::move(send.done));
-    }
+    for (auto& send : work.sends) sender.send(std::move(send.request), std::move(send.done));
     for (auto& call : work.calls) call();
   }
 
@@ -189,6 +233,17 @@ struct InteractionResponder::State : std::enable_shared_from_this<State> {
     work.calls.push_back([callback = on_event, event = std::move(event)] { callback(event); });
   }
 
+  // An event about `record`, observed now.
+  ResponderEvent event_now(ResponderEventKind kind, const std::string& id,
+                           const Record& record) const {
+    ResponderEvent event;
+    event.kind = kind;
+    event.interaction_id = id;
+    event.since_received =
+        std::chrono::duration_cast<std::chrono::microseconds>(clock.now() - record.received_at);
+    return event;
+  }
+
   std::string lifetime_text() const {
     return std::to_string(
                std::chrono::duration_cast<std::chrono::seconds>(options.token_lifetime).count()) +
@@ -205,12 +260,7 @@ struct InteractionResponder::State : std::enable_shared_from_this<State> {
                  "accepted");
     }
     record.waiting.clear();
-    ResponderEvent event;
-    event.kind = ResponderEventKind::kExpired;
-    event.interaction_id = id;
-    event.since_received =
-        std::chrono::duration_cast<std::chrono::microseconds>(clock.now() - record.received_at);
-    emit(work, std::move(event));
+    emit(work, event_now(ResponderEventKind::kExpired, id, record));
   }
 
   // The record of a live interaction, or nullptr after refusing `done`.
@@ -238,10 +288,11 @@ struct InteractionResponder::State : std::enable_shared_from_this<State> {
     return &record;
   }
 
-  void send_answer(const std::string& id, Answer answer, Work& work) {
+  void send_answer(const std::string& id, const Record& record, Answer answer, Work& work) {
     const ResponderAction action = answer.action;
     work.sends.push_back(Work::Send{
-        answer.method, std::move(answer.path), std::move(answer.body), true,
+        InteractionRequest{answer.method, std::move(answer.path), std::move(answer.body), true,
+                           record.received_at + options.token_lifetime},
         completion([this, id, action, done = std::move(answer.done)](RestResponse response,
                                                                      Work& later) mutable {
           ResponderResult result = result_from(std::move(response), action, id);
@@ -257,7 +308,7 @@ struct InteractionResponder::State : std::enable_shared_from_this<State> {
   void send_or_hold(const std::string& id, Record& record, Answer answer, Work& work) {
     switch (record.initial) {
       case Initial::kAccepted:
-        send_answer(id, std::move(answer), work);
+        send_answer(id, record, std::move(answer), work);
         break;
       case Initial::kNone:
       case Initial::kSending:
@@ -294,30 +345,35 @@ struct InteractionResponder::State : std::enable_shared_from_this<State> {
     record.initial = Initial::kSending;
     const bool ours = !done;
     std::string path = "/interactions/" + id + "/" + record.token + "/callback";
-    work.sends.push_back(Work::Send{Method::kPost, std::move(path), std::move(body), false,
-                                    completion([this, id, ours, done = std::move(done)](
-                                                   RestResponse response, Work& later) mutable {
-                                      on_initial_done(id, ours, std::move(done),
-                                                      std::move(response), later);
-                                    })});
+    work.sends.push_back(
+        Work::Send{InteractionRequest{Method::kPost, std::move(path), std::move(body), false,
+                                      record.received_at + kInitialDeadline},
+                   completion([this, id, ours, done = std::move(done)](RestResponse response,
+                                                                       Work& later) mutable {
+                     on_initial_done(id, ours, std::move(done), std::move(response), later);
+                   })});
   }
 
   void on_initial_done(const std::string& id, bool ours, Done done, RestResponse response,
                        Work& work) {
     const auto now = clock.now();
     ResponderResult result = result_from(std::move(response), ResponderAction::kCallback, id);
+    // 40060: the interaction is acknowledged (by an earlier try, or another process after a
+    // RESUME replayed it), so what waits for the initial response may go out.
+    const bool acknowledged = result.ok() || result.error == ResponderError::kAlreadyAcknowledged;
     if (!result.ok()) ++counters.failed;
     auto it = records.find(id);
     if (it != records.end() && !it->second.expired) {
       Record& record = it->second;
-      record.initial = result.ok() ? Initial::kAccepted : Initial::kFailed;
+      record.initial = acknowledged ? Initial::kAccepted : Initial::kFailed;
       std::vector<Answer> waiting = std::move(record.waiting);
       record.waiting.clear();
       for (Answer& answer : waiting) send_or_hold(id, record, std::move(answer), work);
       if (ours) {
         ResponderEvent event;
-        event.kind =
-            result.ok() ? ResponderEventKind::kDeferred : ResponderEventKind::kDeferralFailed;
+        event.kind = result.ok()    ? ResponderEventKind::kDeferred
+                     : acknowledged ? ResponderEventKind::kAlreadyAcknowledged
+                                    : ResponderEventKind::kDeferralFailed;
         event.interaction_id = id;
         event.since_received =
             std::chrono::duration_cast<std::chrono::microseconds>(now - record.received_at);
@@ -329,6 +385,95 @@ struct InteractionResponder::State : std::enable_shared_from_this<State> {
       work.calls.push_back([done = std::move(done), result = std::move(result)]() mutable {
         done(std::move(result));
       });
+    }
+  }
+
+  // An interaction whose 3 s passed before anyone could answer it.
+  void miss(const std::string& id, const Record& record, Work& work) {
+    ++counters.missed;
+    emit(work, event_now(ResponderEventKind::kDeadlinePassed, id, record));
+  }
+
+  void respond_locked(const std::string& id, Record& record, InteractionResponse response,
+                      Done done, Work& work) {
+    boost::json::object data;
+    bool valid = true;
+    if (!response.data_json.empty()) {
+      boost::system::error_code ec;
+      auto parsed = boost::json::parse(response.data_json, ec);
+      valid = !ec && parsed.is_object();
+      if (valid) data = std::move(parsed.as_object());
+    }
+    const bool autocomplete = record.type == InteractionType::kAutocomplete;
+    const bool choices = response.type == CallbackType::kAutocompleteResult;
+    if (record.handler_responded) {
+      refuse(work, std::move(done), ResponderError::kAlreadyResponded,
+             "interaction " + id +
+                 " already has the handler's response; use edit_original or follow_up");
+      return;
+    }
+    if (!valid) {
+      refuse(work, std::move(done), ResponderError::kInvalidResponse,
+             "the response data for interaction " + id + " is not a JSON object");
+      return;
+    }
+    if (autocomplete != choices) {
+      refuse(work, std::move(done), ResponderError::kInvalidResponse,
+             autocomplete ? "interaction " + id + " is an autocomplete: only a type 8 answers it"
+                          : "a type 8 (autocomplete result) cannot answer interaction " + id +
+                                ", which is not an autocomplete");
+      return;
+    }
+    if (record.initial == Initial::kNone) {
+      if (record.dead || clock.now() >= record.received_at + kInitialDeadline) {
+        refuse(work, std::move(done), ResponderError::kDeadlinePassed,
+               "interaction " + id +
+                   " is older than 3 s: Discord no longer takes an initial response for it");
+        return;
+      }
+      CORE_CHECK(deadlines.begin_answer(id) == AnswerMode::kSendCallback);
+      record.handler_responded = true;
+      ++counters.callbacks;
+      boost::json::object body{{"type", static_cast<int>(response.type)}};
+      if (!response.data_json.empty()) body["data"] = std::move(data);
+      send_initial(id, record, boost::json::serialize(body), std::move(done), work);
+      return;
+    }
+    // Mikami deferred for this handler.
+    switch (response.type) {
+      case CallbackType::kChannelMessageWithSource:
+      case CallbackType::kUpdateMessage: {
+        record.handler_responded = true;
+        ResponderAction action = ResponderAction::kEditOriginal;
+        if (record.deferral == CallbackType::kDeferredUpdateMessage) {
+          // @original is the component's message: only an update edits it.
+          if (response.type == CallbackType::kChannelMessageWithSource) {
+            action = ResponderAction::kFollowUp;
+          }
+        } else if (is_ephemeral(data) != (record.visibility == Visibility::kEphemeral)) {
+          // The edit would keep the deferral's visibility, not the answer's.
+          action = ResponderAction::kFollowUp;
+          if (is_ephemeral(data)) ++counters.ephemeral_follow_ups;
+        }
+        webhook_answer(id, record, action, response.data_json.empty() ? "{}" : response.data_json,
+                       std::move(done), work);
+        break;
+      }
+      case CallbackType::kDeferredChannelMessageWithSource:
+      case CallbackType::kDeferredUpdateMessage:
+        record.handler_responded = true;
+        work.calls.push_back([done = std::move(done), id] {
+          ResponderResult result;
+          result.message = "interaction " + id + " was already deferred by Mikami";
+          if (done) done(std::move(result));
+        });
+        break;
+      case CallbackType::kAutocompleteResult:
+      case CallbackType::kModal:
+        refuse(work, std::move(done), ResponderError::kNotAfterDeferral,
+               "interaction " + id +
+                   " was already deferred by Mikami; a modal must be the initial response");
+        break;
     }
   }
 
@@ -376,7 +521,8 @@ void InteractionResponder::set_event_callback(EventFn callback) {
 }
 
 core::Status InteractionResponder::received(InteractionCreate event) {
-  if (!is_snowflake(event.id)) {
+  const auto created = snowflake_time(event.id);
+  if (!is_snowflake(event.id) || !created) {
     return core::fail(core::ErrorCode::kInvalidArgument,
                       "interaction id '" + event.id + "' is not a snowflake");
   }
@@ -384,6 +530,11 @@ core::Status InteractionResponder::received(InteractionCreate event) {
     return core::fail(core::ErrorCode::kInvalidArgument, "application id '" + event.application_id +
                                                              "' of interaction " + event.id +
                                                              " is not a snowflake");
+  }
+  if (!known_type(event.type)) {
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      "interaction " + event.id + " has unknown type " +
+                          std::to_string(static_cast<int>(event.type)));
   }
   if (event.token.empty() || !is_path_safe_token(event.token)) {
     // The token's value is never echoed.
@@ -393,19 +544,35 @@ core::Status InteractionResponder::received(InteractionCreate event) {
             (event.token.empty() ? " is empty" : " has characters a URL path cannot carry"));
   }
   State& s = *state_;
-  std::lock_guard lock(s.mutex);
-  if (s.closed) {
-    return core::fail(core::ErrorCode::kFailedPrecondition, "the responder is shutting down");
+  Work work;
+  {
+    std::lock_guard lock(s.mutex);
+    if (s.closed) {
+      return core::fail(core::ErrorCode::kFailedPrecondition, "the responder is shutting down");
+    }
+    if (s.records.contains(event.id)) return core::ok_status();  // a repeated event
+    const TimePoint now = s.clock.now();
+    Record record;
+    record.application_id = std::move(event.application_id);
+    record.token = event.token;
+    record.received_at = monotonic_instant(s.clock, *created);
+    record.type = event.type;
+    record.visibility = event.visibility;
+    record.deferral = event.type == InteractionType::kMessageComponent
+                          ? CallbackType::kDeferredUpdateMessage
+                          : CallbackType::kDeferredChannelMessageWithSource;
+    const bool deferrable = event.type == InteractionType::kApplicationCommand ||
+                            event.type == InteractionType::kMessageComponent ||
+                            event.type == InteractionType::kModalSubmit;
+    record.dead = now >= record.received_at + kInitialDeadline;
+    s.deadlines.received(event.id, std::move(event.token), record.received_at,
+                         deferrable && !record.dead);
+    if (record.dead) s.miss(event.id, record, work);
+    s.records.emplace(std::move(event.id), std::move(record));
+    ++s.counters.received;
+    s.changed.notify_all();
   }
-  if (s.records.contains(event.id)) return core::ok_status();  // a repeated event
-  Record record;
-  record.application_id = std::move(event.application_id);
-  record.token = event.token;
-  record.received_at = s.clock.now();
-  s.deadlines.received(event.id, std::move(event.token));
-  s.records.emplace(std::move(event.id), std::move(record));
-  ++s.counters.received;
-  s.changed.notify_all();
+  s.execute(work);
   return core::ok_status();
 }
 
@@ -415,56 +582,7 @@ void InteractionResponder::respond(const std::string& id, InteractionResponse re
   {
     std::lock_guard lock(s.mutex);
     if (Record* record = s.find_live(id, done, work)) {
-      boost::json::object data;
-      bool valid = true;
-      if (!response.data_json.empty()) {
-        boost::system::error_code ec;
-        auto parsed = boost::json::parse(response.data_json, ec);
-        valid = !ec && parsed.is_object();
-        if (valid) data = std::move(parsed.as_object());
-      }
-      if (record->handler_responded) {
-        s.refuse(work, std::move(done), ResponderError::kAlreadyResponded,
-                 "interaction " + id +
-                     " already has the handler's response; use edit_original or follow_up");
-      } else if (!valid) {
-        s.refuse(work, std::move(done), ResponderError::kInvalidResponse,
-                 "the response data for interaction " + id + " is not a JSON object");
-      } else if (record->initial == Initial::kNone) {
-        CORE_CHECK(s.deadlines.begin_answer(id) == AnswerMode::kSendCallback);
-        record->handler_responded = true;
-        ++s.counters.callbacks;
-        boost::json::object body{{"type", static_cast<int>(response.type)}};
-        if (!response.data_json.empty()) body["data"] = std::move(data);
-        s.send_initial(id, *record, boost::json::serialize(body), std::move(done), work);
-      } else {
-        // Mikami deferred for this handler: the answer becomes an edit of that message.
-        switch (response.type) {
-          case CallbackType::kChannelMessageWithSource:
-          case CallbackType::kUpdateMessage:
-            record->handler_responded = true;
-            s.webhook_answer(id, *record, ResponderAction::kEditOriginal,
-                             response.data_json.empty() ? "{}" : response.data_json,
-                             std::move(done), work);
-            break;
-          case CallbackType::kDeferredChannelMessageWithSource:
-          case CallbackType::kDeferredUpdateMessage:
-            record->handler_responded = true;
-            work.calls.push_back([done = std::move(done), id] {
-              ResponderResult result;
-              result.message = "interaction " + id + " was already deferred by Mikami";
-              if (done) done(std::move(result));
-            });
-            break;
-          case CallbackType::kAutocompleteResult:
-          case CallbackType::kModal:
-            s.refuse(work, std::move(done), ResponderError::kNotAfterDeferral,
-                     "interaction " + id +
-                         " was already deferred by Mikami; a modal or autocomplete result "
-                         "must be the initial response");
-            break;
-        }
-      }
+      s.respond_locked(id, *record, std::move(response), std::move(done), work);
     }
   }
   s.execute(work);
@@ -526,13 +644,23 @@ void InteractionResponder::poll() {
     std::lock_guard lock(s.mutex);
     if (s.closed) return;
     const TimePoint now = s.clock.now();
-    std::string deferral =
-        s.options.ephemeral_deferral ? R"({"type":5,"data":{"flags":64}})" : R"({"type":5})";
     for (DueInteraction& due : s.deadlines.take_due()) {
       auto it = s.records.find(due.id);
       if (it == s.records.end() || it->second.expired) continue;
+      Record& record = it->second;
+      if (now >= record.received_at + kInitialDeadline) {
+        // The timer ran late (a stalled machine): a deferral now would only be refused.
+        record.dead = true;
+        s.miss(due.id, record, work);
+        continue;
+      }
       ++s.counters.deferred;
-      s.send_initial(due.id, it->second, deferral, nullptr, work);
+      boost::json::object body{{"type", static_cast<int>(record.deferral)}};
+      if (record.deferral == CallbackType::kDeferredChannelMessageWithSource &&
+          record.visibility == Visibility::kEphemeral) {
+        body["data"] = boost::json::object{{"flags", kFlagEphemeral}};
+      }
+      s.send_initial(due.id, record, boost::json::serialize(body), nullptr, work);
     }
     for (auto it = s.records.begin(); it != s.records.end();) {
       Record& record = it->second;

@@ -13,6 +13,7 @@
 
 #include "mikami/interaction_responder.h"
 #include "mikami/testing/sandbox_process.h"
+#include "mikami/testing/snowflake.h"
 
 namespace mikami {
 namespace {
@@ -64,8 +65,9 @@ class ResponderIntegrationTest : public ::testing::Test {
 };
 
 TEST_F(ResponderIntegrationTest, FastHandlerGetsExactlyOneCallback) {
-  ASSERT_TRUE(responder_->received({"1001", token_for(1), "42"}));
-  ResponderResult result = wait(responder_->respond("1001", message("pong")));
+  const std::string id = testing::snowflake_now(1);
+  ASSERT_TRUE(responder_->received({id, token_for(1), "42"}));
+  ResponderResult result = wait(responder_->respond(id, message("pong")));
   EXPECT_TRUE(result.ok()) << result.message;
   EXPECT_EQ(result.action, ResponderAction::kCallback);
   EXPECT_EQ(result.status, 204);
@@ -78,9 +80,10 @@ TEST_F(ResponderIntegrationTest, FastHandlerGetsExactlyOneCallback) {
 
 TEST_F(ResponderIntegrationTest, SlowHandlerIsDeferredBeforeThreeSecondsThenEditsTheOriginal) {
   const auto received_at = SteadyClock::now();
-  ASSERT_TRUE(responder_->received({"1002", token_for(2), "42"}));
+  const std::string id = testing::snowflake_now(2);
+  ASSERT_TRUE(responder_->received({id, token_for(2), "42"}));
   std::this_thread::sleep_for(2500ms);  // the handler works for 2.5 s
-  ResponderResult result = wait(responder_->respond("1002", message("slow answer")));
+  ResponderResult result = wait(responder_->respond(id, message("slow answer")));
   EXPECT_TRUE(result.ok()) << result.message;
   EXPECT_EQ(result.action, ResponderAction::kEditOriginal);
   EXPECT_EQ(result.status, 200);
@@ -100,11 +103,12 @@ TEST_F(ResponderIntegrationTest, SlowHandlerIsDeferredBeforeThreeSecondsThenEdit
 }
 
 TEST_F(ResponderIntegrationTest, FollowUpsAndEditsGoToTheInteractionWebhook) {
-  ASSERT_TRUE(responder_->received({"1003", token_for(3), "42"}));
-  auto reply = responder_->respond("1003", message("first"));
-  auto one = responder_->follow_up("1003", R"({"content":"one"})");
-  auto two = responder_->follow_up("1003", R"({"content":"two"})");
-  auto edit = responder_->edit_original("1003", R"({"content":"first, edited"})");
+  const std::string id = testing::snowflake_now(3);
+  ASSERT_TRUE(responder_->received({id, token_for(3), "42"}));
+  auto reply = responder_->respond(id, message("first"));
+  auto one = responder_->follow_up(id, R"({"content":"one"})");
+  auto two = responder_->follow_up(id, R"({"content":"two"})");
+  auto edit = responder_->edit_original(id, R"({"content":"first, edited"})");
   EXPECT_TRUE(wait(std::move(reply)).ok());
   ResponderResult first = wait(std::move(one));
   EXPECT_TRUE(first.ok()) << first.message;
@@ -132,7 +136,7 @@ TEST_F(ResponderIntegrationTest, ManyInteractionsAtOnce) {
       std::vector<std::pair<std::string, std::chrono::milliseconds>> mine;
       for (int i = 0; i < kPerThread; ++i) {
         const int n = t * kPerThread + i;
-        const std::string id = std::to_string(5000 + n);
+        const std::string id = testing::snowflake_now(n);
         if (!responder_->received({id, token_for(n), "42"})) failures.fetch_add(1);
         // A third of the handlers take longer than the deferral point.
         const bool is_slow = random() % 3 == 0;
@@ -175,6 +179,84 @@ TEST_F(ResponderIntegrationTest, ManyInteractionsAtOnce) {
   EXPECT_EQ(counters.callbacks + counters.deferred, static_cast<std::uint64_t>(kTotal));
   std::printf("responder: %d interactions, %d deferred by Mikami, all inside 3 s\n", kTotal,
               deferred);
+  EXPECT_EQ(sandbox_.stat("interaction_requests_authorized"), 0);
+}
+
+// Issue 10, section 0, "Deadline clock": the interaction token authorizes callbacks and
+// webhook calls; the bot token never travels with them.
+TEST_F(ResponderIntegrationTest, CallbacksAndWebhookCallsCarryNoBotAuthorization) {
+  const std::string id = testing::snowflake_now(4);
+  ASSERT_TRUE(responder_->received({id, token_for(4), "42"}));
+  EXPECT_TRUE(wait(responder_->respond(id, message("hi"))).ok());
+  EXPECT_TRUE(wait(responder_->follow_up(id, R"({"content":"more"})")).ok());
+  EXPECT_TRUE(wait(responder_->edit_original(id, R"({"content":"hi!"})")).ok());
+  EXPECT_EQ(sandbox_.stat("interaction_callbacks"), 1);
+  EXPECT_EQ(sandbox_.stat("followups"), 2);
+  EXPECT_EQ(sandbox_.stat("interaction_requests_authorized"), 0);
+}
+
+// Issue 10, section 0, "Ephemeral leak", against the sandbox: the private answer is a
+// follow-up flagged 64, and the public deferral's message is never edited with it.
+TEST_F(ResponderIntegrationTest, PrivateAnswerAfterPublicDeferralIsAnEphemeralFollowUpNeverAnEdit) {
+  const std::string id = testing::snowflake_now(5);
+  ASSERT_TRUE(responder_->received({id, token_for(5), "42"}));
+  std::this_thread::sleep_for(2200ms);  // past Mikami's deferral
+  ResponderResult result = wait(responder_->respond(
+      id, {CallbackType::kChannelMessageWithSource, R"({"content":"for you","flags":64})"}));
+  ASSERT_TRUE(result.ok()) << result.message;
+  EXPECT_EQ(result.action, ResponderAction::kFollowUp);
+  EXPECT_EQ(boost::json::parse(result.body).at("flags"), 64);
+  EXPECT_EQ(responder_->counters().edits, 0u);
+}
+
+// Issue 10, section 0, "Deadline clock": an interaction replayed after its 3 s (by its
+// snowflake) gets no deferral and no callback; the sandbox, like Discord, would refuse it.
+TEST_F(ResponderIntegrationTest, InteractionReplayedPastItsDeadlineIsNotAnswered) {
+  const std::string id = testing::snowflake_at(std::chrono::system_clock::now() - 3500ms, 6);
+  ASSERT_TRUE(responder_->received({id, token_for(6), "42"}));
+  EXPECT_EQ(wait(responder_->respond(id, message("late"))).error, ResponderError::kDeadlinePassed);
+  // Sent anyway, Discord's answer is 10062.
+  auto direct =
+      client_->request(Method::kPost, "/interactions/" + id + "/" + token_for(6) + "/callback",
+                       R"({"type":4,"data":{"content":"late"}})");
+  RestResponse late = direct.get();
+  EXPECT_EQ(late.status, 404);
+  EXPECT_NE(late.body.find("10062"), std::string::npos);
+  EXPECT_EQ(sandbox_.stat("interaction_callbacks"), 0);
+  EXPECT_EQ(responder_->counters().missed, 1u);
+}
+
+// Issue 10, section 0, "Deadline clock": another process acknowledged the interaction (a
+// RESUME replayed it to both): Discord's 40060 releases what waited, and is not retried.
+TEST_F(ResponderIntegrationTest, AlreadyAcknowledged40060IsNotRetried) {
+  const std::string id = testing::snowflake_now(7);
+  auto other = client_->request(
+      Method::kPost, "/interactions/" + id + "/" + token_for(7) + "/callback", R"({"type":5})");
+  ASSERT_EQ(other.get().status, 204);
+  ASSERT_TRUE(responder_->received({id, token_for(7), "42"}));
+  auto edit = responder_->edit_original(id, R"({"content":"result"})");
+  ResponderResult reply = wait(responder_->respond(id, message("x")));
+  EXPECT_EQ(reply.error, ResponderError::kAlreadyAcknowledged);
+  EXPECT_EQ(reply.status, 400);
+  EXPECT_TRUE(wait(std::move(edit)).ok());
+  EXPECT_EQ(sandbox_.stat("interaction_callbacks_repeated"), 1);
+  EXPECT_EQ(sandbox_.stat("rest_400"), 1);
+}
+
+// Issue 10, section 0, "Deadline clock": a callback that keeps getting 502s is retried with
+// backoff only while its 3 s last; the try that would come after them is never sent.
+TEST_F(ResponderIntegrationTest, CallbackIsNotRetriedPastItsDeadline) {
+  ASSERT_EQ(sandbox_.control("fault", R"({"kind":"rest_5xx","count":100})"), 204);
+  const auto start = SteadyClock::now();
+  const std::string id = testing::snowflake_now(8);
+  ASSERT_TRUE(responder_->received({id, token_for(8), "42"}));
+  ResponderResult result = wait(responder_->respond(id, message("x")));
+  const auto took = SteadyClock::now() - start;
+  EXPECT_EQ(result.error, ResponderError::kDeadlinePassed) << result.message;
+  EXPECT_LT(took, 3500ms);
+  // Tries at 0, 0.25, 0.75 and 1.75 s; the fifth would be at 3.75 s.
+  std::this_thread::sleep_for(1s);
+  EXPECT_EQ(sandbox_.stat("rest_5xx"), 4);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <boost/url/url_view.hpp>
 #include <charconv>
 
+#include "mikami/tls_client.h"
+
 namespace mikami::rest_internal {
 namespace {
 
@@ -128,6 +130,12 @@ core::Result<BaseUrl> parse_base_url(std::string_view text) {
       break;
   }
   if (base.host.empty()) return invalid("base URL has no host; " + std::string(kExpected));
+  if (!base.tls && !is_loopback_host(base.host)) {
+    // The bot token travels in every request's Authorization header.
+    return invalid("base URL '" + std::string(text) +
+                   "' uses http:// for a host that is not this machine's loopback; the token "
+                   "would travel in clear: use https://");
+  }
 
   const std::string default_port = base.tls ? "443" : "80";
   base.port = default_port;

@@ -96,5 +96,19 @@ TEST(RequestPathTest, OriginFormIsAcceptedAndBadPathsAreNotEchoed) {
   EXPECT_FALSE(check_request_path("/a#fragment"));
 }
 
+// Issue 16, item 15: the bot token must never travel in clear to another machine.
+TEST(BaseUrlTest, PlaintextBaseUrlIsOnlyForLoopback) {
+  for (const char* host : {"127.0.0.1", "127.8.9.10", "[::1]", "localhost", "LOCALHOST"}) {
+    EXPECT_TRUE(parse_base_url(std::string("http://") + host + ":8080")) << host;
+  }
+  for (const char* host : {"10.0.0.1", "192.168.1.20", "discord.com", "[2001:db8::1]",
+                           "localhost.evil.example"}) {
+    auto refused = parse_base_url(std::string("http://") + host + ":8080");
+    ASSERT_FALSE(refused) << host;
+    EXPECT_NE(refused.error().message().find("in clear"), std::string::npos) << host;
+    EXPECT_TRUE(parse_base_url(std::string("https://") + host + ":8080")) << host;
+  }
+}
+
 }  // namespace
 }  // namespace mikami::rest_internal

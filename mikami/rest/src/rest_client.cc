@@ -1,5 +1,6 @@
 #include "mikami/rest_client.h"
 
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -37,6 +38,10 @@ std::string_view to_string(RestFailure failure) {
       return "cancelled";
     case RestFailure::kInvalidRequest:
       return "invalid request";
+    case RestFailure::kDeadlineExceeded:
+      return "deadline exceeded";
+    case RestFailure::kUnauthorized:
+      return "unauthorized";
   }
   return "?";
 }
@@ -56,13 +61,16 @@ struct Call {
   std::string path;
   std::string body;
   bool followup = false;
+  bool authorize = true;
+  std::optional<std::chrono::steady_clock::time_point> give_up_at;
   RestClient::Callback done;  // released once called
   std::shared_ptr<Link> link;
 
-  std::optional<RequestId> id;    // the scheduler's id, once submitted
-  bool on_wire = false;           // granted: send() owns its permit
-  bool cancel_requested = false;  // send() drops it at its next step
-  bool finished = false;          // done has run
+  std::optional<RequestId> id;                         // the scheduler's id, once submitted
+  bool on_wire = false;                                // granted: send() owns its permit
+  bool cancel_requested = false;                       // send() drops it at its next step
+  bool finished = false;                               // done has run
+  std::unique_ptr<boost::asio::steady_timer> give_up;  // fires at give_up_at
 };
 
 }  // namespace rest_internal
@@ -163,6 +171,7 @@ struct RestClient::Impl {
     if (call->finished) return;
     call->finished = true;
     call->on_wire = false;
+    if (call->give_up) call->give_up->cancel();
     auto done = std::move(call->done);
     call->done = nullptr;  // releases whatever the callback holds
     if (done) done(std::move(response));
@@ -178,9 +187,47 @@ struct RestClient::Impl {
     });
   }
 
+  static bool past_deadline(const Call& call) {
+    return call.give_up_at && std::chrono::steady_clock::now() >= *call.give_up_at;
+  }
+
+  static void finish_past_deadline(const std::shared_ptr<Call>& call) {
+    finish(call, failure(RestFailure::kDeadlineExceeded,
+                         "request not sent: its deadline passed while it waited"));
+  }
+
+  // At give_up_at, a request still waiting in the scheduler is dropped; one on the wire
+  // completes, and is not resent (see kRequeued in send()).
+  void arm_deadline(const std::shared_ptr<Call>& call) {
+    if (!call->give_up_at) return;
+    call->give_up = std::make_unique<net::steady_timer>(io, *call->give_up_at);
+    call->give_up->async_wait([this, weak = std::weak_ptr<Call>(call)](beast::error_code ec) {
+      auto waiting = weak.lock();
+      if (ec || !waiting || stopping || waiting->finished || waiting->on_wire) return;
+      if (waiting->id) CORE_CHECK(scheduler.cancel(*waiting->id));
+      finish_past_deadline(waiting);
+      rearm();
+    });
+  }
+
+  static void finish_unauthorized(const std::shared_ptr<Call>& call) {
+    finish(call, failure(RestFailure::kUnauthorized,
+                         "not sent: Discord refused the bot token earlier (401 Unauthorized); "
+                         "set a valid token and restart"));
+  }
+
   void submit(std::shared_ptr<Call> call) {
     net::post(io, [this, call = std::move(call)] {
       if (stopping) return;
+      if (call->authorize && token_refused.load()) {
+        finish_unauthorized(call);
+        return;
+      }
+      if (past_deadline(*call)) {
+        finish_past_deadline(call);
+        return;
+      }
+      arm_deadline(call);
       Route route = Route::from_path(call->method, call->path, call->followup);
       // The grant may run inside submit(), before it returns the id.
       const RequestId id = scheduler.submit(
@@ -196,6 +243,16 @@ struct RestClient::Impl {
     if (call->cancel_requested || call->finished) {
       // Granted again inside the completion of a cancelled request: never sent.
       drop_unsent(call, std::move(permit));
+      return;
+    }
+    if (past_deadline(*call) || (call->authorize && token_refused.load())) {
+      { Permit dropped = std::move(permit); }
+      if (past_deadline(*call)) {
+        finish_past_deadline(call);
+      } else {
+        finish_unauthorized(call);
+      }
+      rearm();
       return;
     }
     call->on_wire = true;
@@ -296,7 +353,7 @@ struct RestClient::Impl {
                                                11);
       request.set(http::field::host, base.host_header);
       request.set(http::field::user_agent, options.user_agent);
-      request.set(http::field::authorization, "Bot " + options.token);
+      if (call->authorize) request.set(http::field::authorization, "Bot " + options.token);
       if (!call->body.empty()) {
         request.set(http::field::content_type, "application/json");
         request.body() = call->body;
@@ -340,6 +397,13 @@ struct RestClient::Impl {
         RestResponse delivered;
         delivered.status = static_cast<int>(response.result_int());
         delivered.body = std::move(response.body());
+        if (delivered.status == 401 && call->authorize) {
+          token_refused.store(true);
+          delivered.failure = RestFailure::kUnauthorized;
+          delivered.error =
+              "Discord refused the bot token (401 Unauthorized): it is invalid, reset or "
+              "revoked; no further request will carry it";
+        }
         finish(call, std::move(delivered));
         break;
       }
@@ -353,6 +417,9 @@ struct RestClient::Impl {
         if (call->cancel_requested && !call->finished) {
           CORE_CHECK(scheduler.cancel(*call->id));
           finish_cancelled(call);
+        } else if (past_deadline(*call) && !call->finished) {
+          CORE_CHECK(scheduler.cancel(*call->id));
+          finish_past_deadline(call);
         }
         break;
       case Outcome::kCancelled:
@@ -394,6 +461,7 @@ struct RestClient::Impl {
   std::optional<core::Clock::TimePoint> armed_for;
   std::vector<std::unique_ptr<Connection>> idle;
   bool stopping = false;
+  std::atomic<bool> token_refused{false};
   std::thread thread;
 };
 
@@ -419,10 +487,19 @@ void RestRequestHandle::cancel() const {
 
 RestRequestHandle RestClient::request(Method method, std::string path, std::string body,
                                       Callback done, bool interaction_followup) {
+  RestRequestOptions options;
+  options.interaction_followup = interaction_followup;
+  return request(method, std::move(path), std::move(body), std::move(options), std::move(done));
+}
+
+RestRequestHandle RestClient::request(Method method, std::string path, std::string body,
+                                      RestRequestOptions options, Callback done) {
   auto call = std::make_shared<Call>();
   call->method = method;
   call->body = std::move(body);
-  call->followup = interaction_followup;
+  call->followup = options.interaction_followup;
+  call->authorize = options.authorize;
+  call->give_up_at = options.give_up_at;
   call->done = std::move(done);
   call->link = impl_->link;
   auto valid = rest_internal::check_request_path(path);
@@ -445,6 +522,8 @@ std::future<RestResponse> RestClient::request(Method method, std::string path, s
       interaction_followup);
   return future;
 }
+
+bool RestClient::token_refused() const { return impl_->token_refused.load(); }
 
 SchedulerCounters RestClient::counters() {
   std::promise<SchedulerCounters> promise;

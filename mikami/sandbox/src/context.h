@@ -2,7 +2,10 @@
 // nothing here needs a lock (STYLE.md: state has one owner).
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "console_state.h"
@@ -27,8 +30,17 @@ struct Context {
     add_members(guild, o.extra_members);
   }
 
-  // Message, role and channel ids: strictly increasing snowflakes.
-  std::string next_id() { return std::to_string(next_snowflake++); }
+  // Message, role, channel and interaction ids: strictly increasing snowflakes dated now,
+  // as Discord's are (a message's age, an interaction's deadline are read from its id).
+  std::string next_id() {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count() -
+                    kDiscordEpochMs;
+    next_snowflake = std::max(next_snowflake + 1, ms << 22);
+    return std::to_string(next_snowflake);
+  }
+  static constexpr std::int64_t kDiscordEpochMs = 1'420'070'400'000;
 
   SandboxOptions options;
   SandboxFaults faults;  // in effect now: start-up flags, then POST /_sandbox/fault
@@ -36,7 +48,10 @@ struct Context {
   RateLimiter limiter;
   Guild guild;
   ConsoleState console;  // registered commands and console interactions
-  std::int64_t next_snowflake = 200'000'000'000'000'000;
+  std::int64_t next_snowflake = 0;
+  // Interactions that got their callback, by id (ids grow with time): a second callback is
+  // answered 40060. Kept only while a callback could still arrive (3 s).
+  std::map<std::uint64_t, bool> acknowledged;
   std::string ws_url;     // set once listening
   bool stopping = false;  // POST /_sandbox/shutdown: stop after answering
 };

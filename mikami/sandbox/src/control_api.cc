@@ -1,16 +1,34 @@
 #include "control_api.h"
 
+#include <optional>
+#include <string>
+
 #include "console_api.h"
 
 namespace mikami::sandbox {
 namespace {
 
-std::int64_t number(const json::object& body, std::string_view key, std::int64_t fallback) {
+// Events one dispatch command may ask for; the sandbox's single thread sends them at once.
+constexpr std::int64_t kMaxDispatchCount = 10'000;
+
+// A bounded integer field: nullopt (and `error` naming the field and its range) when it is
+// not a number in [min, max]; `fallback` when absent. One client must not tie up the only
+// thread (dispatch of 2 million events) or park every response (latency of 2e9 ms).
+std::optional<std::int64_t> bounded(const json::object& body, std::string_view key,
+                                    std::int64_t fallback, std::int64_t min, std::int64_t max,
+                                    std::string& error) {
   const json::value* v = body.if_contains(key);
   if (v == nullptr) return fallback;
   boost::system::error_code ec;
   const auto n = v->to_number<std::int64_t>(ec);
-  return ec ? fallback : n;
+  if (!ec && n >= min && n <= max) return n;
+  error = "\"" + std::string(key) + "\" must be an integer from " + std::to_string(min) + " to " +
+          std::to_string(max);
+  return std::nullopt;
+}
+
+Response out_of_range(const std::string& error) {
+  return json_response(http::status::bad_request, {{"message", error}});
 }
 
 bool flag(const json::object& body, std::string_view key, bool fallback) {
@@ -47,7 +65,10 @@ Response ControlApi::handle(const Request& request) {
 }
 
 Response ControlApi::dispatch(const json::object& body) {
-  const auto count = number(body, "count", 1);
+  std::string error;
+  const auto bounded_count = bounded(body, "count", 1, 0, kMaxDispatchCount, error);
+  if (!bounded_count) return out_of_range(error);
+  const std::int64_t count = *bounded_count;
   const json::value* channel_value = body.if_contains("channel_id");
   const std::string channel = channel_value != nullptr && channel_value->is_string()
                                   ? std::string(channel_value->as_string())
@@ -70,8 +91,17 @@ Response ControlApi::fault(const json::object& body) {
   const std::string kind =
       kind_value != nullptr && kind_value->is_string() ? std::string(kind_value->as_string()) : "";
   SandboxFaults& faults = context_.faults;
+  std::string error;
+  // Every number a fault takes, bounded before anything changes.
+  const auto code =
+      bounded(body, "code", kind == "close" ? 4000 : 0, kind == "close" ? 1000 : 0, 4999, error);
+  const auto every_ms = bounded(body, "every_ms", 0, 0, 3'600'000, error);
+  const auto count = bounded(body, "count", 1, 0, 1'000'000, error);
+  const auto retry_after_ms = bounded(body, "retry_after_ms", 1000, 1, 600'000, error);
+  const auto ms = bounded(body, "ms", 0, 0, 60'000, error);
+  if (!error.empty()) return out_of_range(error);
   if (kind == "close") {
-    gateway_.close_all(static_cast<std::uint16_t>(number(body, "code", 4000)));
+    gateway_.close_all(static_cast<std::uint16_t>(*code));
   } else if (kind == "reset") {
     gateway_.reset_all();
   } else if (kind == "reconnect") {
@@ -83,15 +113,14 @@ Response ControlApi::fault(const json::object& body) {
   } else if (kind == "acks") {
     faults.heartbeat_acks = flag(body, "enabled", true);
   } else if (kind == "periodic_drop") {
-    gateway_.set_periodic_drop(static_cast<int>(number(body, "every_ms", 0)),
-                               static_cast<int>(number(body, "code", 0)));
+    gateway_.set_periodic_drop(static_cast<int>(*every_ms), static_cast<int>(*code));
   } else if (kind == "rest_429") {
-    faults.rest_429 = static_cast<int>(number(body, "count", 1));
-    faults.rest_429_retry_after_ms = static_cast<int>(number(body, "retry_after_ms", 1000));
+    faults.rest_429 = static_cast<int>(*count);
+    faults.rest_429_retry_after_ms = static_cast<int>(*retry_after_ms);
   } else if (kind == "rest_5xx") {
-    faults.rest_5xx = static_cast<int>(number(body, "count", 1));
+    faults.rest_5xx = static_cast<int>(*count);
   } else if (kind == "latency") {
-    faults.latency_ms = static_cast<int>(number(body, "ms", 0));
+    faults.latency_ms = static_cast<int>(*ms);
   } else if (kind == "clear") {
     faults = SandboxFaults{};
     gateway_.set_periodic_drop(0, 0);

@@ -1,8 +1,15 @@
 // Faults from the command line (--fault-*), and the gateway's own behaviour seen from a raw
 // WebSocket: payload compression, intents, heartbeats, periodic drops.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "mikami/testing/sandbox_process.h"
@@ -20,6 +27,104 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kIdentify =
     R"({"op":2,"d":{"token":"sandbox-token","intents":513,"properties":{}}})";
+
+// Issue 16, item 16: a request that promises 1,000 body bytes and sends 16 cannot hold its
+// connection past the request timeout.
+TEST(SandboxLimitsTest, RequestWithMissingBodyBytesTimesOut) {
+  testing::SandboxProcess sandbox({"--request-timeout-ms", "300"});
+  namespace net = boost::asio;
+  net::io_context io;
+  net::ip::tcp::socket socket(io);
+  socket.connect({net::ip::make_address("127.0.0.1"), sandbox.port()});
+  const std::string partial = "POST /api/v10/channels/100/messages HTTP/1.1\r\nHost: 127.0.0.1:" +
+                              std::to_string(sandbox.port()) +
+                              "\r\nContent-Length: 1000\r\n\r\n{\"content\":\"1234\"";
+  net::write(socket, net::buffer(partial));
+  const auto start = Clock::now();
+  char byte;
+  boost::system::error_code ec;
+  socket.read_some(net::buffer(&byte, 1), ec);  // the sandbox closes it
+  EXPECT_TRUE(ec);
+  EXPECT_LT(Clock::now() - start, 5s);
+  EXPECT_EQ(sandbox_test::stats(sandbox.port()).at("http_timeouts").as_int64(), 1);
+}
+
+// Issue 16, item 16: control commands take bounded values, refused with the range named.
+TEST(SandboxLimitsTest, ControlCommandsOutOfBoundsAreRefused) {
+  testing::SandboxProcess sandbox;
+  Reply huge = api(sandbox.port(), "POST", "/_sandbox/dispatch", R"({"count":2000000})");
+  EXPECT_EQ(huge.status, 400);
+  EXPECT_NE(huge.body.find("count"), std::string::npos) << huge.body;
+  EXPECT_NE(huge.body.find("must be an integer from 0 to 10000"), std::string::npos) << huge.body;
+  Reply slow =
+      api(sandbox.port(), "POST", "/_sandbox/fault", R"({"kind":"latency","ms":2000000000})");
+  EXPECT_EQ(slow.status, 400);
+  EXPECT_NE(slow.body.find("ms"), std::string::npos);
+  EXPECT_EQ(
+      api(sandbox.port(), "POST", "/_sandbox/fault", R"({"kind":"close","code":70000})").status,
+      400);
+  // Nothing changed: REST answers at once.
+  const auto start = Clock::now();
+  EXPECT_EQ(api(sandbox.port(), "GET", "/guilds/1/roles").status, 200);
+  EXPECT_LT(Clock::now() - start, 1s);
+  EXPECT_EQ(api(sandbox.port(), "POST", "/_sandbox/dispatch", R"({"count":10})").status, 204);
+}
+
+// Issue 16, item 16: a page in a browser on the machine (Origin) or a DNS-rebound name
+// (another Host) cannot drive the sandbox, e.g. shut it down.
+TEST(SandboxLimitsTest, RequestsFromABrowserOrAnotherHostAreRefused) {
+  testing::SandboxProcess sandbox;
+  const auto port = sandbox.port();
+  sandbox_test::Call from_page{
+      "POST", "/_sandbox/shutdown", "{}", {{"Origin", "http://example.com"}}, false};
+  EXPECT_EQ(api(port, from_page).status, 403);
+  sandbox_test::Call rebound{"POST",
+                             "/_sandbox/shutdown",
+                             "{}",
+                             {{"Host", "attacker.example:" + std::to_string(port)}},
+                             false};
+  EXPECT_EQ(api(port, rebound).status, 403);
+  sandbox_test::Call rest_rebound{"GET", "/guilds/1/roles", "", {{"Host", "attacker.example"}}};
+  EXPECT_EQ(api(port, rest_rebound).status, 403);
+  // Still running, and local clients that name it are served.
+  sandbox_test::Call localhost{
+      "GET", "/guilds/1/roles", "", {{"Host", "localhost:" + std::to_string(port)}}};
+  EXPECT_EQ(api(port, localhost).status, 200);
+  EXPECT_EQ(sandbox_test::stats(port).at("http_untrusted").as_int64(), 3);
+}
+
+// Issue 16, item 16: 1M events to a client that never reads took 314 MB; now the client is
+// dropped once its unsent events pass the bound.
+TEST(SandboxLimitsTest, GatewayClientThatNeverReadsIsDroppedNotBuffered) {
+  testing::SandboxProcess sandbox({"--max-outbox-bytes", "65536"});
+  RawGateway gateway(sandbox.port());
+  ASSERT_TRUE(gateway.read_json(5s));  // HELLO
+  gateway.send(kIdentify);
+  ASSERT_TRUE(gateway.read_json(5s));  // READY
+  // The socket buffers absorb some megabytes first; then the outbox fills.
+  for (int i = 0; i < 10 && sandbox.stat("slow_consumer_drops") == 0; ++i) {
+    ASSERT_EQ(sandbox.control("dispatch", R"({"count":10000})"), 204);
+  }
+  EXPECT_EQ(sandbox.stat("slow_consumer_drops"), 1);
+}
+
+// Issue 16, item 16: the token is not an argument (every user sees argv in the process
+// list): --token is gone, the token comes from a file or the environment.
+TEST(SandboxLimitsTest, TokenComesFromAFileNotTheCommandLine) {
+  const std::string bin = std::getenv("PROJECT_BIN_DIR");
+  EXPECT_NE(std::system((bin + "/mikami-sandbox --token secret >/dev/null 2>&1").c_str()), 0);
+  const std::string file = ::testing::TempDir() + "sandbox-token-" + std::to_string(::getpid());
+  {
+    std::ofstream out(file);
+    out << "token-from-file\n";
+  }
+  testing::SandboxProcess sandbox({"--token-file", file});
+  EXPECT_EQ(api(sandbox.port(), "GET", "/guilds/1/roles").status, 401);  // not the default
+  sandbox_test::Call with_file_token{
+      "GET", "/guilds/1/roles", "", {{"Authorization", "Bot token-from-file"}}, false};
+  EXPECT_EQ(api(sandbox.port(), with_file_token).status, 200);
+  std::remove(file.c_str());
+}
 
 TEST(SandboxFaultFlagsTest, RestStormsAndServerErrorsFromStartUp) {
   testing::SandboxProcess sandbox({"--fault-rest-429", "2", "--fault-rest-429-retry-after-ms",

@@ -50,6 +50,7 @@ struct Connection {
     if (plain) beast::get_lowest_layer(*plain).socket().close(ignored);
   }
   std::deque<Outgoing> outbox;
+  std::size_t outbox_bytes = 0;  // of the texts waiting in outbox
   bool writing = false;
   bool closing = false;
   bool zlib = false;              // zlib-stream transport compression
@@ -97,7 +98,18 @@ void Gateway::invalidate(const std::string& session_id) {
 void Gateway::send(const std::shared_ptr<Connection>& c, std::string text) {
   if (c->closing) return;
   const bool compress = c->payload_compress && text.size() >= kPayloadCompressionMin;
+  if (c->outbox_bytes + text.size() > context_.options.max_outbox_bytes) {
+    // A client that does not read: dropped rather than buffered without end. Its events
+    // stay in the session's replay buffer for a RESUME.
+    ++context_.stats.slow_consumer_drops;
+    c->closing = true;
+    c->outbox.clear();
+    c->outbox_bytes = 0;
+    c->drop();
+    return;
+  }
   if (compress) ++context_.stats.payloads_compressed;
+  c->outbox_bytes += text.size();
   c->outbox.push_back(Outgoing{std::move(text), std::nullopt, compress});
   start_writing(c);
 }
@@ -124,6 +136,7 @@ awaitable<void> Gateway::write_loop(std::shared_ptr<Connection> c, Ws& ws) {
   while (!c->outbox.empty()) {
     Outgoing next = std::move(c->outbox.front());
     c->outbox.pop_front();
+    c->outbox_bytes -= next.text.size();
     if (next.close_code) {
       websocket::close_reason reason(*next.close_code);
       co_await ws.async_close(reason, kNoThrow);

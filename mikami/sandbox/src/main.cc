@@ -2,6 +2,9 @@
 // mikami/sandbox/doc/sandbox.md).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
 
 #include "mikami/sandbox.h"
 
@@ -9,7 +12,21 @@ int main(int argc, char** argv) {
   mikami::SandboxOptions options;
   CLI::App app{"mikami-sandbox: a local Discord-compatible gateway and REST server"};
   app.add_option("--port", options.port, "TCP port on 127.0.0.1 (0 picks a free one)");
-  app.add_option("--token", options.token, "bot token the server accepts");
+  // The token is never an argument: the process list shows arguments to every user.
+  std::string token_file;
+  app.add_option("--token-file", token_file,
+                 "file whose first line is the bot token the server accepts (default: "
+                 "$MIKAMI_SANDBOX_TOKEN, else sandbox-token)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--request-timeout-ms", options.request_timeout_ms,
+                 "a started HTTP request must be complete within this")
+      ->check(CLI::Range(1, 600'000));
+  app.add_option("--idle-timeout-ms", options.idle_timeout_ms,
+                 "an idle keep-alive connection is closed after this")
+      ->check(CLI::Range(1, 3'600'000));
+  app.add_option("--max-outbox-bytes", options.max_outbox_bytes,
+                 "a gateway client with more unsent bytes than this is dropped")
+      ->check(CLI::Range(std::size_t{4096}, std::size_t{1} << 30));
   app.add_option("--heartbeat-interval-ms", options.heartbeat_interval_ms,
                  "heartbeat interval sent in HELLO")
       ->check(CLI::PositiveNumber);
@@ -34,6 +51,8 @@ int main(int argc, char** argv) {
   app.add_option("--invalid-request-window-ms", options.invalid_request_window_ms,
                  "invalid-request window (Discord: 600000)")
       ->check(CLI::PositiveNumber);
+  app.add_flag("--cloudflare-omit-retry-after", options.cloudflare_omit_retry_after,
+               "the invalid-request ban's 429s carry no Retry-After (Discord's sometimes don't)");
   auto* cert = app.add_option("--tls-cert", options.tls_cert_file,
                               "PEM certificate chain: serve https:// and wss:// only")
                    ->check(CLI::ExistingFile);
@@ -67,6 +86,20 @@ int main(int argc, char** argv) {
                  "close code for those drops (0: no close frame, like a network failure)")
       ->check(CLI::Range(0, 4999));
   CLI11_PARSE(app, argc, argv);
+  if (const char* env = std::getenv("MIKAMI_SANDBOX_TOKEN"); env != nullptr && *env != '\0') {
+    options.token = env;
+  }
+  if (!token_file.empty()) {
+    std::ifstream in(token_file);
+    std::string line;
+    if (!std::getline(in, line) || line.empty()) {
+      std::fprintf(stderr, "mikami-sandbox: --token-file %s: no token on its first line\n",
+                   token_file.c_str());
+      return 2;
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    options.token = line;
+  }
   return mikami::run_sandbox(options, [](std::uint16_t port) {
     // Tests read this line to find the port.
     std::printf("mikami-sandbox listening on 127.0.0.1:%u\n", static_cast<unsigned>(port));

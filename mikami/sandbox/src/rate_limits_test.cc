@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "mikami/testing/sandbox_process.h"
+#include "mikami/testing/snowflake.h"
 #include "sandbox_test_client.h"
 
 namespace mikami {
@@ -128,8 +129,11 @@ TEST(SandboxRateLimitTest, TheGlobalLimitSpansRoutesAndSparesInteractions) {
   EXPECT_TRUE(limited.json().at("global").as_bool());
   EXPECT_EQ(limited.json().at("message").as_string(), "You are being rate limited.");
   // Interaction callbacks and webhooks are not bound to the global limit.
-  Call callback{
-      "POST", "/interactions/5/tok/callback", R"({"type":4,"data":{"content":"x"}})", {}, false};
+  Call callback{"POST",
+                "/interactions/" + testing::snowflake_now() + "/tok/callback",
+                R"({"type":4,"data":{"content":"x"}})",
+                {},
+                false};
   EXPECT_EQ(api(port, callback).status, 204);
   std::this_thread::sleep_for(
       std::chrono::duration<double>(limited.json().at("retry_after").as_double() + 0.05));
@@ -160,16 +164,22 @@ TEST(SandboxRateLimitTest, TooManyInvalidRequestsBanEveryRequestUntilTheWindowEn
   EXPECT_EQ(api(port, "GET", "/guilds/1/members/99").status, 404);  // 404s are not invalid
   EXPECT_EQ(sandbox_test::stats(port).at("invalid_requests").as_int64(), 4);
   EXPECT_EQ(api(port, "GET", "/channels/100").status, 429);  // the fifth
-  // Banned: even a good request on a fresh bucket gets a 403.
+  // Banned: even a good request on a fresh bucket gets Cloudflare's 429, which carries no
+  // X-RateLimit-* header and no JSON.
   Reply banned = api(port, "GET", "/guilds/1/roles");
-  EXPECT_EQ(banned.status, 403);
+  EXPECT_EQ(banned.status, 429);
+  EXPECT_TRUE(banned.header("X-RateLimit-Bucket").empty());
+  EXPECT_TRUE(banned.header("X-RateLimit-Scope").empty());
+  EXPECT_TRUE(banned.header("X-RateLimit-Limit").empty());
+  EXPECT_NE(banned.header("Content-Type").find("text/html"), std::string::npos);
+  EXPECT_NE(banned.body.find("1015"), std::string::npos);
   ASSERT_FALSE(banned.header("Retry-After").empty());
   const int ban_left = std::stoi(banned.header("Retry-After"));
   EXPECT_GE(ban_left, 1);
   EXPECT_LE(ban_left, 4);
   auto stats = sandbox_test::stats(port);
   EXPECT_EQ(stats.at("invalid_requests").as_int64(), 5);
-  EXPECT_EQ(stats.at("rest_403_banned").as_int64(), 1);
+  EXPECT_EQ(stats.at("rest_429_cloudflare").as_int64(), 1);
   std::this_thread::sleep_for(std::chrono::seconds(ban_left) + 100ms);
   EXPECT_EQ(api(port, "GET", "/guilds/1/roles").status, 200);
   stats = sandbox_test::stats(port);

@@ -1,5 +1,6 @@
 #include "rest_api.h"
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -48,14 +49,22 @@ Response RestApi::handle(const Request& request) {
   ++stats.rest_requests;
   const SteadyTime now = SteadyClock::now();
   if (auto ban = context_.limiter.ban_remaining(now)) {
-    // Discord's "Cloudflare ban": past the invalid-request limit, nothing gets through
-    // until the window ends. These answers are not counted again.
-    ++stats.rest_403_banned;
-    Response response = discord_error(
-        http::status::forbidden,
-        "You are temporarily banned from the API: too many invalid requests (401, 403, 429).", 0);
-    response.set(http::field::retry_after, std::to_string(static_cast<long long>(std::ceil(
-                                               std::chrono::duration<double>(*ban).count()))));
+    // Discord's "Cloudflare ban": past the invalid-request limit, nothing gets through until
+    // the window ends, and the answer comes from Cloudflare, not the API: a 429 with an HTML
+    // error page and none of the X-RateLimit-* headers. These answers are not counted again.
+    ++stats.rest_429_cloudflare;
+    Response response(http::status::too_many_requests, 11);
+    response.set(http::field::content_type, "text/html; charset=UTF-8");
+    response.set(http::field::server, "cloudflare");
+    response.body() =
+        "<!DOCTYPE html>\n<html><head><title>Access denied | discord.com used Cloudflare to "
+        "restrict access</title></head>\n<body><h1>Error 1015</h1><h2>You are being rate "
+        "limited</h2><p>The owner of this website (discord.com) has banned you temporarily "
+        "from accessing this website.</p></body></html>\n";
+    if (!context_.options.cloudflare_omit_retry_after) {
+      response.set(http::field::retry_after, std::to_string(static_cast<long long>(std::ceil(
+                                                 std::chrono::duration<double>(*ban).count()))));
+    }
     return response;
   }
   bool shared_scope = false;
@@ -91,6 +100,9 @@ Response RestApi::route_and_limit(const Request& request, SteadyTime now, bool& 
     return discord_error(http::status::not_found, "404: Not Found", 0);
   }
   const RouteSpec& spec = *route.spec;
+  if (!spec.bot_auth && request.find(http::field::authorization) != request.end()) {
+    ++context_.stats.interaction_requests_authorized;
+  }
   if (spec.bot_auth && request[http::field::authorization] != "Bot " + context_.options.token) {
     return discord_error(http::status::unauthorized, "401: Unauthorized", 0);
   }
@@ -192,9 +204,13 @@ Response RestApi::serve(const RouteMatch& route, const Request& request, const j
     case Endpoint::kWebhook:
       ++context_.stats.followups;
       return interaction_webhook(context_, route, request, body, message(route, body));
-    case Endpoint::kInteractionCallback:
-      ++context_.stats.interaction_callbacks;
+    case Endpoint::kInteractionCallback: {
+      // Discord's rules first (the 3 s deadline, one callback per interaction), then what the
+      // console records of an interaction it created.
+      Response accepted = interaction_callback(route);
+      if (accepted.result() != http::status::no_content) return accepted;
       return interaction_callback(context_, route, body);
+    }
     case Endpoint::kCommands:
     case Endpoint::kGuildCommands:
       return put_commands(context_.console, route.params.at("application"), param(route, "guild"),
@@ -205,6 +221,39 @@ Response RestApi::serve(const RouteMatch& route, const Request& request, const j
     default:
       return discord_error(http::status::not_found, "404: Not Found", 0);
   }
+}
+
+// Discord takes one callback per interaction, within 3 s of its creation (its snowflake).
+Response RestApi::interaction_callback(const RouteMatch& route) {
+  const auto param = route.params.find("interaction");
+  std::uint64_t id = 0;
+  if (param != route.params.end()) {
+    const std::string& text = param->second;
+    std::from_chars(text.data(), text.data() + text.size(), id);
+  }
+  const auto created_ms = static_cast<std::int64_t>(id >> 22) + Context::kDiscordEpochMs;
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  constexpr std::int64_t kDeadlineMs = 3'000;
+  // Forget what can no longer be answered anyway: the map stays small.
+  auto& acknowledged = context_.acknowledged;
+  while (!acknowledged.empty() &&
+         static_cast<std::int64_t>(acknowledged.begin()->first >> 22) + Context::kDiscordEpochMs <
+             now_ms - kDeadlineMs) {
+    acknowledged.erase(acknowledged.begin());
+  }
+  if (now_ms - created_ms > kDeadlineMs) {
+    ++context_.stats.interaction_callbacks_late;
+    return discord_error(http::status::not_found, "Unknown interaction", 10062);
+  }
+  if (!acknowledged.emplace(id, true).second) {
+    ++context_.stats.interaction_callbacks_repeated;
+    return discord_error(http::status::bad_request, "Interaction has already been acknowledged.",
+                         40060);
+  }
+  ++context_.stats.interaction_callbacks;
+  return empty_response(http::status::no_content);
 }
 
 Response RestApi::message(const RouteMatch& route, const json::value& body) {
@@ -228,6 +277,7 @@ Response RestApi::message(const RouteMatch& route, const json::value& body) {
   if (body.is_object()) {
     if (auto* content = body.as_object().if_contains("content")) message["content"] = *content;
     if (auto* embeds = body.as_object().if_contains("embeds")) message["embeds"] = *embeds;
+    if (auto* flags = body.as_object().if_contains("flags")) message["flags"] = *flags;
   }
   return json_response(http::status::ok, message);
 }

@@ -41,7 +41,7 @@ Reply api(std::uint16_t port, const Call& call) {
   const std::string target =
       call.path.starts_with("/_sandbox/") ? call.path : "/api/v10" + call.path;
   http::request<http::string_body> request(http::string_to_verb(call.method), target, 11);
-  request.set(http::field::host, "127.0.0.1");
+  request.set(http::field::host, "127.0.0.1:" + std::to_string(port));
   if (call.auth) request.set(http::field::authorization, "Bot sandbox-token");
   for (const auto& [name, value] : call.headers) request.set(name, value);
   if (!call.body.empty()) request.set(http::field::content_type, "application/json");

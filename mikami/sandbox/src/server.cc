@@ -72,6 +72,7 @@ class Server {
       return false;
     }
     port = acceptor_.local_endpoint().port();
+    acceptor_port_ = port;
     context_.ws_url = std::string(tls_ ? "wss" : "ws") + "://127.0.0.1:" + std::to_string(port);
     // Faults asked for on the command line start now.
     if (options.faults.drop_every_ms > 0) {
@@ -104,13 +105,57 @@ class Server {
     co_await serve_http(std::move(stream));
   }
 
+  // Only clients on this machine that name the sandbox: a browser page (which sends Origin)
+  // or a DNS-rebound name (another Host) is refused.
+  bool trusted_client(const Request& request) const {
+    if (request.find(http::field::origin) != request.end()) return false;
+    const std::string_view host(request[http::field::host].data(),
+                                request[http::field::host].size());
+    const std::string port = ":" + std::to_string(acceptor_port_);
+    for (std::string_view name : {"127.0.0.1", "localhost", "[::1]"}) {
+      if (host == std::string(name) + port) return true;
+    }
+    return false;
+  }
+
   template <class Stream>
   awaitable<void> serve_http(Stream stream) {
     beast::flat_buffer buffer;
+    const SandboxOptions& options = context_.options;
     for (;;) {
       Request request;
+      auto& lowest = beast::get_lowest_layer(stream);
+      if (buffer.size() == 0) {
+        // Idle keep-alive: wait for a first byte, for at most the idle timeout.
+        net::steady_timer idle(io_, std::chrono::milliseconds(options.idle_timeout_ms));
+        idle.async_wait([&lowest](const beast::error_code& ec) {
+          if (!ec) lowest.socket().cancel();  // idle for too long: the wait below fails
+        });
+        auto [wait_ec] = co_await lowest.socket().async_wait(tcp::socket::wait_read, kNoThrow);
+        idle.cancel();
+        if (wait_ec) co_return;
+      }
+      // From its first byte, the whole request within the request timeout: a client that
+      // promises a body and never sends it cannot hold the connection.
+      lowest.expires_after(std::chrono::milliseconds(options.request_timeout_ms));
       auto [ec, n] = co_await http::async_read(stream, buffer, request, kNoThrow);
-      if (ec) co_return;
+      if (ec) {
+        if (ec == beast::error::timeout) ++context_.stats.http_timeouts;
+        co_return;
+      }
+      lowest.expires_never();
+      if (!trusted_client(request)) {
+        ++context_.stats.http_untrusted;
+        Response refused = discord_error(http::status::forbidden,
+                                         "the sandbox serves local clients only: Host must be "
+                                         "127.0.0.1, localhost or [::1] with its port, and "
+                                         "there must be no Origin",
+                                         0);
+        refused.keep_alive(false);
+        refused.prepare_payload();
+        co_await http::async_write(stream, refused, kNoThrow);
+        co_return;
+      }
       if (websocket::is_upgrade(request)) {
         co_await gateway_.run(std::move(stream), std::move(request));
         co_return;
@@ -149,6 +194,7 @@ class Server {
   tcp::acceptor acceptor_;
   net::ssl::context ssl_{net::ssl::context::tls_server};
   bool tls_ = false;
+  std::uint16_t acceptor_port_ = 0;
   Gateway gateway_;
   RestApi rest_;
   ControlApi control_;

@@ -12,13 +12,16 @@ boost::json::object Stats::to_json(std::int64_t invalid_requests) const {
           {"rest_400", rest_400},
           {"rest_401", rest_401},
           {"rest_403", rest_403},
-          {"rest_403_banned", rest_403_banned},
+          {"rest_429_cloudflare", rest_429_cloudflare},
           {"rest_404", rest_404},
           {"invalid_requests", invalid_requests},
           {"invalid_requests_total", invalid_requests_total},
           {"messages_created", messages_created},
           {"interaction_callbacks", interaction_callbacks},
           {"followups", followups},
+          {"interaction_requests_authorized", interaction_requests_authorized},
+          {"interaction_callbacks_late", interaction_callbacks_late},
+          {"interaction_callbacks_repeated", interaction_callbacks_repeated},
           {"connections", connections},
           {"zlib_stream_connections", zlib_stream_connections},
           {"identifies", identifies},
@@ -28,7 +31,10 @@ boost::json::object Stats::to_json(std::int64_t invalid_requests) const {
           {"resume_failures", resume_failures},
           {"heartbeats", heartbeats},
           {"events", events},
-          {"gateway_drops", gateway_drops}};
+          {"gateway_drops", gateway_drops},
+          {"http_timeouts", http_timeouts},
+          {"http_untrusted", http_untrusted},
+          {"slow_consumer_drops", slow_consumer_drops}};
 }
 
 }  // namespace mikami::sandbox

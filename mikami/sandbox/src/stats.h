@@ -17,13 +17,18 @@ struct Stats {
   std::int64_t rest_5xx = 0;
   std::int64_t rest_400 = 0;
   std::int64_t rest_401 = 0;
-  std::int64_t rest_403 = 0;  // refused actions (the ban's answers are rest_403_banned)
-  std::int64_t rest_403_banned = 0;
+  std::int64_t rest_403 = 0;
+  std::int64_t rest_429_cloudflare = 0;  // the invalid-request ban's answers
   std::int64_t rest_404 = 0;
   std::int64_t invalid_requests_total = 0;
   std::int64_t messages_created = 0;
   std::int64_t interaction_callbacks = 0;
   std::int64_t followups = 0;
+  // Interaction callbacks and webhook calls that carried an Authorization header: they
+  // need none (their token authorizes them), so a bot token travelling there is a leak.
+  std::int64_t interaction_requests_authorized = 0;
+  std::int64_t interaction_callbacks_late = 0;      // 10062: past the interaction's 3 s
+  std::int64_t interaction_callbacks_repeated = 0;  // 40060: already acknowledged
   // gateway
   std::int64_t connections = 0;
   std::int64_t zlib_stream_connections = 0;
@@ -35,6 +40,10 @@ struct Stats {
   std::int64_t heartbeats = 0;
   std::int64_t events = 0;
   std::int64_t gateway_drops = 0;  // connections ended by --fault-drop-every-ms
+  // bounds (see "Limits" in the doc)
+  std::int64_t http_timeouts = 0;        // requests not complete within the request timeout
+  std::int64_t http_untrusted = 0;       // refused: foreign Host, or an Origin
+  std::int64_t slow_consumer_drops = 0;  // gateway clients dropped for not reading
 
   // `invalid_requests`: the invalid-request count of the current window (kept by the
   // rate limiter, so passed in).

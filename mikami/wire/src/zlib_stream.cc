@@ -20,9 +20,12 @@ struct ZlibStreamInflater::State {
   z_stream stream{};
   std::string pending;
   bool broken = false;
+  std::size_t max_message_bytes = kMaxInflatedMessageBytes;
 };
 
-ZlibStreamInflater::ZlibStreamInflater() : state_(std::make_unique<State>()) {
+ZlibStreamInflater::ZlibStreamInflater(std::size_t max_message_bytes)
+    : state_(std::make_unique<State>()) {
+  state_->max_message_bytes = max_message_bytes;
   CORE_CHECK(inflateInit(&state_->stream) == Z_OK);
 }
 
@@ -30,6 +33,15 @@ ZlibStreamInflater::~ZlibStreamInflater() { inflateEnd(&state_->stream); }
 
 core::Result<std::optional<std::string>> ZlibStreamInflater::push(std::string_view frame) {
   if (state_->broken) return core::fail(core::ErrorCode::kCorrupt, "zlib-stream already failed");
+  const std::size_t limit = state_->max_message_bytes;
+  auto too_large = [&] {
+    state_->broken = true;
+    state_->pending.clear();
+    state_->pending.shrink_to_fit();
+    return core::fail(core::ErrorCode::kCorrupt,
+                      "zlib-stream message larger than " + std::to_string(limit) + " bytes");
+  };
+  if (state_->pending.size() + frame.size() > limit) return too_large();
   state_->pending.append(frame);
   if (!ends_with_flush_marker(state_->pending)) return std::optional<std::string>();
   std::string out;
@@ -47,6 +59,7 @@ core::Result<std::optional<std::string>> ZlibStreamInflater::push(std::string_vi
                         std::string("zlib-stream inflate failed: ") + (z.msg ? z.msg : "error"));
     }
     out.append(buffer, sizeof buffer - z.avail_out);
+    if (out.size() > limit) return too_large();
     if (rc == Z_BUF_ERROR && z.avail_in == 0) break;
   } while (z.avail_in > 0 || z.avail_out == 0);
   state_->pending.clear();

@@ -44,5 +44,33 @@ TEST(ZlibStreamTest, GarbageIsCorruptAndStaysFailed) {
   EXPECT_FALSE(inflater.push("x"));
 }
 
+// Issue 16, item 14: a small frame of zeros inflates a thousand times over; the inflater
+// stops at its cap instead of allocating what the sender asks for.
+TEST(ZlibStreamTest, InflationPastTheCapIsCorruptAndStopsThere) {
+  ZlibStreamDeflater deflater;
+  const std::string bomb = deflater.compress(std::string(8u << 20, '\0'));  // 8 MiB of zeros
+  EXPECT_LT(bomb.size(), 64u << 10);
+  ZlibStreamInflater inflater(1u << 20);  // 1 MiB
+  auto out = inflater.push(bomb);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().code(), core::ErrorCode::kCorrupt);
+  EXPECT_NE(out.error().message().find("larger than 1048576 bytes"), std::string::npos);
+  EXPECT_FALSE(inflater.push("x"));  // the connection must be dropped
+  // Under the cap the same message inflates.
+  ZlibStreamDeflater again;
+  ZlibStreamInflater roomy(16u << 20);
+  auto fine = roomy.push(again.compress(std::string(8u << 20, '\0')));
+  ASSERT_TRUE(fine && fine->has_value());
+  EXPECT_EQ((*fine)->size(), 8u << 20);
+}
+
+TEST(ZlibStreamTest, CompressedMessageLargerThanTheCapIsCorrupt) {
+  ZlibStreamInflater inflater(1024);
+  EXPECT_TRUE(inflater.push(std::string(1000, 'x')));  // waits for the flush marker
+  auto out = inflater.push(std::string(100, 'x'));
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().code(), core::ErrorCode::kCorrupt);
+}
+
 }  // namespace
 }  // namespace mikami

@@ -35,7 +35,17 @@ std::string encode_session(const GatewaySession& session);
 // Fails with kCorrupt naming the line when the text is not a session this code wrote.
 core::Result<GatewaySession> decode_session(std::string_view text);
 
-// Writes atomically (temp file + fsync + rename). Fails with kIo.
+// Whether RESUME may connect to `resume_url` (from READY or a saved session) when the
+// configured gateway is `gateway_url`. RESUME carries the bot token, so the resume URL must
+// use the gateway's scheme (never ws:// for a wss:// gateway) and, against Discord (a
+// gateway host under discord.gg), a host under discord.gg. (ws:// itself is only ever used
+// for loopback hosts: the transport refuses it for any other.) An empty message means yes;
+// otherwise it says why not, without the URL's query.
+std::string check_resume_url(std::string_view resume_url, std::string_view gateway_url);
+
+// Writes atomically (temp file + fsync + rename), readable and writable by the owner only
+// (0600, in a directory made 0700): the session id lets whoever holds the token resume.
+// Fails with kIo.
 core::Status save_session(const std::filesystem::path& path, const GatewaySession& session);
 // Fails with kNotFound when the file does not exist, kIo or kCorrupt otherwise.
 core::Result<GatewaySession> load_session(const std::filesystem::path& path);

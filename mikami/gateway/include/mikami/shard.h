@@ -56,6 +56,9 @@ struct ShardConfig {
   // After op 9 with d=false Discord asks for a random 1-5 s pause before IDENTIFY.
   std::chrono::milliseconds invalid_session_min_wait{1'000};
   std::chrono::milliseconds invalid_session_max_wait{5'000};
+  // Resumes go to READY's resume_gateway_url; after this many attempts in a row that did
+  // not reach kActive they go to gateway_url instead (the resume host may be gone).
+  int resume_url_attempts = 3;
   // Discord closes connections that send more than 120 payloads per 60 s.
   int send_limit = 120;
   std::chrono::milliseconds send_window{60'000};
@@ -120,10 +123,14 @@ struct ShardCounters {
   std::uint64_t sequence_gaps = 0;       // a jump in the sequence (events lost upstream)
   std::uint64_t heartbeats = 0;
   std::uint64_t heartbeat_acks = 0;
-  std::uint64_t zombies = 0;             // connections closed because an ACK never came
-  std::uint64_t reconnect_requests = 0;  // op 7
-  std::uint64_t invalid_sessions = 0;    // op 9
-  std::uint64_t user_sends_delayed = 0;  // held back by the send budget
+  std::uint64_t zombies = 0;               // connections closed because an ACK never came
+  std::uint64_t reconnect_requests = 0;    // op 7
+  std::uint64_t invalid_sessions = 0;      // op 9
+  std::uint64_t user_sends_delayed = 0;    // held back by the send budget
+  std::uint64_t resume_url_fallbacks = 0;  // resumes sent to gateway_url instead
+  // Resume URLs (READY's or a saved session's) refused by check_resume_url(): resumes then
+  // go to gateway_url.
+  std::uint64_t resume_urls_refused = 0;
 };
 
 class Shard {

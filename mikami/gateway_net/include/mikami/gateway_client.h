@@ -30,6 +30,10 @@ struct GatewayClientOptions {
   std::shared_ptr<GatewayIoThread> io_thread;
   // send() refuses payloads once this many wait for the send budget or a connection.
   std::size_t max_queued_sends = 1'000;
+  // The WebSocket read limit (one message, possibly of several frames) and the inflated
+  // size of one zlib-stream message: past either the connection is dropped as corrupt.
+  std::size_t max_message_bytes = 16u << 20;
+  std::size_t max_inflated_bytes = 64u << 20;  // see mikami/zlib_stream.h
 };
 
 // Application payloads send() accepts (the client itself sends heartbeats, IDENTIFY and

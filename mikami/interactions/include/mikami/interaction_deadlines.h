@@ -1,6 +1,6 @@
 // Keeps every received interaction inside Discord's response deadline: an interaction must
-// get its initial callback within 3 s of INTERACTION_CREATE, and its token stays usable
-// for follow-ups and edits for 15 minutes.
+// get its initial callback within 3 s of its creation (its id's snowflake timestamp, see
+// snowflake_time.h), and its token stays usable for follow-ups and edits for 15 minutes.
 // Reference: https://discord.com/developers/docs/interactions/receiving-and-responding
 //
 // The owner records each INTERACTION_CREATE, asks begin_answer() before a handler sends
@@ -42,8 +42,14 @@ class InteractionDeadlines {
       core::Clock& clock, std::chrono::milliseconds defer_after = std::chrono::milliseconds(2'000),
       std::chrono::milliseconds token_lifetime = std::chrono::minutes(15));
 
-  // Records an INTERACTION_CREATE as received now. A repeated id is ignored.
+  // Records an INTERACTION_CREATE as created now. A repeated id is ignored.
   void received(std::string id, std::string token);
+  // Records an INTERACTION_CREATE created at `created_at` (on this clock; may be in the
+  // past, e.g. replayed after a RESUME): its deferral is due at created_at + defer_after and
+  // its token expires at created_at + token_lifetime. Not `deferrable` (autocomplete, which
+  // only a type 8 answer fits): never returned by take_due(). A repeated id is ignored.
+  void received(std::string id, std::string token, core::Clock::TimePoint created_at,
+                bool deferrable = true);
   // Claims the initial response for a handler. The first call for an undeferred interaction
   // returns kSendCallback and marks it answered; later calls return kEditOriginal.
   AnswerMode begin_answer(const std::string& id);
@@ -63,6 +69,7 @@ class InteractionDeadlines {
     core::Clock::TimePoint received_at;
     bool answered = false;  // an initial callback went out (by a handler or by us)
     bool deferred = false;  // that callback was our deferral
+    bool deferrable = true;
   };
 
   core::Clock& clock_;

@@ -5,6 +5,7 @@
 // the server names in X-RateLimit-Bucket.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -31,7 +32,12 @@ class Route {
   // the major parameter is kept, other ids become placeholders, reaction emoji are
   // collapsed, query strings are dropped. Paths under /interactions/ are global-exempt;
   // pass `interaction_followup` for /webhooks/{application_id}/{interaction_token} calls.
-  static Route from_path(Method method, std::string_view path, bool interaction_followup = false);
+  // DELETE /channels/{id}/messages/{id} is limited by the message's age (its snowflake
+  // against `now`), as discord.js keys it: younger than 10 s, older than 14 days, or the
+  // rest each have their own bucket, so the template gets a suffix for the first two.
+  static Route from_path(
+      Method method, std::string_view path, bool interaction_followup = false,
+      std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
   Method method() const { return method_; }
   const std::string& path_template() const { return path_template_; }

@@ -9,10 +9,15 @@
 //   - a 429 requeues its request to be granted again exactly `retry_after` later: a
 //     global 429 holds every non-exempt request, a shared-scope 429 holds the bucket, a
 //     sublimit 429 (the bucket still showed quota) holds only that request;
+//   - a 429 without any X-RateLimit-* header (an HTML or {"code": 0} body, maybe no
+//     Retry-After) comes from Cloudflare, not from the API: an IP-level ban. Every request,
+//     interaction callbacks included, then waits for its Retry-After, or cloudflare_pause;
 //   - 5xx responses and network failures are retried with exponential backoff;
 //   - an invalid-request guard counts 401/403/429 (not shared-scope 429s) over 10 minutes
 //     and stops granting at a hard ceiling far below Discord's 10,000;
-//   - nothing is dropped unless its caller cancels it.
+//   - nothing is dropped unless its caller cancels it;
+//   - buckets idle for idle_bucket_ttl are forgotten (interaction and webhook tokens are
+//     part of their keys: one per interaction would otherwise pile up for ever).
 // See https://discord.com/developers/docs/topics/rate-limits.
 //
 // Threading: a Scheduler has one owner. It is not thread safe; every call (including
@@ -65,6 +70,13 @@ struct SchedulerOptions {
   // Two X-RateLimit-Reset-After readings whose implied reset instants differ by more than
   // this belong to different windows.
   std::chrono::milliseconds window_tolerance{200};
+  // How long a Cloudflare ban without Retry-After holds every request. Bans last minutes;
+  // probing sooner only extends them.
+  std::chrono::milliseconds cloudflare_pause{10 * 60 * 1000};
+  // A bucket with nothing queued or in flight, whose window has ended, is forgotten this
+  // long after its last use. Under Discord's 15 minutes, so no interaction token outlives
+  // its interaction here by more than a bucket window.
+  std::chrono::milliseconds idle_bucket_ttl{60'000};
 };
 
 // What the caller does after completing a permit.
@@ -83,6 +95,7 @@ enum class RateLimitEventKind : std::uint8_t {
   kRetryScheduled,         // a 5xx or network failure will be retried after wait_us
   kInvalidRequestWarning,  // the invalid-request count reached the soft limit
   kInvalidRequestCeiling,  // the hard limit was reached: grants stop for wait_us
+  kCloudflareBan,          // a 429 without rate-limit headers: everything waits wait_us
 };
 
 std::string_view to_string(RateLimitEventKind kind);
@@ -114,6 +127,8 @@ struct SchedulerCounters {
   std::uint64_t network_error_retries = 0;
   std::uint64_t invalid_requests = 0;  // total, not windowed
   std::uint64_t guard_ceiling_hits = 0;
+  std::uint64_t rate_limited_cloudflare = 0;  // 429s without rate-limit headers (IP bans)
+  std::uint64_t buckets_forgotten = 0;        // idle buckets swept
 };
 
 // What the scheduler currently believes about the bucket a route maps to.
@@ -189,6 +204,8 @@ class Scheduler {
   void set_event_callback(EventFn callback) { on_event_ = std::move(callback); }
   const SchedulerCounters& counters() const { return counters_; }
   std::size_t pending() const { return requests_.size(); }
+  // Buckets currently remembered (learned or probing), for memory accounting.
+  std::size_t buckets() const;
   // Invalid requests inside the current window.
   std::size_t invalid_requests_in_window() const;
   std::optional<BucketSnapshot> bucket_of(const Route& route) const;
@@ -218,6 +235,7 @@ class Scheduler {
   std::optional<core::Clock::TimePoint> global_ready_at(core::Clock::TimePoint now) const;
   std::optional<core::Clock::TimePoint> guard_ready_at() const;
   void prune(core::Clock::TimePoint now);
+  void sweep_idle_buckets(core::Clock::TimePoint now);
   void emit(RateLimitEvent event);
 
   core::Clock& clock_;
@@ -236,6 +254,8 @@ class Scheduler {
   std::unordered_set<Bucket*> active_;               // buckets with a non-empty queue
   std::deque<core::Clock::TimePoint> global_sends_;  // within the last global_window
   core::Clock::TimePoint global_parked_until_{};
+  core::Clock::TimePoint banned_until_{};  // a Cloudflare ban: nothing at all is granted
+  core::Clock::TimePoint next_sweep_{};
   std::deque<core::Clock::TimePoint> invalid_requests_;  // within the last invalid_window
   bool warned_soft_limit_ = false;
   bool held_by_guard_ = false;

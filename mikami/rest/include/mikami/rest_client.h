@@ -1,6 +1,7 @@
 // Discord REST client: every request goes through one rate-limit Scheduler, then over a
 // pooled keep-alive HTTP/1.1 connection: https:// (TLS with the system's CA certificates,
-// SNI and host name verification) or plain http:// (the sandbox).
+// SNI and host name verification) or plain http://, for loopback hosts only (the sandbox):
+// the token must never cross a network in clear.
 //
 // The bot token is sent in the Authorization header and never logged, echoed or put into an
 // error message or event. Request paths may hold webhook and interaction tokens: they are
@@ -18,6 +19,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,10 +42,12 @@ struct RestOptions {
 
 // Why a request has no response. Stable codes; new ones go at the end.
 enum class RestFailure : std::uint8_t {
-  kNone = 0,        // a response arrived: see status (which may be any HTTP status)
-  kNetwork,         // no response after max_attempts tries (connect, TLS, I/O, timeout)
-  kCancelled,       // its caller cancelled it; the server never saw it (again)
-  kInvalidRequest,  // the request path is malformed; nothing was sent
+  kNone = 0,          // a response arrived: see status (which may be any HTTP status)
+  kNetwork,           // no response after max_attempts tries (connect, TLS, I/O, timeout)
+  kCancelled,         // its caller cancelled it; the server never saw it (again)
+  kInvalidRequest,    // the request path is malformed; nothing was sent
+  kDeadlineExceeded,  // its give_up_at passed before it could be sent (again)
+  kUnauthorized,      // Discord refused the bot token (401): nothing authorized is sent any more
 };
 
 std::string_view to_string(RestFailure failure);
@@ -55,6 +59,21 @@ struct RestResponse {
   std::string error;  // for people, set with failure; never holds a token
 
   bool cancelled() const { return failure == RestFailure::kCancelled; }
+};
+
+// How one request is sent, beyond its method, path and body.
+struct RestRequestOptions {
+  // A /webhooks/{application_id}/{interaction_token} call: not counted against the global
+  // limit (interaction callbacks under /interactions/ are exempt without it).
+  bool interaction_followup = false;
+  // Sends the bot's `Authorization` header. Off for interaction callbacks and webhook calls,
+  // which the interaction or webhook token in their path authorizes (as discord.js does):
+  // the bot token then never travels with them.
+  bool authorize = true;
+  // Never sent, nor resent after a 429, 5xx or network failure, at or after this instant
+  // (steady clock): the request then fails with kDeadlineExceeded. An interaction callback
+  // after its 3 s is useless. An answer already on the wire is still delivered.
+  std::optional<std::chrono::steady_clock::time_point> give_up_at;
 };
 
 namespace rest_internal {
@@ -107,9 +126,18 @@ class RestClient {
                             bool interaction_followup = false);
   std::future<RestResponse> request(Method method, std::string path, std::string body,
                                     bool interaction_followup = false);
+  // The same with every option of the request.
+  RestRequestHandle request(Method method, std::string path, std::string body,
+                            RestRequestOptions options, Callback done);
 
   // A snapshot taken on the I/O thread. Must not be called on the I/O thread.
   SchedulerCounters counters();
+  // True once Discord answered 401 to a request carrying the bot's Authorization: the token
+  // is bad (revoked, reset, mistyped), so that request and every later one that would carry
+  // it fail with kUnauthorized without being sent; retrying would only count as invalid
+  // requests towards a Cloudflare ban. A 401 on a request without it (an interaction webhook
+  // whose token expired, code 50027) fails that request only. Thread safe.
+  bool token_refused() const;
 
  private:
   struct Impl;

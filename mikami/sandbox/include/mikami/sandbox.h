@@ -29,6 +29,8 @@ struct SandboxFaults {
 
 struct SandboxOptions {
   std::uint16_t port = 0;  // 0: pick a free port
+  // The bot token accepted. Never from the command line (other users see argv): from
+  // MIKAMI_SANDBOX_TOKEN or --token-file.
   std::string token = "sandbox-token";
   int heartbeat_interval_ms = 41'250;
   // Discord-shaped limits: per (bucket, top-level resource) window, and a global window.
@@ -41,13 +43,22 @@ struct SandboxOptions {
   int channel_rename_limit = 2;
   int channel_rename_window_ms = 600'000;
   // The invalid-request limit: past this many 401, 403 and (not shared-scope) 429 answers
-  // in a window, every REST request gets a 403 until the window ends.
+  // in a window, every REST request gets Cloudflare's 429 (HTML, no X-RateLimit-* headers)
+  // until the window ends; without Retry-After when cloudflare_omit_retry_after.
   int invalid_request_limit = 10'000;
   int invalid_request_window_ms = 600'000;
   // Members added to the seeded ones (users 100001.., "member1".., role Regular), for
   // benchmarks with many members.
   int extra_members = 0;
+  bool cloudflare_omit_retry_after = false;
   std::size_t replay_buffer = 100'000;  // events kept per session for RESUME
+  // One local client must not tie the sandbox up. A request must arrive complete this long
+  // after its first byte (an idle keep-alive connection may wait idle_timeout_ms first).
+  int request_timeout_ms = 10'000;
+  int idle_timeout_ms = 120'000;
+  // A gateway connection whose unsent events pass this many bytes is a client that does
+  // not read: it is dropped (its session stays resumable from the replay buffer).
+  std::size_t max_outbox_bytes = 16u << 20;
   // PEM certificate chain and key: when set, REST and gateway are served over TLS only
   // (https:// and wss://).
   std::string tls_cert_file;

@@ -4,10 +4,16 @@
 
 #include <boost/asio/ssl.hpp>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 
 namespace mikami {
+
+// Whether `host` (a name or an IP literal without brackets) is this machine's loopback:
+// "localhost", 127.0.0.0/8 or ::1 (also as ::ffff:127.x.y.z). Only there may Mikami use a
+// plaintext transport (http://, ws://): anything else would carry the bot token in clear.
+bool is_loopback_host(std::string_view host);
 
 // Makes `context` verify peers against the system's CA certificates plus, when `ca_file` is
 // not empty, the PEM certificates in it. Fails with kIo when the system certificates cannot be

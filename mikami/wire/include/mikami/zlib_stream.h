@@ -4,6 +4,7 @@
 // Reference: https://discord.com/developers/docs/events/gateway#transport-compression
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,17 +14,24 @@
 
 namespace mikami {
 
+// The largest message a gateway connection inflates by default. Discord's largest payloads
+// (GUILD_CREATE of a big guild) are a few MB; a compressed frame can expand about 1000
+// times, so without a cap one 16 MiB frame would take some 16 GiB.
+inline constexpr std::size_t kMaxInflatedMessageBytes = 64u << 20;
+
 // Client side. Not thread safe; one per connection; reset by constructing a new one.
 class ZlibStreamInflater {
  public:
-  ZlibStreamInflater();
+  // A message (compressed, or once inflated) larger than `max_message_bytes` is kCorrupt.
+  explicit ZlibStreamInflater(std::size_t max_message_bytes = kMaxInflatedMessageBytes);
   ~ZlibStreamInflater();
   ZlibStreamInflater(const ZlibStreamInflater&) = delete;
   ZlibStreamInflater& operator=(const ZlibStreamInflater&) = delete;
 
   // Adds one frame. Returns the decompressed message once a frame completes it, nullopt
   // while more frames are needed, or kCorrupt when the stream is not valid zlib (the
-  // connection must then be dropped: the shared context cannot recover).
+  // connection must then be dropped: the shared context cannot recover), also when the
+  // message grows past max_message_bytes (inflation stops there: memory stays bounded).
   core::Result<std::optional<std::string>> push(std::string_view frame);
 
  private:
