@@ -43,7 +43,7 @@ struct LocalHttpClient::Impl {
                                const std::string& body) {
     if (!stream) CORE_RETURN_IF_ERROR(connect());
     http::request<http::string_body> request(http::string_to_verb(method), target, 11);
-    request.set(http::field::host, host);
+    request.set(http::field::host, host + ":" + std::to_string(port));
     request.set(http::field::content_type, "application/json");
     request.keep_alive(true);
     request.body() = body;

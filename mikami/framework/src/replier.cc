@@ -2,11 +2,13 @@
 
 namespace mikami::framework {
 
-void ResponderReplier::received(const Interaction& interaction) {
+void ResponderReplier::received(const Interaction& interaction, bool ephemeral) {
   // An id or token the responder refuses is answered by nobody; the pipeline logs it
-  // when its own answer is refused.
+  // when its own answer is refused. Both enums carry Discord's numbers.
   (void)responder_.received(
-      InteractionCreate{interaction.id, interaction.token, interaction.application_id});
+      InteractionCreate{interaction.id, interaction.token, interaction.application_id,
+                        static_cast<mikami::InteractionType>(static_cast<int>(interaction.type)),
+                        ephemeral ? Visibility::kEphemeral : Visibility::kPublic});
 }
 
 void ResponderReplier::answer(const Interaction& interaction, Answer answer,

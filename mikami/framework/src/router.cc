@@ -87,12 +87,19 @@ struct Router::Impl {
       std::lock_guard lock(mutex);
       ++in_flight;
     }
-    replier.received(*parsed);
+    replier.received(*parsed, declares_ephemeral(*parsed));
     auto run = std::make_shared<Run>();
     run->interaction = std::move(*parsed);
     run->received_at = SteadyClock::now();
     Impl* self = this;
     pool.post([self, run] { self->pipeline(run); });
+  }
+
+  // The reply visibility the interaction's command declares: a deferral must have it.
+  bool declares_ephemeral(const Interaction& in) const {
+    if (in.type != InteractionType::kApplicationCommand) return false;
+    const RegisteredCommand* command = registry.command(in.command_name);
+    return command != nullptr && command->spec.ephemeral;
   }
 
   // Answers and accounts for one interaction; `release` (may be empty) runs once the

@@ -207,7 +207,7 @@ Response RestApi::serve(const RouteMatch& route, const Request& request, const j
     case Endpoint::kInteractionCallback: {
       // Discord's rules first (the 3 s deadline, one callback per interaction), then what the
       // console records of an interaction it created.
-      Response accepted = interaction_callback(route);
+      Response accepted = accept_interaction_callback(route);
       if (accepted.result() != http::status::no_content) return accepted;
       return interaction_callback(context_, route, body);
     }
@@ -224,7 +224,7 @@ Response RestApi::serve(const RouteMatch& route, const Request& request, const j
 }
 
 // Discord takes one callback per interaction, within 3 s of its creation (its snowflake).
-Response RestApi::interaction_callback(const RouteMatch& route) {
+Response RestApi::accept_interaction_callback(const RouteMatch& route) {
   const auto param = route.params.find("interaction");
   std::uint64_t id = 0;
   if (param != route.params.end()) {

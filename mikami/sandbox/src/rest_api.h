@@ -25,7 +25,7 @@ class RestApi {
   Response serve(const RouteMatch& route, const Request& request, const json::value& body);
   Response too_many(const LimitKey& key, const Decision& decision, std::string_view scope);
   void set_limit_headers(Response& response, const LimitKey& key, const BucketView& bucket);
-  Response interaction_callback(const RouteMatch& route);
+  Response accept_interaction_callback(const RouteMatch& route);
   Response message(const RouteMatch& route, const json::value& body);
 
   Context& context_;

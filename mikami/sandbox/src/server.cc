@@ -20,6 +20,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <iostream>
+#include <type_traits>
 
 #include "context.h"
 #include "control_api.h"
@@ -125,19 +126,26 @@ class Server {
     for (;;) {
       Request request;
       auto& lowest = beast::get_lowest_layer(stream);
-      if (buffer.size() == 0) {
-        // Idle keep-alive: wait for a first byte, for at most the idle timeout.
-        net::steady_timer idle(io_, std::chrono::milliseconds(options.idle_timeout_ms));
-        idle.async_wait([&lowest](const beast::error_code& ec) {
-          if (!ec) lowest.socket().cancel();  // idle for too long: the wait below fails
-        });
-        auto [wait_ec] = co_await lowest.socket().async_wait(tcp::socket::wait_read, kNoThrow);
-        idle.cancel();
-        if (wait_ec) co_return;
+      if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        if (buffer.size() == 0) {
+          // Idle keep-alive: wait for a first byte, for at most the idle timeout.
+          net::steady_timer idle(io_, std::chrono::milliseconds(options.idle_timeout_ms));
+          idle.async_wait([&lowest](const beast::error_code& ec) {
+            if (!ec) lowest.socket().cancel();  // idle for too long: the wait below fails
+          });
+          auto [wait_ec] = co_await lowest.socket().async_wait(tcp::socket::wait_read, kNoThrow);
+          idle.cancel();
+          if (wait_ec) co_return;
+        }
+        // From its first byte, the whole request within the request timeout: a client that
+        // promises a body and never sends it cannot hold the connection.
+        lowest.expires_after(std::chrono::milliseconds(options.request_timeout_ms));
+      } else {
+        // Over TLS the next request's bytes may already sit decrypted inside the stream, where
+        // a wait on the socket cannot see them: idle and request time share one deadline.
+        lowest.expires_after(
+            std::chrono::milliseconds(options.idle_timeout_ms + options.request_timeout_ms));
       }
-      // From its first byte, the whole request within the request timeout: a client that
-      // promises a body and never sends it cannot hold the connection.
-      lowest.expires_after(std::chrono::milliseconds(options.request_timeout_ms));
       auto [ec, n] = co_await http::async_read(stream, buffer, request, kNoThrow);
       if (ec) {
         if (ec == beast::error::timeout) ++context_.stats.http_timeouts;

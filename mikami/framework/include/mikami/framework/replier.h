@@ -28,7 +28,9 @@ class Replier {
  public:
   virtual ~Replier() = default;
   // Called on receipt, before anything else, on the shard's thread: must not block.
-  virtual void received(const Interaction& interaction) = 0;
+  // `ephemeral`: the visibility the command declares, which a deferral must already have
+  // (Discord keeps the deferral's visibility for the message that later edits it).
+  virtual void received(const Interaction& interaction, bool ephemeral) = 0;
   // Sends the answer; `done(ok, error)` runs once, on any thread.
   virtual void answer(const Interaction& interaction, Answer answer,
                       std::function<void(bool ok, std::string error)> done) = 0;
@@ -38,7 +40,7 @@ class Replier {
 class ResponderReplier final : public Replier {
  public:
   explicit ResponderReplier(InteractionResponder& responder) : responder_(responder) {}
-  void received(const Interaction& interaction) override;
+  void received(const Interaction& interaction, bool ephemeral) override;
   void answer(const Interaction& interaction, Answer answer,
               std::function<void(bool ok, std::string error)> done) override;
 
