@@ -65,6 +65,10 @@ function(project_add_programs_to_concurrency_tests dir)
   endforeach()
 endfunction()
 
+# project_collect_links(<target> <out-var>)
+#   Appends to <out-var> every target <target> links, directly or through other targets
+#   (private and interface links alike): what the isolation checks (the dorky launcher, the
+#   Mikami framework) compare against the targets they must never link.
 function(project_collect_links target out)
   set(seen ${${out}})
   foreach(property LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
