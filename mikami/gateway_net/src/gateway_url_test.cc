@@ -60,8 +60,8 @@ TEST(GatewayUrlTest, PlaintextGatewayUrlIsOnlyForLoopback) {
   for (const char* host : {"127.0.0.1", "127.8.9.10", "[::1]", "localhost", "LOCALHOST"}) {
     EXPECT_TRUE(parse_gateway_url(std::string("ws://") + host + ":8080")) << host;
   }
-  for (const char* host : {"10.0.0.1", "192.168.1.20", "discord.com", "[2001:db8::1]",
-                           "localhost.evil.example"}) {
+  for (const char* host :
+       {"10.0.0.1", "192.168.1.20", "discord.com", "[2001:db8::1]", "localhost.evil.example"}) {
     auto refused = parse_gateway_url(std::string("ws://") + host + ":8080");
     ASSERT_FALSE(refused) << host;
     EXPECT_NE(refused.error().message().find("in clear"), std::string::npos) << host;

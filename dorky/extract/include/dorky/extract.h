@@ -26,9 +26,9 @@ struct ExtractSettings {
   // RE2 syntax (linear time, no recursion: safe on any line length). Capture group 1 if the
   // pattern has one, else the whole match; every non-overlapping match of a line.
   std::shared_ptr<const re2::RE2> regex;
-  bool labelled = false;  // prefix "<kind>\t" (set when several kinds are asked)
-  bool counts = false;    // print "<count>\t<value>", most frequent first
-  bool shapes = false;    // each query's shape (dorky::query_shape)
+  bool labelled = false;     // prefix "<kind>\t" (set when several kinds are asked)
+  bool counts = false;       // print "<count>\t<value>", most frequent first
+  bool shapes = false;       // each query's shape (dorky::query_shape)
   bool ignore_case = false;  // values ASCII-lowercased, so case variants count once
 };
 
