@@ -88,3 +88,28 @@ function(project_collect_links target out)
   endforeach()
   set(${out} ${seen} PARENT_SCOPE)
 endfunction()
+
+# project_check_isolation(TARGET <t> FORBIDDEN <regex> WHAT <sentence> TEST <name>
+#                         SOURCES <dir> INCLUDES <regex> [ALLOWED <regex>] [SKIP <regex>])
+#   Build-level proof that <t> never links code it must not know: configuration fails when a
+#   target in <t>'s link graph matches FORBIDDEN. The same check runs as test <name>, which
+#   also fails when a source under SOURCES (except files matching SKIP) has an #include line
+#   matching INCLUDES that does not match ALLOWED. WHAT says the rule ("the framework must not
+#   link a module").
+function(project_check_isolation)
+  cmake_parse_arguments(ARG "" "TARGET;FORBIDDEN;WHAT;TEST;SOURCES;INCLUDES;ALLOWED;SKIP" ""
+                        ${ARGN})
+  set(links)
+  project_collect_links(${ARG_TARGET} links)
+  foreach(link ${links})
+    if(link MATCHES "${ARG_FORBIDDEN}")
+      message(FATAL_ERROR "${ARG_WHAT}, but ${ARG_TARGET} links ${link}")
+    endif()
+  endforeach()
+  string(JOIN "," links_text ${links})
+  add_test(NAME ${ARG_TEST}
+           COMMAND ${CMAKE_COMMAND} "-DLINKS=${links_text}" "-DFORBIDDEN=${ARG_FORBIDDEN}"
+                   "-DWHAT=${ARG_WHAT}" "-DSOURCES=${ARG_SOURCES}" "-DINCLUDES=${ARG_INCLUDES}"
+                   "-DALLOWED=${ARG_ALLOWED}" "-DSKIP=${ARG_SKIP}"
+                   -P ${PROJECT_SOURCE_DIR}/cmake/CheckIsolation.cmake)
+endfunction()

@@ -1,0 +1,22 @@
+# Run by ctest (cmake -P), for project_check_isolation. Fails when the link graph LINKS
+# (','-separated) holds a target matching FORBIDDEN, or when a source under SOURCES (other than
+# those matching SKIP) has an #include line matching INCLUDES that does not match ALLOWED.
+string(REPLACE "," ";" links "${LINKS}")
+foreach(link ${links})
+  if(link MATCHES "${FORBIDDEN}")
+    message(FATAL_ERROR "${WHAT}, but links ${link}")
+  endif()
+endforeach()
+file(GLOB_RECURSE sources ${SOURCES}/*.cc ${SOURCES}/*.h)
+foreach(source ${sources})
+  if(SKIP AND source MATCHES "${SKIP}")
+    continue()
+  endif()
+  file(STRINGS ${source} includes REGEX "${INCLUDES}")
+  foreach(line ${includes})
+    if(NOT ALLOWED OR NOT line MATCHES "${ALLOWED}")
+      message(FATAL_ERROR "${WHAT}, but ${source} includes ${line}")
+    endif()
+  endforeach()
+endforeach()
+message(STATUS "links only: ${links}")
