@@ -105,6 +105,10 @@ Connection::~Connection() { PQfinish(connection_); }
 
 core::Result<std::unique_ptr<Connection>> Connection::open(const std::string& url) {
   PGconn* connection = PQconnectdb(url.c_str());
+  // Notices (NOTICE, WARNING) are the server's chatter, not the store's output.
+  if (connection != nullptr)
+    PQsetNoticeProcessor(
+        connection, [](void*, const char*) {}, nullptr);
   std::unique_ptr<Connection> wrapped(new Connection(connection, url));
   if (connection == nullptr || PQstatus(connection) != CONNECTION_OK) {
     std::string message = connection ? trimmed(PQerrorMessage(connection)) : "out of memory";

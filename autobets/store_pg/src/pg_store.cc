@@ -55,6 +55,9 @@ const std::string kLockAccountsSql =
     "SELECT a.user_id, a.balance, a.last_seq, a.commitment, a.next_nonce, a.version, "
     "coalesce(n.commitment, '') FROM accounts a LEFT JOIN next_seeds n ON n.user_id = "
     "a.user_id WHERE a.user_id = ANY($1::text[]) ORDER BY a.user_id COLLATE \"C\" FOR UPDATE OF a";
+const std::string kExistingKeysSql =
+    "SELECT l.user_id, l.idem_key FROM ledger l JOIN unnest($1::text[], $2::text[]) AS k(user_id, "
+    "idem_key) ON l.user_id = k.user_id AND l.idem_key = k.idem_key";
 const std::string kInsertLedgerSql =
     "INSERT INTO ledger (seq, user_id, kind, idem_key, amount, game, params, outcome, payout, "
     "house_edge_bp, balance_before, balance_after, commitment, client_seed, nonce, "
@@ -124,6 +127,8 @@ struct LedgerColumns {
 bool is_postgres_url(std::string_view db) {
   return db.starts_with("postgresql://") || db.starts_with("postgres://");
 }
+
+std::string redact_postgres_url(std::string_view url) { return pg::redact_url(url); }
 
 struct PgStore::Impl {
   std::string url;
@@ -370,10 +375,38 @@ core::Result<CommitResult> PgStore::Impl::commit_once(std::span<const StoreOp> o
     }
     ++account.version;
   }
+  // 3. Idempotency: a record whose key its user already has is a repeat, answered by the
+  //    engine with the first record, so it is a conflict too (a transfer_in names its
+  //    sender as well). No other writer can add a key meanwhile: we hold ledger_head.
+  std::vector<std::string> key_users;
+  std::vector<std::string> keys;
+  for (const StoreOp& op : ops) {
+    if (op.type != StoreOp::Type::kAppend) continue;
+    key_users.push_back(op.record.user);
+    keys.push_back(op.record.idempotency_key);
+  }
+  if (!keys.empty()) {
+    auto found = writer->prepared("existing_keys", kExistingKeysSql,
+                                  {array_literal(key_users), array_literal(keys)});
+    CORE_RETURN_IF_ERROR(found);
+    std::set<std::pair<std::string, std::string>> existing;
+    for (int i = 0; i < found->size(); ++i) existing.emplace(found->text(i, 0), found->text(i, 1));
+    for (const StoreOp& op : ops) {
+      if (op.type != StoreOp::Type::kAppend) continue;
+      const LedgerRecord& r = op.record;
+      // A key repeated inside the batch is a repeat as well (the unique key would refuse it).
+      if (!existing.emplace(r.user, r.idempotency_key).second) {
+        if (conflicted.insert(r.user).second) result.conflicts.push_back(r.user);
+        if (r.kind == RecordKind::kTransferIn && conflicted.insert(r.params).second) {
+          result.conflicts.push_back(r.params);
+        }
+      }
+    }
+  }
   if (!result.committed()) return result;
   for (auto& [user, projection] : touched) projection.account.version = projection.read_version;
 
-  // 3. The writes, ledger rows first (a seed change is written in its place in the batch).
+  // 4. The writes, ledger rows first (a seed change is written in its place in the batch).
   CORE_RETURN_IF_ERROR(fault(FaultPoint::kBeforeLedgerWrite));
   LedgerColumns rows;
   result.seqs.reserve(ops.size());
@@ -421,7 +454,7 @@ core::Result<CommitResult> PgStore::Impl::commit_once(std::span<const StoreOp> o
   }
   CORE_RETURN_IF_ERROR(flush(rows));
 
-  // 4. The balance projection, each row only on top of the version read in step 1.
+  // 5. The balance projection, each row only on top of the version read in step 1.
   CORE_RETURN_IF_ERROR(fault(FaultPoint::kBeforeBalanceWrite));
   std::vector<std::string> columns[7];
   std::vector<std::string> fresh[6];

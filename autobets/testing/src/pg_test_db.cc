@@ -60,6 +60,8 @@ std::string pg_url_for(const std::string& url, const std::string& name, const st
 
 std::string pg_exec_sql(const std::string& url, const std::string& sql) {
   PGconn* connection = PQconnectdb(url.c_str());
+  PQsetNoticeProcessor(
+      connection, [](void*, const char*) {}, nullptr);  // "... skipping"
   std::string message;
   if (PQstatus(connection) != CONNECTION_OK) {
     message = PQerrorMessage(connection);

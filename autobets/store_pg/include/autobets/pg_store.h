@@ -16,6 +16,9 @@ namespace autobets {
 
 // Whether `db` names a PostgreSQL database (postgresql:// or postgres://) rather than a file.
 bool is_postgres_url(std::string_view db);
+// The URL with its password (user:password@ or password=...) replaced by "***": the only
+// form of a URL that logs and messages show.
+std::string redact_postgres_url(std::string_view url);
 
 struct PgStoreOptions {
   // Called at each FaultPoint of every commit; an error aborts (rolls back) the commit and
