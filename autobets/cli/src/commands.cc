@@ -3,7 +3,7 @@
 
 #include "autobets/audit.h"
 #include "autobets/engine.h"
-#include "autobets/sqlite_store.h"
+#include "autobets/open_store.h"
 #include "cli.h"
 #include "render.h"
 
@@ -12,13 +12,13 @@ namespace {
 
 using nlohmann::json;
 
-core::Result<std::unique_ptr<SqliteStore>> open_store(const Options& options) {
-  return SqliteStore::open(options.db);
+core::Result<std::unique_ptr<Store>> open_store(const Options& options) {
+  return autobets::open_store(options.db);
 }
 
 // A store with an engine running on it (which reconciles on open).
 struct Running {
-  std::unique_ptr<SqliteStore> store;
+  std::unique_ptr<Store> store;
   std::unique_ptr<Engine> engine;  // declared last: stops before the store closes
 };
 core::Result<Running> open_engine(const Options& options) {
@@ -103,19 +103,19 @@ int run_init(const Options& options) {
               << options.limits.max_bet << "\n";
     return kExitBadInput;
   }
-  if (auto created = SqliteStore::create(options.db, options.limits); !created) {
+  if (auto created = create_store(options.db, options.limits); !created) {
     return report_error(created.error());
   }
   const Limits& l = options.limits;
   print(options,
-        {{"db", options.db},
+        {{"db", display_db(options.db)},
          {"house_edge_bp", l.house_edge_bp},
          {"min_bet", l.min_bet},
          {"max_bet", l.max_bet},
          {"max_payout", l.max_payout}},
-        "created " + options.db + " (house edge " + std::to_string(l.house_edge_bp) + " bp, bets " +
-            std::to_string(l.min_bet) + ".." + std::to_string(l.max_bet) + ", max payout " +
-            std::to_string(l.max_payout) + ")");
+        "created " + display_db(options.db) + " (house edge " + std::to_string(l.house_edge_bp) +
+            " bp, bets " + std::to_string(l.min_bet) + ".." + std::to_string(l.max_bet) +
+            ", max payout " + std::to_string(l.max_payout) + ")");
   return kExitOk;
 }
 

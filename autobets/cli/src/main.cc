@@ -1,4 +1,5 @@
-// `autobets`: the AutoBets wager engine on a SQLite file. See docs/cli.md.
+// `autobets`: the AutoBets wager engine on a SQLite file or a PostgreSQL database. See
+// docs/cli.md.
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <iostream>
@@ -31,7 +32,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   app.option_defaults()->always_capture_default();
-  app.add_option("--db", options.db, "database file")->capture_default_str();
+  app.add_option("--db", options.db, "database file, or a postgresql:// URL")
+      ->capture_default_str();
   app.add_flag("--json", options.json, "machine-readable output");
 
   auto positive = CLI::Range(std::int64_t{1}, std::int64_t{INT64_MAX});

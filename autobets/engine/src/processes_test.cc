@@ -6,6 +6,7 @@
 // refused one not at all, replay is consistent (conservation included), every wager
 // verifies.
 //
+// Runs on a SQLite file and on a PostgreSQL database (when the test run has a server).
 // Seeded: operations and kill moments derive from one seed, printed on failure;
 // AUTOBETS_SEED=N repeats them.
 #include <fcntl.h>
@@ -23,7 +24,8 @@
 #include <vector>
 
 #include "autobets/audit.h"
-#include "autobets/sqlite_store.h"
+#include "autobets/open_store.h"
+#include "autobets/testing/pg_test_db.h"
 #include "autobets/testing/seed.h"
 #include "autobets/testing/test_db.h"
 
@@ -55,7 +57,7 @@ struct Worker {
   std::vector<std::size_t> outstanding;  // op indexes sent, not acknowledged
 };
 
-Worker spawn(const std::string& binary, const std::filesystem::path& db) {
+Worker spawn(const std::string& binary, const std::string& db) {
   int in[2], out[2];
   // Close-on-exec: a later worker must not inherit (and so keep open) an earlier one's stdin.
   CORE_CHECK(::pipe2(in, O_CLOEXEC) == 0 && ::pipe2(out, O_CLOEXEC) == 0);
@@ -106,21 +108,31 @@ std::vector<Op> make_ops(std::uint64_t seed) {
   return ops;
 }
 
-TEST(EngineProcesses, FourProcessesKilledAtRandomKeepEveryGuarantee) {
+class EngineProcesses : public ::testing::TestWithParam<std::string> {};
+
+INSTANTIATE_TEST_SUITE_P(Stores, EngineProcesses, ::testing::Values("Sqlite", "Postgres"),
+                         [](const auto& param_info) { return param_info.param; });
+
+TEST_P(EngineProcesses, FourProcessesKilledAtRandomKeepEveryGuarantee) {
+  const bool postgres = GetParam() == "Postgres";
+  if (postgres && testing::pg_server_url().empty()) GTEST_SKIP() << testing::kNoPgServer;
   const std::uint64_t seed = testing::simulation_seed();
   SCOPED_TRACE("AUTOBETS_SEED=" + std::to_string(seed));
   const char* bin = std::getenv("PROJECT_BIN_DIR");
   const std::string binary = std::string(bin ? bin : ".") + "/autobets_sim_worker";
   ASSERT_TRUE(std::filesystem::exists(binary)) << binary;
   ::signal(SIGPIPE, SIG_IGN);  // writing to a killed worker fails instead of killing us
-  testing::TempDb db;
+  testing::TempDb file;
+  std::optional<testing::PgTestDb> database;
+  if (postgres) database.emplace();
+  const std::string db = postgres ? database->url() : file.path().string();
   std::vector<Op> ops = make_ops(seed);
   std::mt19937_64 random(testing::derive_seed(seed, 1));
 
   std::deque<std::size_t> unsent;
   for (std::size_t i = 0; i < ops.size(); ++i) unsent.push_back(i);
   std::vector<Worker> workers;
-  for (int p = 0; p < kProcesses; ++p) workers.push_back(spawn(binary, db.path()));
+  for (int p = 0; p < kProcesses; ++p) workers.push_back(spawn(binary, db));
   std::size_t acknowledged = 0;
   int kills = 0;
   // Kill moments: after a random number of acknowledgements, spread over the run.
@@ -136,7 +148,7 @@ TEST(EngineProcesses, FourProcessesKilledAtRandomKeepEveryGuarantee) {
     ::close(worker.from);
     // Unacknowledged: sent again (maybe to another process) with the same key.
     for (std::size_t op : worker.outstanding) unsent.push_front(op);
-    worker = spawn(binary, db.path());
+    worker = spawn(binary, db);
     ++kills;
   };
 
@@ -200,7 +212,7 @@ TEST(EngineProcesses, FourProcessesKilledAtRandomKeepEveryGuarantee) {
   }
   EXPECT_GE(kills, 20);
 
-  auto store = SqliteStore::open(db.path());
+  auto store = open_store(db);
   ASSERT_TRUE(store.has_value());
   ASSERT_TRUE(reconcile(**store).has_value());
   std::map<std::string, int> codes;

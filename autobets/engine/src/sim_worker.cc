@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "autobets/engine.h"
-#include "autobets/sqlite_store.h"
+#include "autobets/open_store.h"
 
 namespace {
 
@@ -59,10 +59,10 @@ class Lines {
 int main(int argc, char** argv) {
   using namespace autobets;
   if (argc != 2) {
-    std::cerr << "usage: autobets_sim_worker DB\n";
+    std::cerr << "usage: autobets_sim_worker DB (a file or a postgresql:// URL)\n";
     return 2;
   }
-  auto store = SqliteStore::open(argv[1]);
+  auto store = open_store(argv[1]);  // a SQLite file or a postgresql:// URL
   if (!store) {
     std::cerr << store.error().message() << "\n";
     return 3;

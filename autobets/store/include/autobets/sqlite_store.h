@@ -6,16 +6,10 @@
 #include <functional>
 #include <memory>
 
+#include "autobets/fault_point.h"
 #include "autobets/store.h"
 
 namespace autobets {
-
-// Points inside SqliteStore::commit() where a test can inject a failure.
-enum class FaultPoint : std::uint8_t {
-  kBeforeLedgerWrite,   // the ledger write fails: nothing of the batch is written
-  kBeforeBalanceWrite,  // the ledger rows are written, then the balance update fails
-  kBeforeCommit,        // everything is written, then COMMIT fails
-};
 
 struct SqliteStoreOptions {
   // Called at each FaultPoint of every commit; an error aborts (rolls back) the commit and

@@ -58,11 +58,16 @@ struct StoreOp {
 };
 
 // What commit() did: either every op is durable (seqs holds the seqs of the kAppend ops, in
-// order), or nothing is because the accounts in `conflicts` moved on since their ops were
-// computed (another engine, possibly in another process, committed first).
+// order), or nothing is because the users in `conflicts` need their ops computed again:
+// their accounts moved on since the ops were computed (another engine, possibly in another
+// process, committed first), or one of their kAppend records carries an idempotency key the
+// user already has in the ledger (a repeat: the engine answers it with the first record).
+// So an engine need not look a new key up before queueing it; the commit does.
 struct CommitResult {
   std::vector<Seq> seqs;
-  std::vector<std::string> conflicts;  // users whose expect_version did not hold
+  // Users whose expect_version did not hold, or who already have a record with the key of
+  // one of their kAppend ops (for a transfer_in, the sender is named too), each once.
+  std::vector<std::string> conflicts;
   bool committed() const { return conflicts.empty(); }
 };
 
@@ -90,8 +95,9 @@ class Store {
                                                                 std::string_view key) = 0;
 
   // Writer. Applies `ops` in order in one durable transaction: on success every op is
-  // durable; on a conflict (see CommitResult) or an error nothing of the batch is (neither
-  // ledger records nor balance or seed changes). Waits (bounded) while another process
+  // durable; on a conflict (see CommitResult: a moved version or an idempotency key already
+  // in the ledger) or an error nothing of the batch is (neither ledger records nor balance
+  // or seed changes). Waits (bounded) while another process
   // writes; if it cannot get the database, fails with kUnavailable having changed nothing.
   virtual core::Result<CommitResult> commit(std::span<const StoreOp> ops) = 0;
 
