@@ -139,9 +139,7 @@ struct Bot::Impl {
   void on_event(int shard_id, const DispatchAction& event) {
     metrics.add("mikami_gateway_events_total", {{"shard", std::to_string(shard_id)}});
     if (event.event_name == "READY") {
-      boost::system::error_code ec;
-      json::value v = json::parse(event.data, ec);
-      if (!ec && v.is_object()) {
+      if (const json::value& v = event.data; v.is_object()) {
         const json::object& ready = v.as_object();
         if (auto* user = ready.if_contains("user"); user && user->is_object()) {
           services->set_bot_user(std::string(user->as_object().at("id").as_string()));

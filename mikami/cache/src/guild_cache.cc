@@ -20,8 +20,15 @@ core::Error not_cached(std::string_view what) {
 
 GuildCache::GuildCache(CacheOptions options) : options_(std::move(options)) {}
 
-core::Status GuildCache::ingest(std::string_view event_name, std::string_view d_text) {
-  auto event = model::parse_event_text(event_name, d_text);
+core::Status GuildCache::ingest_text(std::string_view event_name, std::string_view d_text) {
+  return ingest_parsed(model::parse_event_text(event_name, d_text));
+}
+
+core::Status GuildCache::ingest(std::string_view event_name, const boost::json::value& d) {
+  return ingest_parsed(model::parse_event(event_name, d));
+}
+
+core::Status GuildCache::ingest_parsed(core::Result<model::Event> event) {
   if (!event) {
     std::unique_lock lock(mutex_);
     ++counters_.malformed;

@@ -77,7 +77,12 @@ void read_options(const json::array& options, Interaction& out) {
 core::Result<Interaction> parse_interaction(std::string_view text_json) {
   boost::system::error_code ec;
   json::value root = json::parse(text_json, ec);
-  if (ec || !root.is_object()) {
+  if (ec) return core::fail(core::ErrorCode::kInvalidArgument, "interaction: not a JSON object");
+  return parse_interaction(root);
+}
+
+core::Result<Interaction> parse_interaction(const json::value& root) {
+  if (!root.is_object()) {
     return core::fail(core::ErrorCode::kInvalidArgument, "interaction: not a JSON object");
   }
   const json::object& o = root.as_object();

@@ -75,8 +75,8 @@ struct Router::Impl {
     }
   }
 
-  void on_interaction(std::string_view data_json) {
-    auto parsed = parse_interaction(data_json);
+  void on_interaction(const json::value& data) {
+    auto parsed = parse_interaction(data);
     if (!parsed) {
       metrics.add("mikami_interactions_malformed_total", {});
       log("warn", "dropped a malformed INTERACTION_CREATE: " + parsed.error().message());
@@ -377,14 +377,15 @@ Router::Router(const Registry& registry, BotStore& store, Replier& replier, BotS
 
 Router::~Router() { (void)drain(std::chrono::milliseconds(5'000)); }
 
-void Router::on_dispatch(std::string_view event_name, std::string_view data_json) {
+void Router::on_dispatch(std::string_view event_name, const json::value& data_value) {
   if (event_name == "INTERACTION_CREATE") {
-    impl_->on_interaction(data_json);
+    impl_->on_interaction(data_value);
     return;
   }
   auto subscribers = impl_->registry.subscribers(std::string(event_name));
   if (subscribers.empty() || impl_->draining.load()) return;
-  auto data = std::make_shared<std::string>(data_json);
+  // Subscribers take the text; only events somebody subscribed to are serialised.
+  auto data = std::make_shared<std::string>(json::serialize(data_value));
   for (const EventSpec* spec : subscribers) {
     Impl* self = impl_.get();
     impl_->pool.post([self, spec, data] {

@@ -5,6 +5,7 @@
 // Reference: https://discord.com/developers/docs/interactions/receiving-and-responding
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -63,5 +64,7 @@ struct Interaction {
 
 // kInvalidArgument naming the first missing or mistyped field.
 core::Result<Interaction> parse_interaction(std::string_view json);
+// The same from the parsed "d" the gateway hands on (DispatchAction::data).
+core::Result<Interaction> parse_interaction(const boost::json::value& root);
 
 }  // namespace mikami::framework
