@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "dorkgen/profile.h"
+#include "dorkgen/scoping.h"
 
 namespace dorkgen {
 namespace {
@@ -361,6 +362,7 @@ core::Result<BuiltPlan> build_plan(const PresetLibrary& library, const Generator
     return core::fail(core::ErrorCode::kInvalidArgument,
                       "no selected template can be expressed for " + profile->name);
   }
+  CORE_RETURN_IF_ERROR(scope_to_targets(*profile, config.sites, sources, pools, notes));
   auto plan = Plan::create(pools, sources);
   if (!plan) return core::fail(plan.error());
   std::vector<std::string> violations = limit_violations(*profile, *plan);

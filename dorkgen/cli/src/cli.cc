@@ -70,6 +70,9 @@ void add_selection(CLI::App* app, SettingOverrides& args) {
   app->add_option("-k,--keyword", args.keywords, "keyword(s) replacing the keyword pool");
   app->add_option("--filetype", args.filetypes, "file type(s) replacing the filetype pool")
       ->delimiter(',');
+  app->add_option("--site", args.sites,
+                  "scope every query to this domain with site: (repeatable; queries x targets)");
+  app->add_option("--sites", args.sites_file, "file of target domains, one a line");
   app->add_option("-e,--engine", args.engine, "google, bing, duckduckgo or yandex");
   app->add_option("-n,--size", args.size, "number of queries (e.g. 5000, 10M)");
   app->add_option("--seed", args.seed,

@@ -474,3 +474,135 @@ TEST_F(DorkgenTest, SigkilledExhaustiveRunResumesToIdenticalBytes) {
 }
 
 }  // namespace
+
+// Target scoping (--site, --sites): queries x targets, each query scoped with site:.
+TEST_F(DorkgenTest, SiteScopesEveryQueryToEachTarget) {
+  // docs' first template loses its own site:{tld} to the target; its second and login as is.
+  const int per_target = 3 * 4 * kBigPool + 3 * 4 + 3 * kBigPool;
+  Outcome space =
+      run({"space", "--json", "--site", "example.com", "--site", "HTTPS://Example.org/"});
+  ASSERT_EQ(space.exit_code, 0) << space.err;
+  EXPECT_NE(space.out.find("\"total\":\"" + std::to_string(per_target * 2) + "\""),
+            std::string::npos)
+      << space.out;
+  const int size = per_target + 10;  // more than one target's share
+  const std::vector<std::string> args = {"generate",    "-n",     std::to_string(size),
+                                         "--seed",      "4",      "--site",
+                                         "example.com", "--site", "HTTPS://Example.org/"};
+  Outcome a = run(args);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_NE(a.err.find("--site replaces the own site: scope of 1 templates: "), std::string::npos)
+      << a.err;
+  std::vector<std::string> got = lines(a.out);
+  ASSERT_EQ(got.size(), static_cast<std::size_t>(size));
+  EXPECT_EQ(std::set<std::string>(got.begin(), got.end()).size(), got.size());
+  std::set<std::string> targets;
+  for (const std::string& line : got) {
+    ASSERT_TRUE(line.starts_with("site:")) << line;
+    targets.insert(line.substr(5, line.find(' ') - 5));
+    EXPECT_EQ(line.find("site:", 5), std::string::npos) << "one scope only: " << line;
+  }
+  EXPECT_EQ(targets, (std::set<std::string>{"example.com", "example.org"}));
+  Outcome b = run(args);
+  EXPECT_EQ(b.out, a.out) << "same seed, same output";
+  // The whole scoped space is exactly reachable, and one more is refused.
+  Outcome whole = run({"generate", "-q", "-n", std::to_string(per_target * 2), "--site", "a.com",
+                       "--site", "b.com"});
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  EXPECT_EQ(lines(whole.out).size(), static_cast<std::size_t>(per_target * 2));
+  Outcome over = run({"generate", "-q", "-n", std::to_string(per_target * 2 + 1), "--site", "a.com",
+                      "--site", "b.com"});
+  EXPECT_EQ(over.exit_code, 2);
+  EXPECT_NE(over.err.find("it is 1 query short"), std::string::npos) << over.err;
+}
+
+TEST_F(DorkgenTest, SitesFileAndBadTargetsAreNamedAndWriteNothing) {
+  write_file(dir_ / "scope.txt", "# in scope\n\nexample.com\nbücher.de\n");
+  Outcome o = run({"generate", "-q", "-t", "login", "-n", "50", "--sites", "scope.txt"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  for (const std::string& line : lines(o.out)) {
+    EXPECT_TRUE(line.starts_with("site:example.com ") || line.starts_with("site:xn--bcher-kva.de "))
+        << line;
+  }
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  write_file(dir_ / "bad.txt", "example.com\nhttps://example.org/admin\n");
+  write_file(dir_ / "dup.txt", "example.com\nEXAMPLE.com\n");
+  const Case cases[] = {
+      {{"--sites", "bad.txt"}, "--sites: bad.txt:2: target 'https://example.org/admin' has a path"},
+      {{"--sites", "dup.txt"}, "dup.txt:2: duplicate target 'example.com' (also line 1)"},
+      {{"--sites", "missing.txt"}, "missing.txt: targets file does not exist"},
+      {{"--site", "example.com:8080"}, "--site: target 'example.com:8080' has a port"},
+      {{"--site", "*.example.com"}, "has a wildcard"},
+      {{"--site", "a.com", "--sites", "scope.txt", "--site", "A.COM"}, "duplicate target 'a.com'"},
+      {{"--site", ""}, "'site' has an empty value"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"generate", "-n", "5", "-o", "out.txt"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    Outcome bad = run(args);
+    EXPECT_EQ(bad.exit_code, 2) << c.message;
+    EXPECT_NE(bad.err.find(c.message), std::string::npos) << bad.err;
+    EXPECT_FALSE(fs::exists(dir_ / "out.txt")) << c.message;
+  }
+  // Only templates that are nothing but a site: scope selected: refused, saying why.
+  write_file(dir_ / "own" / "templates" / "own.txt", "# Own\nsite:{keyword}.{tld}\n");
+  Outcome own = run({"generate", "-n", "1", "-t", "own", "--presets", "own", "--site", "a.com"});
+  EXPECT_EQ(own.exit_code, 2);
+  EXPECT_NE(own.err.find("no selected template can take --site"), std::string::npos) << own.err;
+}
+
+TEST_F(DorkgenTest, SiteGoesThroughTheConfigFile) {
+  write_file(dir_ / "run.conf", "size = 20\ntype = login\nsite = Example.com\nsite = b.org\n");
+  Outcome o = run({"generate", "-q", "--config", "run.conf"});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  std::set<std::string> targets;
+  for (const std::string& line : lines(o.out)) targets.insert(line.substr(0, line.find(' ')));
+  EXPECT_EQ(targets, (std::set<std::string>{"site:example.com", "site:b.org"}));
+  // --site replaces the file's targets.
+  Outcome replaced = run({"generate", "-q", "--config", "run.conf", "--site", "c.net"});
+  ASSERT_EQ(replaced.exit_code, 0) << replaced.err;
+  for (const std::string& line : lines(replaced.out)) EXPECT_TRUE(line.starts_with("site:c.net "));
+}
+
+// The shipped library scoped to targets lints clean (no error, no warning) with every engine.
+TEST_F(DorkgenTest, SiteScopedShippedQueriesPassDorkyCheckStrictOnEveryEngine) {
+  const fs::path check = binary().parent_path() / "dorky-check";
+  if (!fs::exists(check)) GTEST_SKIP() << "dorky-check is not built (the dorky system is off)";
+  const fs::path shipped = binary().parent_path().parent_path() / "share" / "dorkgen" / "presets";
+  ASSERT_TRUE(fs::is_directory(shipped)) << shipped;
+  write_file(
+      dir_ / "scope.txt",
+      "example.com\nhttps://www.Example.org/\nxn--bcher-kva.de\nпример.рф\nshop.example.co.uk\n");
+#ifdef PROJECT_SANITIZED
+  const std::string size = "3000";
+#else
+  const std::string size = "50000";
+#endif
+  for (const char* engine : {"google", "bing", "duckduckgo", "yandex"}) {
+    const std::string out = std::string("scoped-") + engine + ".txt";
+    Outcome o = run({"generate", "-q", "-e", engine, "-n", size, "--seed", "7", "--sites",
+                     "scope.txt", "-o", out},
+                    shipped);
+    ASSERT_EQ(o.exit_code, 0) << engine << ": " << o.err;
+    ASSERT_EQ(lines(read_all(dir_ / out)).size(), std::stoul(size));
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      int report = ::open((dir_ / "report").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(report, 1);
+      ::dup2(report, 2);
+      if (::chdir(dir_.c_str()) != 0) ::_exit(127);
+      ::execl(check.c_str(), "dorky-check", "--strict", "--no-progress", "-e", engine, out.c_str(),
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    std::string report = read_all(dir_ / "report");
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << engine << ":\n"
+                                                               << report.substr(0, 2000);
+    EXPECT_EQ(report, "") << engine;
+  }
+}

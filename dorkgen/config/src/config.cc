@@ -1,7 +1,10 @@
 #include "dorkgen/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
+
+#include "dorkgen/targets.h"
 
 namespace dorkgen {
 namespace {
@@ -74,6 +77,13 @@ core::Status apply_setting(GeneratorConfig& config, std::string_view key, std::s
     append_list(config.filetypes, value);
   } else if (key == "type") {
     append_list(config.query_types, value);
+  } else if (key == "site") {
+    auto target = normalize_target(value);
+    if (!target) return core::fail(target.error());
+    if (std::find(config.sites.begin(), config.sites.end(), *target) != config.sites.end()) {
+      return core::fail(invalid("duplicate target '" + *target + "'"));
+    }
+    config.sites.push_back(std::move(*target));
   } else if (key == "engine") {
     config.engine = std::string(value);
   } else if (key == "size") {
@@ -133,8 +143,8 @@ core::Status apply_setting(GeneratorConfig& config, std::string_view key, std::s
     config.preset_dirs.emplace_back(std::string(value));
   } else {
     return core::fail(invalid("unknown key '" + std::string(key) +
-                              "' (keyword, filetype, type, engine, size, seed, format, memory, "
-                              "presets)"));
+                              "' (keyword, filetype, type, site, engine, size, seed, format, "
+                              "memory, presets)"));
   }
   return core::ok_status();
 }
@@ -154,6 +164,7 @@ core::Result<std::string> config_to_text(const GeneratorConfig& config) {
   for (const std::string& k : config.keywords) CORE_RETURN_IF_ERROR(line("keyword", k, false));
   for (const std::string& f : config.filetypes) CORE_RETURN_IF_ERROR(line("filetype", f, true));
   for (const std::string& t : config.query_types) CORE_RETURN_IF_ERROR(line("type", t, true));
+  for (const std::string& t : config.sites) CORE_RETURN_IF_ERROR(line("site", t, false));
   for (const auto& p : config.preset_dirs) CORE_RETURN_IF_ERROR(line("presets", p.string(), false));
   CORE_RETURN_IF_ERROR(line("engine", config.engine, false));
   if (config.size) CORE_RETURN_IF_ERROR(line("size", to_decimal(*config.size), false));

@@ -82,6 +82,7 @@ TEST(ConfigTest, ConfigToTextReadsBackTheSameConfig) {
   config.format = OutputFormat::kCsv;
   config.memory_budget_bytes = 64u << 20;
   config.preset_dirs = {"/srv/presets"};
+  config.sites = {"example.com", "xn--bcher-kva.de"};
   auto text = config_to_text(config);
   ASSERT_TRUE(text.has_value()) << text.error().message();
   auto path = write_temp("round.conf", *text);
@@ -96,10 +97,29 @@ TEST(ConfigTest, ConfigToTextReadsBackTheSameConfig) {
   EXPECT_EQ(back->format, OutputFormat::kCsv);
   EXPECT_EQ(back->memory_budget_bytes, config.memory_budget_bytes);
   EXPECT_EQ(back->preset_dirs, config.preset_dirs);
+  EXPECT_EQ(back->sites, config.sites);
   EXPECT_EQ(config_to_text(*back).value(), *text);
 
   config.filetypes = {"a,b"};
   EXPECT_FALSE(config_to_text(config).has_value()) << "a comma would split the value";
+}
+
+TEST(ConfigTest, SiteLinesAreNormalisedAndABadOneIsNamed) {
+  auto config = load_config_file(
+      write_temp("sites.conf", "site = Example.COM\nsite = https://bücher.de/\n"), {});
+  ASSERT_TRUE(config.has_value()) << config.error().message();
+  EXPECT_EQ(config->sites, (std::vector<std::string>{"example.com", "xn--bcher-kva.de"}));
+
+  config = load_config_file(write_temp("badsite.conf", "site = a.com\nsite = a.com/x\n"), {});
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().message().find("badsite.conf:2: target 'a.com/x' has a path"),
+            std::string::npos)
+      << config.error().message();
+  config = load_config_file(write_temp("dupsite.conf", "site = a.com\nsite = A.com.\n"), {});
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().message().find("dupsite.conf:2: duplicate target 'a.com'"),
+            std::string::npos)
+      << config.error().message();
 }
 
 // Issue 16.10: the file and the flags name the range instead of wrapping or saturating.

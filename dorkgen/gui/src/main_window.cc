@@ -35,6 +35,7 @@
 #include "core/atomic_file.h"
 #include "dorkgen/app_presets.h"
 #include "dorkgen/engine_profiles.h"
+#include "dorkgen/targets.h"
 
 namespace dorkgen {
 namespace {
@@ -170,6 +171,16 @@ void MainWindow::build_widgets() {
   auto* filetypes_label = new QLabel("&File types");
   filetypes_label->setBuddy(filetypes_);
   form->addRow(filetypes_label, with_error(filetypes_, filetypes_error_, "filetypes"));
+
+  targets_ = new QPlainTextEdit;
+  targets_->setObjectName("targets");
+  targets_->setPlaceholderText("one domain per line: every query gets site:<domain> (optional)");
+  targets_->setTabChangesFocus(true);
+  targets_->setFixedHeight(60);
+  targets_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+  auto* targets_label = new QLabel("T&argets");
+  targets_label->setBuddy(targets_);
+  form->addRow(targets_label, with_error(targets_, targets_error_, "targets"));
 
   engine_ = new QComboBox;
   engine_->setObjectName("engine");
@@ -308,6 +319,7 @@ void MainWindow::build_widgets() {
   setCentralWidget(main);
 
   connect(keywords_, &QPlainTextEdit::textChanged, this, &MainWindow::settings_changed);
+  connect(targets_, &QPlainTextEdit::textChanged, this, &MainWindow::settings_changed);
   connect(types_, &QListWidget::itemChanged, this, &MainWindow::settings_changed);
   for (QLineEdit* edit : {filetypes_, size_, seed_, presets_, output_}) {
     connect(edit, &QLineEdit::textChanged, this, &MainWindow::settings_changed);
@@ -374,6 +386,17 @@ bool MainWindow::validate_fields() {
   }
   show_field_error(filetypes_error_, filetypes_error);
 
+  // The config file's rules: a host (a URL reduces to it), each target once.
+  QString targets_error;
+  GeneratorConfig scratch;
+  for (const std::string& target : split_list(targets_->toPlainText(), '\n')) {
+    if (auto applied = apply_setting(scratch, "site", target); !applied) {
+      targets_error = q(applied.error().message());
+      break;
+    }
+  }
+  show_field_error(targets_error_, targets_error);
+
   QString types_error;
   if (types_->count() > 0) {
     int checked = 0;
@@ -418,14 +441,16 @@ bool MainWindow::validate_fields() {
   }
   show_field_error(output_error_, output_error);
 
-  return keywords_error.isEmpty() && filetypes_error.isEmpty() && types_error.isEmpty() &&
-         size_error.isEmpty() && seed_error.isEmpty() && presets_error.isEmpty();
+  return keywords_error.isEmpty() && filetypes_error.isEmpty() && targets_error.isEmpty() &&
+         types_error.isEmpty() && size_error.isEmpty() && seed_error.isEmpty() &&
+         presets_error.isEmpty();
 }
 
 SettingOverrides MainWindow::overrides() const {
   SettingOverrides o;
   o.keywords = split_list(keywords_->toPlainText(), '\n');
   o.filetypes = split_list(filetypes_->text(), ',');
+  o.sites = split_list(targets_->toPlainText(), '\n');
   if (pending_types_) {
     o.types = *pending_types_;
   } else {
@@ -753,16 +778,20 @@ QString MainWindow::save_config(const QString& path) {
 QString MainWindow::load_config(const QString& path) {
   auto config = load_config_file(s(path), GeneratorConfig{});
   if (!config) return q(config.error().message());
-  const QSignalBlocker blockers[] = {
-      QSignalBlocker(keywords_), QSignalBlocker(filetypes_),  QSignalBlocker(size_),
-      QSignalBlocker(seed_),     QSignalBlocker(presets_),    QSignalBlocker(engine_),
-      QSignalBlocker(format_),   QSignalBlocker(exhaustive_), QSignalBlocker(types_)};
+  const QSignalBlocker blockers[] = {QSignalBlocker(keywords_),   QSignalBlocker(filetypes_),
+                                     QSignalBlocker(size_),       QSignalBlocker(targets_),
+                                     QSignalBlocker(seed_),       QSignalBlocker(presets_),
+                                     QSignalBlocker(engine_),     QSignalBlocker(format_),
+                                     QSignalBlocker(exhaustive_), QSignalBlocker(types_)};
   QStringList keywords;
   for (const std::string& k : config->keywords) keywords << q(k);
   keywords_->setPlainText(keywords.join('\n'));
   QStringList filetypes;
   for (const std::string& f : config->filetypes) filetypes << q(f);
   filetypes_->setText(filetypes.join(", "));
+  QStringList targets;
+  for (const std::string& t : config->sites) targets << q(t);
+  targets_->setPlainText(targets.join('\n'));
   size_->setText(config->size ? q(to_decimal(*config->size)) : QString());
   seed_->setText(q(std::to_string(config->seed)));
   QStringList dirs;

@@ -282,6 +282,41 @@ class GuiTest : public QObject {
     QCOMPARE(field<QLineEdit>(window, "size")->text(), QString("5000"));
   }
 
+  // Issue 14's --site in the window: validated as typed, counted in the estimate, saved.
+  void targetsScopeTheEstimateAndTheConfig() {
+    const QString conf = QString::fromStdString((dir_ / "targets.conf").string());
+    {
+      MainWindow window;
+      window.show();
+      CHECKED(prepare(window, "1000", dir_ / "targets.txt"));
+      QPlainTextEdit* targets = field<QPlainTextEdit>(window, "targets");
+      type_into(targets, "https://example.com/admin");
+      QLabel* error = field<QLabel>(window, "targetsError");
+      QVERIFY(error->isVisible());
+      QVERIFY2(error->text().contains("has a path or query ('/admin')"), qPrintable(error->text()));
+      QVERIFY(!field<QPushButton>(window, "generate")->isEnabled());
+      targets->clear();
+      type_into(targets, "Example.com\nexample.org");
+      CHECKED(wait_for_estimate(window));
+      QVERIFY(!error->isVisible());
+      // Per target: docs (its site:{tld} replaced) 3*1000*20 + 3*20, logins 1000*3.
+      QVERIFY2(summary(window).contains("126,120 queries"), qPrintable(summary(window)));
+      QVERIFY2(summary(window).contains("--site replaces the own site: scope of 1 templates"),
+               qPrintable(summary(window)));
+      QCOMPARE(window.save_config(conf), QString());
+    }
+    const std::string text = read_all(conf.toStdString());
+    QVERIFY2(text.find("site = example.com\nsite = example.org\n") != std::string::npos,
+             text.c_str());
+    MainWindow window;
+    window.show();
+    QCOMPARE(window.load_config(conf), QString());
+    CHECKED(wait_for_estimate(window));
+    QCOMPARE(field<QPlainTextEdit>(window, "targets")->toPlainText(),
+             QString("example.com\nexample.org"));
+    QVERIFY2(summary(window).contains("126,120 queries"), qPrintable(summary(window)));
+  }
+
   void noEngineWorkOnTheGuiThread() {
     MainWindow window;
     window.show();

@@ -15,6 +15,11 @@ std::string_view EngineProfile::translation(std::string_view lowercase_operator)
   return {};
 }
 
+std::string_view EngineProfile::site_operator() const {
+  if (knows("site")) return "site";
+  return translation("site");
+}
+
 const OperatorInfo* EngineProfile::find_operator(std::string_view lowercase_operator) const {
   for (const OperatorInfo& info : catalog) {
     if (info.name == lowercase_operator) return &info;

@@ -28,6 +28,17 @@ TEST(EngineProfilesTest, KnowsAndTranslations) {
   }
 }
 
+TEST(EngineProfilesTest, EveryBuiltInEngineCanScopeToASite) {
+  for (const EngineProfile& profile : engine_profiles()) {
+    EXPECT_EQ(profile.site_operator(), "site") << profile.name;
+  }
+  EngineProfile host_only;
+  host_only.operators = {"host"};
+  host_only.translations = {{"site", "host"}};
+  EXPECT_EQ(host_only.site_operator(), "host");
+  EXPECT_EQ(EngineProfile{}.site_operator(), "");
+}
+
 TEST(EngineProfilesTest, CatalogGivesEveryOperatorAStatusAndASource) {
   const EngineProfile& google = *find_engine_profile("google");
   ASSERT_NE(google.find_operator("inurl"), nullptr);

@@ -18,11 +18,14 @@ namespace dorkgen {
 struct SettingOverrides {
   std::optional<std::string> config_file;
   std::vector<std::string> presets, types, keywords, filetypes;
+  std::vector<std::string> sites;         // --site, one target each
+  std::optional<std::string> sites_file;  // --sites FILE: one target a line (targets.h)
   std::optional<std::string> engine, size, seed, format, memory;
 };
 
 // Fails with the config file's error, or with kInvalidArgument naming the flag
-// ("--seed: seed '-1' is out of range ...") for a bad value.
+// ("--seed: seed '-1' is out of range ...") for a bad value. --site and --sites together
+// replace the file's targets (the --site ones first); a target given twice is refused.
 core::Result<GeneratorConfig> resolve_config(const SettingOverrides& overrides);
 
 }  // namespace dorkgen

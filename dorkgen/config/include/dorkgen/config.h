@@ -20,6 +20,9 @@ struct GeneratorConfig {
   std::vector<std::string> keywords;     // replace the `keyword` pool when not empty
   std::vector<std::string> filetypes;    // replace the `filetype` pool when not empty
   std::vector<std::string> query_types;  // template files to use; empty = all
+  // Targets (normalised domains, distinct): every query is scoped to each one with the
+  // engine's site operator (dorkgen/docs/cli.md, "Target scoping"); empty = no scoping.
+  std::vector<std::string> sites;
   std::string engine = "google";
   std::optional<u128> size;
   std::uint64_t seed = 0;
@@ -39,7 +42,8 @@ core::Result<GeneratorConfig> load_config_file(const std::filesystem::path& path
 core::Status apply_setting(GeneratorConfig& config, std::string_view key, std::string_view value);
 
 // The config file that load_config_file() reads back as `config` (with the default config as
-// base): one `keyword`, `filetype`, `type` and `presets` line per entry, then the scalar keys.
+// base): one `keyword`, `filetype`, `type`, `site` and `presets` line per entry, then the scalar
+// keys.
 // Fails with kInvalidArgument for a value the format cannot hold (a comma inside a file type or
 // query type, a line break, or leading or trailing blanks).
 core::Result<std::string> config_to_text(const GeneratorConfig& config);

@@ -86,6 +86,7 @@ class MainWindow final : public QMainWindow {
   QPlainTextEdit* keywords_ = nullptr;
   QListWidget* types_ = nullptr;
   QLineEdit* filetypes_ = nullptr;
+  QPlainTextEdit* targets_ = nullptr;  // one --site target a line
   QComboBox* engine_ = nullptr;
   QLineEdit* size_ = nullptr;
   QCheckBox* exhaustive_ = nullptr;
@@ -96,6 +97,7 @@ class MainWindow final : public QMainWindow {
   QLabel* keywords_error_ = nullptr;
   QLabel* types_error_ = nullptr;
   QLabel* filetypes_error_ = nullptr;
+  QLabel* targets_error_ = nullptr;
   QLabel* size_error_ = nullptr;
   QLabel* seed_error_ = nullptr;
   QLabel* presets_error_ = nullptr;

@@ -39,6 +39,9 @@ struct EngineProfile {
   // The operator this engine uses instead of `lowercase_operator` ("mime" for "filetype" on
   // yandex); empty when there is none.
   std::string_view translation(std::string_view lowercase_operator) const;
+  // The operator that restricts a query to one host ("site" on every built-in profile, or
+  // what the engine translates site: to); empty when the engine cannot scope a query.
+  std::string_view site_operator() const;
   // The catalog entry of `lowercase_operator`, or nullptr.
   const OperatorInfo* find_operator(std::string_view lowercase_operator) const;
 };
