@@ -67,8 +67,8 @@ Unscoped remove_site_terms(std::string_view text, const std::string& op) {
 
 std::string summary(const std::vector<std::string>& origins) {
   std::string out;
-  for (std::size_t i = 0; i < origins.size() && i < 3; ++i) out += (i ? ", " : "") + origins[i];
-  if (origins.size() > 3) out += " and " + std::to_string(origins.size() - 3) + " more";
+  for (std::size_t i = 0; i < origins.size() && i < 2; ++i) out += (i ? ", " : "") + origins[i];
+  if (origins.size() > 2) out += " and " + std::to_string(origins.size() - 2) + " more";
   return out;
 }
 

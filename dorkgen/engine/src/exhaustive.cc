@@ -42,6 +42,25 @@ std::uint64_t plan_identity(const Plan& plan, const std::vector<std::uint32_t>& 
   return h;
 }
 
+// Pass order: placeholder pools by size, smallest first, so stage files stay small.
+std::vector<std::uint32_t> pass_order(const Plan& plan) {
+  std::vector<std::uint32_t> pass_pools;
+  for (const PlanTemplate& t : plan.templates()) {
+    for (std::uint32_t pool : t.slot_pool) {
+      if (std::find(pass_pools.begin(), pass_pools.end(), pool) == pass_pools.end()) {
+        pass_pools.push_back(pool);
+      }
+    }
+  }
+  std::sort(pass_pools.begin(), pass_pools.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const Pool& pa = plan.pools()[a];
+    const Pool& pb = plan.pools()[b];
+    if (pa.values.size() != pb.values.size()) return pa.values.size() < pb.values.size();
+    return pa.name < pb.name;
+  });
+  return pass_pools;
+}
+
 // The slot of template `t` filled from pool `pool`, or -1.
 int slot_for_pool(const PlanTemplate& t, std::uint32_t pool) {
   for (std::size_t s = 0; s < t.slot_pool.size(); ++s) {
@@ -261,6 +280,45 @@ std::vector<bool> templates_rendering_uniquely(const Plan& plan) {
   return unique;
 }
 
+WorkDirState inspect_work_dir(const Plan& plan, const fs::path& work_dir) {
+  WorkDirState state;
+  const std::vector<std::uint32_t> pass_pools = pass_order(plan);
+  const std::size_t stage_count = pass_pools.empty() ? 1 : pass_pools.size();
+  for (std::size_t i = 0; i < stage_count; ++i) {
+    StageInfo stage;
+    stage.index = i;
+    if (i > 0) stage.expands = plan.pools()[pass_pools[i - 1]].name;
+    stage.file = stage_path(work_dir, i);
+    state.stages.push_back(std::move(stage));
+  }
+  StageInfo final_pass;
+  final_pass.index = stage_count;
+  final_pass.final_pass = true;
+  if (!pass_pools.empty()) final_pass.expands = plan.pools()[pass_pools.back()].name;
+  state.stages.push_back(std::move(final_pass));
+
+  const fs::path manifest_path = work_dir / "manifest";
+  std::error_code ec;
+  if (!fs::exists(manifest_path, ec)) return state;
+  state.has_manifest = true;
+  auto manifest = read_manifest(manifest_path);
+  if (!manifest) {
+    state.problem = manifest.error().message();
+    return state;
+  }
+  if (manifest->plan != plan_identity(plan, pass_pools) || manifest->stages.size() > stage_count) {
+    state.problem = manifest_path.string() +
+                    " belongs to a different run (other presets, types, targets or engine)";
+    return state;
+  }
+  state.same_plan = true;
+  for (std::size_t i = 0; i < manifest->stages.size(); ++i) {
+    state.stages[i].recorded = true;
+    state.stages[i].bytes = manifest->stages[i].bytes;
+  }
+  return state;
+}
+
 core::Result<RunStats> generate_all(const Plan& plan, const ExhaustiveOptions& options,
                                     ByteSink& sink) {
   // Up front, before anything is written: the dedup set for what cannot be proven unique.
@@ -282,21 +340,7 @@ core::Result<RunStats> generate_all(const Plan& plan, const ExhaustiveOptions& o
         "exhaustive mode cannot prove " + format_count(dedup_count) + " unique by construction"));
   }
 
-  // Pass order: placeholder pools by size, smallest first, so stage files stay small.
-  std::vector<std::uint32_t> pass_pools;
-  for (const PlanTemplate& t : plan.templates()) {
-    for (std::uint32_t pool : t.slot_pool) {
-      if (std::find(pass_pools.begin(), pass_pools.end(), pool) == pass_pools.end()) {
-        pass_pools.push_back(pool);
-      }
-    }
-  }
-  std::sort(pass_pools.begin(), pass_pools.end(), [&](std::uint32_t a, std::uint32_t b) {
-    const Pool& pa = plan.pools()[a];
-    const Pool& pb = plan.pools()[b];
-    if (pa.values.size() != pb.values.size()) return pa.values.size() < pb.values.size();
-    return pa.name < pb.name;
-  });
+  const std::vector<std::uint32_t> pass_pools = pass_order(plan);
   // Stage files 0 .. stage_count-1; the last pool is expanded by the final pass.
   const std::size_t stage_count = pass_pools.empty() ? 1 : pass_pools.size();
   const std::uint64_t identity = plan_identity(plan, pass_pools);

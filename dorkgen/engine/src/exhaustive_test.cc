@@ -175,6 +175,41 @@ TEST(ExhaustiveTest, ResumeRejectsCorruptStagesAndOtherPlans) {
   EXPECT_NE(nothing.error().message().find("nothing to resume"), std::string::npos);
 }
 
+TEST(ExhaustiveTest, InspectWorkDirListsStagesAndWhatTheManifestRecords) {
+  Plan plan = sample_plan();
+  const fs::path dir = fresh_dir("inspect");
+  WorkDirState empty = inspect_work_dir(plan, dir);
+  EXPECT_FALSE(empty.has_manifest);
+  // Pools by size: b (2), a (3), then c (5) in the final pass.
+  ASSERT_EQ(empty.stages.size(), 4u);
+  EXPECT_EQ(empty.stages[0].expands, "");
+  EXPECT_EQ(empty.stages[1].expands, "b");
+  EXPECT_EQ(empty.stages[2].expands, "a");
+  EXPECT_EQ(empty.stages[3].expands, "c");
+  EXPECT_TRUE(empty.stages[3].final_pass);
+  EXPECT_EQ(empty.stages[2].file, dir / "stage-2.txt");
+  for (const StageInfo& stage : empty.stages) EXPECT_FALSE(stage.recorded);
+
+  ExhaustiveOptions options;
+  options.work_dir = dir;
+  FailingSink failing(40);  // fails in the final pass, after every stage is recorded
+  ASSERT_FALSE(generate_all(plan, options, failing).has_value());
+  WorkDirState kept = inspect_work_dir(plan, dir);
+  EXPECT_TRUE(kept.has_manifest);
+  EXPECT_TRUE(kept.same_plan);
+  EXPECT_EQ(kept.problem, "");
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(kept.stages[i].recorded) << i;
+    EXPECT_EQ(kept.stages[i].bytes, fs::file_size(kept.stages[i].file)) << i;
+  }
+  EXPECT_FALSE(kept.stages[3].recorded);
+
+  WorkDirState other = inspect_work_dir(make_plan({make_pool("a", {"zz"})}, {"{a}"}), dir);
+  EXPECT_TRUE(other.has_manifest);
+  EXPECT_FALSE(other.same_plan);
+  EXPECT_NE(other.problem.find("different run"), std::string::npos);
+}
+
 TEST(ExhaustiveTest, JsonlCarriesValues) {
   Plan plan = make_plan({make_pool("a", {"x"}), make_pool("b", {"y"})}, {"{a} {b}"});
   ExhaustiveOptions options;

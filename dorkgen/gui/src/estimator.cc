@@ -5,7 +5,8 @@
 namespace dorkgen {
 namespace {
 
-Estimate compute(std::uint64_t id, const SettingOverrides& settings) {
+Estimate compute(std::uint64_t id, const SettingOverrides& settings,
+                 const std::filesystem::path& work_dir) {
   Estimate estimate;
   estimate.id = id;
   estimate.computed_on = std::this_thread::get_id();
@@ -30,6 +31,7 @@ Estimate compute(std::uint64_t id, const SettingOverrides& settings) {
   }
   estimate.space = analyse_space(built->plan, config->size.value_or(0));
   estimate.plan = std::make_shared<const BuiltPlan>(std::move(*built));
+  if (!work_dir.empty()) estimate.stages = inspect_work_dir(estimate.plan->plan, work_dir);
   return estimate;
 }
 
@@ -48,11 +50,12 @@ Estimator::~Estimator() {
   thread_.join();
 }
 
-std::uint64_t Estimator::request(SettingOverrides settings) {
+std::uint64_t Estimator::request(SettingOverrides settings, std::filesystem::path work_dir) {
   std::uint64_t id = 0;
   {
     std::lock_guard lock(mutex_);
     pending_ = std::move(settings);
+    pending_work_dir_ = std::move(work_dir);
     id = ++next_id_;
   }
   wake_.notify_one();
@@ -65,10 +68,11 @@ void Estimator::loop() {
     wake_.wait(lock, [&] { return stop_ || pending_.has_value(); });
     if (stop_) return;
     SettingOverrides settings = std::move(*pending_);
+    std::filesystem::path work_dir = std::move(pending_work_dir_);
     pending_.reset();
     std::uint64_t id = next_id_;
     lock.unlock();
-    Estimate estimate = compute(id, settings);
+    Estimate estimate = compute(id, settings, work_dir);
     deliver_(std::move(estimate));
     lock.lock();
   }

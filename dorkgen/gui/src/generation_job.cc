@@ -96,6 +96,7 @@ void GenerationJob::run() {
                          target_.store(clamp(target), std::memory_order_relaxed);
                        }};
     *result = run_generation(plan_->plan, request_, *work, sink, control);
+    if (request_.exhaustive) stages_ = inspect_work_dir(plan_->plan, *work);
   }
   result_ = std::move(result);
   if (std::int64_t at = cancelled_at_ns_.load(); at != 0) {

@@ -14,16 +14,19 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTimer>
 #include <QToolButton>
@@ -35,6 +38,7 @@
 #include "core/atomic_file.h"
 #include "dorkgen/app_presets.h"
 #include "dorkgen/engine_profiles.h"
+#include "dorkgen/file_lines_model.h"
 #include "dorkgen/targets.h"
 
 namespace dorkgen {
@@ -80,6 +84,12 @@ QString duration_text(double seconds) {
   return QStringLiteral("%1 h %2 min").arg(total / 3600).arg((total % 3600) / 60);
 }
 
+// Notes name templates by their full path; "templates/<type>.txt:<line>" says enough here.
+QString short_origins(QString note) {
+  static const QRegularExpression path(QStringLiteral("[^\\s(]*/(templates/[^/\\s:]+:\\d+)"));
+  return note.replace(path, QStringLiteral("\\1"));
+}
+
 QString percent_text(double share) { return QString::number(share * 100, 'g', 4) + "%"; }
 
 // Labels that say what is wrong readably on a light or a dark palette.
@@ -110,7 +120,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         Qt::QueuedConnection);
   });
   QSettings settings;
-  if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1180, 760);
+  if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1360, 860);
   settings_changed();
 }
 
@@ -304,7 +314,25 @@ void MainWindow::build_widgets() {
   preview_->setLineWrapMode(QPlainTextEdit::NoWrap);
   preview_->setPlaceholderText("The first queries appear here as they are generated.");
   preview_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-  run_layout->addWidget(preview_, 1);
+  output_model_ = new FileLinesModel(this);
+  output_view_ = new QListView;
+  output_view_->setObjectName("outputView");
+  output_view_->setModel(output_model_);
+  output_view_->setUniformItemSizes(true);  // no per-row measuring: smooth at any size
+  output_view_->setFont(preview_->font());
+  output_view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  stages_ = new QTableWidget(0, 4);
+  stages_->setObjectName("stagesTable");
+  stages_->setHorizontalHeaderLabels({"Stage", "Expands", "State", "Bytes"});
+  stages_->horizontalHeader()->setStretchLastSection(true);
+  stages_->verticalHeader()->hide();
+  stages_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  results_ = new QTabWidget;
+  results_->setObjectName("results");
+  results_->addTab(preview_, "&Preview");
+  results_->addTab(output_view_, "Output &file");
+  results_->addTab(stages_, "S&tages");
+  run_layout->addWidget(results_, 1);
 
   auto* right = new QSplitter(Qt::Vertical);
   right->addWidget(estimate);
@@ -314,8 +342,8 @@ void MainWindow::build_widgets() {
   auto* main = new QSplitter(Qt::Horizontal);
   main->addWidget(settings);
   main->addWidget(right);
-  main->setStretchFactor(0, 2);
-  main->setStretchFactor(1, 3);
+  main->setStretchFactor(0, 1);
+  main->setStretchFactor(1, 1);
   setCentralWidget(main);
 
   connect(keywords_, &QPlainTextEdit::textChanged, this, &MainWindow::settings_changed);
@@ -341,6 +369,11 @@ void MainWindow::build_actions() {
   QAction* folder = file->addAction(style()->standardIcon(QStyle::SP_DirIcon),
                                     "Open output &folder", this, &MainWindow::open_output_folder);
   folder->setShortcut(QKeySequence("Ctrl+Shift+O"));
+  file->addSeparator();
+  export_action_ = file->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton),
+                                   "&Export queries as...", this, &MainWindow::export_dialog);
+  export_action_->setShortcut(QKeySequence("Ctrl+E"));
+  export_action_->setEnabled(false);
   file->addSeparator();
   QAction* quit = file->addAction("&Quit", this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
@@ -496,7 +529,40 @@ void MainWindow::settings_changed() {
 void MainWindow::request_estimate() {
   if (!fields_ok_) return;
   summary_->setText(summary_->text().isEmpty() ? "Estimating..." : summary_->text());
-  requested_id_ = estimator_->request(overrides());
+  fs::path work;
+  if (exhaustive_->isChecked() && !output_->text().trimmed().isEmpty()) {
+    work = s(output_->text().trimmed() + ".dorkgen-work");
+  }
+  requested_id_ = estimator_->request(overrides(), work);
+}
+
+void MainWindow::show_stages(const std::optional<WorkDirState>& state) {
+  stages_->setRowCount(0);
+  if (!state) return;
+  stages_->setRowCount(static_cast<int>(state->stages.size()));
+  for (int row = 0; row < stages_->rowCount(); ++row) {
+    const StageInfo& stage = state->stages[static_cast<std::size_t>(row)];
+    QString name = stage.final_pass ? "final pass" : "stage " + QString::number(stage.index);
+    QString expands = stage.index == 0 && !stage.final_pass ? "one line per template"
+                                                            : "{" + q(stage.expands) + "}";
+    QString status = stage.recorded     ? "done (in the manifest)"
+                     : stage.final_pass ? "renders the output"
+                                        : "to do";
+    auto* item = new QTableWidgetItem(name);
+    if (!stage.file.empty()) item->setToolTip(q(stage.file.string()));
+    stages_->setItem(row, 0, item);
+    stages_->setItem(row, 1, new QTableWidgetItem(expands));
+    stages_->setItem(row, 2, new QTableWidgetItem(status));
+    auto* bytes = new QTableWidgetItem(stage.recorded ? q(format_number(stage.bytes)) : "");
+    bytes->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    stages_->setItem(row, 3, bytes);
+  }
+  stages_->resizeColumnsToContents();
+  if (!state->problem.empty()) {
+    stages_->setToolTip(q(state->problem));
+  } else {
+    stages_->setToolTip(state->has_manifest ? "an interrupted run: Resume continues it" : "");
+  }
 }
 
 bool MainWindow::estimate_is_current() const {
@@ -545,6 +611,7 @@ void MainWindow::show_estimate(Estimate estimate) {
     Q_EMIT estimateShown();
     return;
   }
+  show_stages(estimate.stages);
   const SpaceReport& space = estimate.space;
   table_->setRowCount(static_cast<int>(space.templates.size()));
   for (int row = 0; row < static_cast<int>(space.templates.size()); ++row) {
@@ -570,7 +637,7 @@ void MainWindow::show_estimate(Estimate estimate) {
             "values)</span>";
   }
   for (const std::string& note : estimate.plan->notes) {
-    html += "<br><i>" + q(note).toHtmlEscaped() + "</i>";
+    html += "<br><i>" + short_origins(q(note)).toHtmlEscaped() + "</i>";
   }
   if (exhaustive_->isChecked()) {
     html += "<br><b>Every query</b> is written, in stages kept beside the output for resuming.";
@@ -615,6 +682,7 @@ void MainWindow::update_buttons() {
                     exhaustive_->isChecked();
   resume_->setEnabled(can_resume);
   resume_action_->setEnabled(can_resume);
+  export_action_->setEnabled(!running && done_request_.has_value());
 }
 
 void MainWindow::generate() {
@@ -639,13 +707,17 @@ void MainWindow::resume_run() {
   start_job(std::move(request));
 }
 
-void MainWindow::start_job(RunRequest request) {
+void MainWindow::start_job(RunRequest request) { start_job(std::move(request), estimate_->plan); }
+
+void MainWindow::start_job(RunRequest request, std::shared_ptr<const BuiltPlan> plan) {
   job_.reset();
+  job_plan_ = plan;
+  if (!exporting_) output_model_->set_file({});
   preview_->clear();
   preview_rows_shown_ = 0;
   progress_->setValue(0);
   run_status_->setText("Starting...");
-  job_ = std::make_unique<GenerationJob>(estimate_->plan, std::move(request), kPreviewRows, [this] {
+  job_ = std::make_unique<GenerationJob>(std::move(plan), std::move(request), kPreviewRows, [this] {
     QMetaObject::invokeMethod(this, &MainWindow::job_finished, Qt::QueuedConnection);
   });
   poll_->start();
@@ -689,8 +761,24 @@ void MainWindow::job_finished() {
   poll_job();
   const RunResult& result = job_->result();
   const QString out = q(job_->request().out.string());
+  if (std::exchange(exporting_, false)) {
+    run_status_->setText(result.stats
+                             ? QStringLiteral("Exported %1 queries to %2 (%3).")
+                                   .arg(q(format_count(result.stats->emitted)))
+                                   .arg(out)
+                                   .arg(q(std::string(to_string(job_->request().config.format))))
+                             : "Export failed: " + q(result.stats.error().message()) +
+                                   " (nothing was written to " + out + ")");
+    update_buttons();
+    Q_EMIT runFinished();
+    return;
+  }
   resumable_ = result.resumable_work_dir;
+  if (job_->stages()) show_stages(job_->stages());
   if (result.stats) {
+    done_request_ = job_->request();
+    done_plan_ = job_plan_;
+    output_model_->set_file(out);
     progress_->setValue(1000);
     QString text = QStringLiteral("Done: %1 written to %2 in %3.")
                        .arg(q(format_count(result.stats->emitted)))
@@ -714,6 +802,43 @@ void MainWindow::job_finished() {
   }
   update_buttons();
   Q_EMIT runFinished();
+}
+
+QString MainWindow::export_to(const QString& path, OutputFormat format) {
+  if (!done_request_ || !done_plan_) return "nothing to export: generate first";
+  if (job_ && !job_->finished()) return "a run is going; wait for it or cancel it";
+  fs::path target = s(path.trimmed());
+  std::error_code ec;
+  if (target.empty()) return "choose a file to export to";
+  if (fs::absolute(target, ec) == fs::absolute(done_request_->out, ec)) {
+    return "that is the run's own output file; choose another";
+  }
+  if (fs::is_directory(target, ec)) return path + ": is a directory; name a file";
+  // The run again from the same plan and seed, so the export holds exactly its queries, in
+  // the chosen format, written atomically (temporary file, fsync, rename) like every output.
+  RunRequest request = *done_request_;
+  request.config.format = format;
+  request.out = target;
+  request.work_dir.clear();
+  request.resume = false;
+  exporting_ = true;
+  start_job(std::move(request), done_plan_);
+  run_status_->setText("Exporting to " + path + "...");
+  return {};
+}
+
+void MainWindow::export_dialog() {
+  QString chosen;
+  QString file =
+      QFileDialog::getSaveFileName(this, "Export queries", QString(),
+                                   "Lines (*.txt);;JSON Lines (*.jsonl);;CSV (*.csv)", &chosen);
+  if (file.isEmpty()) return;
+  OutputFormat format = chosen.startsWith("JSON")  ? OutputFormat::kJsonl
+                        : chosen.startsWith("CSV") ? OutputFormat::kCsv
+                                                   : OutputFormat::kLines;
+  if (QString error = export_to(file, format); !error.isEmpty()) {
+    QMessageBox::warning(this, "Export queries", error);
+  }
 }
 
 void MainWindow::copy_preview() {

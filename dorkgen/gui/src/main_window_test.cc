@@ -3,6 +3,8 @@
 // `dorkgen` binary.
 #include "dorkgen/main_window.h"
 
+#include <sys/resource.h>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -14,11 +16,15 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <thread>
+
+#include "dorkgen/file_lines_model.h"
 
 namespace {
 
@@ -30,6 +36,13 @@ constexpr double kCancelLimitSeconds = 2.0;
 constexpr double kCancelLimitSeconds = 0.5;
 #endif
 constexpr int kWaitMs = 60000;
+#ifdef PROJECT_SANITIZED
+constexpr int kLargeFileLines = 200'000;
+constexpr int kStagedPool = 200;
+#else
+constexpr int kLargeFileLines = 1'000'000;
+constexpr int kStagedPool = 1000;
+#endif
 
 // Helpers report failures with QVERIFY, which only returns from the helper: stop the test too.
 #define CHECKED(call)                       \
@@ -317,6 +330,158 @@ class GuiTest : public QObject {
     QVERIFY2(summary(window).contains("126,120 queries"), qPrintable(summary(window)));
   }
 
+  void exportWritesTheRunInTheChosenFormatAtomically() {
+    MainWindow window;
+    window.show();
+    const fs::path out = dir_ / "to-export.txt";
+    CHECKED(prepare(window, "20000", out));
+    QCOMPARE(
+        window.export_to(QString::fromStdString((dir_ / "early.csv").string()), OutputFormat::kCsv),
+        QString("nothing to export: generate first"));
+    CHECKED(run_to_end(window));
+    const QString conf = QString::fromStdString((dir_ / "export.conf").string());
+    QCOMPARE(window.save_config(conf), QString());
+    QCOMPARE(window.export_to(QString::fromStdString(out.string()), OutputFormat::kCsv),
+             QString("that is the run's own output file; choose another"));
+
+    const fs::path exported = dir_ / "exported.csv";
+    QSignalSpy finished(&window, &MainWindow::runFinished);
+    QCOMPARE(window.export_to(QString::fromStdString(exported.string()), OutputFormat::kCsv),
+             QString());
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kWaitMs);
+    QVERIFY2(window.job()->result().stats.has_value(),
+             window.job()->result().stats.error().message().c_str());
+    QVERIFY2(field<QLabel>(window, "runStatus")->text().contains("Exported 20,000 queries"),
+             qPrintable(field<QLabel>(window, "runStatus")->text()));
+
+    QProcess cli;
+    const fs::path cli_out = dir_ / "cli-export.csv";
+    cli.start(qEnvironmentVariable("PROJECT_BIN_DIR") + "/dorkgen",
+              {"generate", "--config", conf, "-f", "csv", "-o",
+               QString::fromStdString(cli_out.string()), "-q"});
+    QVERIFY(cli.waitForFinished(kWaitMs));
+    QCOMPARE(cli.exitCode(), 0);
+    QVERIFY(read_all(exported) == read_all(cli_out));
+    QVERIFY(read_all(exported).starts_with("query,type,template,values\n"));
+    for (const fs::directory_entry& entry : fs::directory_iterator(dir_)) {
+      QVERIFY2(!entry.path().filename().string().starts_with(".exported.csv"),
+               entry.path().c_str());
+    }
+  }
+
+  // The view over the whole output: a large file, memory bounded, the last row reachable.
+  void outputViewOverALargeFile() {
+    const fs::path big = dir_ / "big.txt";
+    {
+      std::ofstream file(big, std::ios::binary);
+      for (int i = 0; i < kLargeFileLines; ++i) file << "inurl:admin intitle:row" << i << '\n';
+    }
+    FileLinesModel model;
+    QSignalSpy indexed(&model, &FileLinesModel::indexed);
+    model.set_file(QString::fromStdString(big.string()));
+    QTRY_VERIFY_WITH_TIMEOUT(indexed.count() == 1, kWaitMs);
+    QCOMPARE(model.rowCount(), kLargeFileLines);
+    QVERIFY(model.line_index()->indexing_thread() != std::this_thread::get_id());
+    const int last = kLargeFileLines - 1;
+    QCOMPARE(model.data(model.index(last)).toString(),
+             QStringLiteral("inurl:admin intitle:row%1").arg(last));
+    for (int row : {0, 1023, 1024, kLargeFileLines / 2, last - 1}) {
+      QCOMPARE(model.data(model.index(row)).toString(),
+               QStringLiteral("inurl:admin intitle:row%1").arg(row));
+    }
+    // Memory: the sparse index and a few cached blocks, not the file.
+    QVERIFY(model.line_index()->memory_bytes() <=
+            2 * (kLargeFileLines / 1024 + 1) * sizeof(std::uint64_t));
+    for (int row = 0; row < kLargeFileLines; row += 997) (void)model.data(model.index(row));
+    QVERIFY(model.cached_rows() <= FileLinesModel::kCachedBlocks * LineIndex::kStride);
+
+    // In the window, the finished run's file is in the Output file tab.
+    MainWindow window;
+    window.show();
+    CHECKED(prepare(window, "30000", dir_ / "viewed.txt"));
+    CHECKED(run_to_end(window));
+    QTRY_COMPARE_WITH_TIMEOUT(window.output_model()->rowCount(), 30000, kWaitMs);
+    const std::string written = read_all(dir_ / "viewed.txt");
+    const std::string last_line =
+        written.substr(written.rfind('\n', written.size() - 2) + 1, std::string::npos);
+    QCOMPARE(window.output_model()->data(window.output_model()->index(29999)).toString() + "\n",
+             QString::fromStdString(last_line));
+  }
+
+  // An exhaustive run interrupted in the window (the disk refuses the output) offers Resume, shows
+  // its stages, and resuming writes the same file as an uninterrupted run.
+  void interruptedExhaustiveRunResumesToTheSameFile() {
+    const fs::path staged = dir_ / "staged";
+    auto pool = [&](const std::string& name, int n) {
+      std::string text = "# " + name + "\n";
+      for (int i = 0; i < n; ++i) text += name + std::to_string(i) + "\n";
+      write_file(staged / "pools" / (name + ".txt"), text);
+    };
+    pool("sa", 10);
+    pool("sb", 100);
+    pool("sc", kStagedPool);
+    write_file(staged / "templates" / "staged.txt", "# Staged\ninurl:{sa} intitle:{sb} {sc}\n");
+    MainWindow window;
+    window.show();
+    const fs::path out = dir_ / "staged.txt";
+    replace_text(field<QLineEdit>(window, "presets"), QString::fromStdString(staged.string()));
+    replace_text(field<QLineEdit>(window, "output"), QString::fromStdString(out.string()));
+    QTest::mouseClick(field<QCheckBox>(window, "exhaustive"), Qt::LeftButton);
+    CHECKED(wait_for_estimate(window));
+    QListWidget* types = field<QListWidget>(window, "types");
+    for (int i = 0; i < types->count(); ++i) {
+      bool mine = types->item(i)->data(Qt::UserRole).toString() == "staged";
+      types->item(i)->setCheckState(mine ? Qt::Checked : Qt::Unchecked);
+    }
+    CHECKED(wait_for_estimate(window));
+    QTableWidget* stages = field<QTableWidget>(window, "stagesTable");
+    QCOMPARE(stages->rowCount(), 4);  // stage 0, {sa}, {sb}, the final pass over {sc}
+    QCOMPARE(stages->item(1, 1)->text(), QString("{sa}"));
+    QCOMPARE(stages->item(1, 2)->text(), QString("to do"));
+
+    // Interrupted in the final pass, deterministically: files may not grow past 1 MiB (the
+    // stage files are smaller; the output is not), so writing the output fails as on a full
+    // disk, after every stage was recorded.
+    QSignalSpy finished(&window, &MainWindow::runFinished);
+    ::signal(SIGXFSZ, SIG_IGN);
+    rlimit saved{};
+    QCOMPARE(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+    rlimit small = saved;
+    small.rlim_cur = 1 << 20;
+    QCOMPARE(::setrlimit(RLIMIT_FSIZE, &small), 0);
+    QTest::mouseClick(field<QPushButton>(window, "generate"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kWaitMs);
+    QCOMPARE(::setrlimit(RLIMIT_FSIZE, &saved), 0);
+    QVERIFY(!window.job()->result().stats.has_value());
+    QVERIFY2(field<QLabel>(window, "runStatus")->text().contains("Resume continues the run"),
+             qPrintable(field<QLabel>(window, "runStatus")->text()));
+    QVERIFY(!fs::exists(out));
+    QPushButton* resume = field<QPushButton>(window, "resume");
+    QVERIFY(resume->isEnabled());
+    QCOMPARE(stages->item(2, 2)->text(), QString("done (in the manifest)"));
+    QCOMPARE(stages->item(3, 2)->text(), QString("renders the output"));
+
+    const QString conf = QString::fromStdString((dir_ / "staged.conf").string());
+    QCOMPARE(window.save_config(conf), QString());
+    QTest::mouseClick(resume, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kWaitMs);
+    QVERIFY2(window.job()->result().stats.has_value(),
+             window.job()->result().stats.error().message().c_str());
+    QVERIFY(!fs::exists(dir_ / "staged.txt.dorkgen-work"));
+
+    QProcess cli;
+    const fs::path cli_out = dir_ / "staged-cli.txt";
+    cli.start(qEnvironmentVariable("PROJECT_BIN_DIR") + "/dorkgen",
+              {"generate", "--config", conf, "--all", "-o",
+               QString::fromStdString(cli_out.string()), "-q"});
+    QVERIFY(cli.waitForFinished(kWaitMs));
+    QCOMPARE(cli.exitCode(), 0);
+    const std::string expected = read_all(cli_out);
+    QCOMPARE(std::count(expected.begin(), expected.end(), '\n'),
+             static_cast<std::ptrdiff_t>(10 * 100 * kStagedPool));
+    QVERIFY(read_all(out) == expected);
+  }
+
   void noEngineWorkOnTheGuiThread() {
     MainWindow window;
     window.show();
@@ -343,14 +508,30 @@ class GuiTest : public QObject {
     }
   }
 
-  // Renders the window with a finished run; DORKGEN_SCREENSHOT_DIR keeps the PNG.
+  // Renders the window on the shipped library with a finished run; DORKGEN_SCREENSHOT_DIR
+  // keeps the PNG (dorkgen/docs/images/dorkgen-pro.png is made this way).
   void screenshotOfTheMainWindow() {
+    const QByteArray test_presets = qgetenv("DORKGEN_PRESETS_DIR");
+    const fs::path shipped = fs::path(qEnvironmentVariable("PROJECT_BIN_DIR").toStdString()) /
+                             ".." / "share" / "dorkgen" / "presets";
+    QVERIFY2(fs::is_directory(shipped), shipped.c_str());
+    qputenv("DORKGEN_PRESETS_DIR", QByteArray::fromStdString(shipped.string()));
+    struct Restore {
+      QByteArray value;
+      ~Restore() { qputenv("DORKGEN_PRESETS_DIR", value); }
+    } restore{test_presets};
     MainWindow window;
-    window.resize(1180, 760);
+    window.resize(1360, 860);
     window.show();
     // A relative output name, as a user would type it (and no temporary path in the picture).
     QVERIFY(QDir::setCurrent(QString::fromStdString(dir_.string())));
-    CHECKED(prepare(window, "250000", "dorks.txt"));
+    type_into(field<QPlainTextEdit>(window, "keywords"), "annual report\nsalary\nconfidential");
+    type_into(field<QPlainTextEdit>(window, "targets"), "example.com\nexample.org");
+    replace_text(field<QLineEdit>(window, "size"), "250000");
+    replace_text(field<QLineEdit>(window, "seed"), "7");
+    replace_text(field<QLineEdit>(window, "output"), "dorks.txt");
+    CHECKED(wait_for_estimate(window));
+    QVERIFY2(field<QListWidget>(window, "types")->count() >= 20, "the shipped query types");
     field<QListWidget>(window, "types")->setFocus();
     CHECKED(run_to_end(window));
     QImage image = window.grab().toImage();

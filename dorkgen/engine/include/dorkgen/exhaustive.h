@@ -46,6 +46,27 @@ std::vector<bool> templates_needing_dedup(const Plan& plan);
 // within-template half of the proof above; templates may still overlap one another).
 std::vector<bool> templates_rendering_uniquely(const Plan& plan);
 
+// One stage of an exhaustive run of a plan, and what its work directory holds of it.
+struct StageInfo {
+  std::size_t index = 0;       // stage number; the last entry is the final pass (no file)
+  std::string expands;         // pool expanded ("" for stage 0: one line per template)
+  bool final_pass = false;     // renders the queries into the output
+  bool recorded = false;       // finished and recorded in the manifest
+  std::uint64_t bytes = 0;     // of the stage file, when recorded
+  std::filesystem::path file;  // the stage file (empty for the final pass)
+};
+
+struct WorkDirState {
+  bool has_manifest = false;
+  bool same_plan = false;  // the manifest belongs to this plan, so --resume continues it
+  std::string problem;     // why the manifest cannot be resumed ("" when it can or is absent)
+  std::vector<StageInfo> stages;  // every stage of this plan's run, then the final pass
+};
+
+// The stages an exhaustive run of `plan` goes through and which of them `work_dir`'s manifest
+// records (read only; for a front end's "stages" view). Never fails: problems are in `problem`.
+WorkDirState inspect_work_dir(const Plan& plan, const std::filesystem::path& work_dir);
+
 // Writes every distinct query of `plan` to `sink` and calls sink.finish(); on success removes
 // the stage files and manifest. Fails (before writing output) with kFailedPrecondition when the
 // dedup set would exceed the budget, or when `resume` finds no manifest or one for a different

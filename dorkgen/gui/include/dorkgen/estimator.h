@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "dorkgen/app_settings.h"
+#include "dorkgen/exhaustive.h"
 #include "dorkgen/preset_library.h"
 #include "dorkgen/space.h"
 
@@ -33,6 +35,7 @@ struct Estimate {
   GeneratorConfig config;                 // the resolved settings
   std::shared_ptr<const BuiltPlan> plan;  // set on success
   SpaceReport space;                      // set on success
+  std::optional<WorkDirState> stages;     // on success, when the request named a work directory
   std::thread::id computed_on;            // the worker thread, for the structural test
 };
 
@@ -46,8 +49,9 @@ class Estimator {
   Estimator(const Estimator&) = delete;
   Estimator& operator=(const Estimator&) = delete;
 
-  // Queues the settings (replacing any request not yet started) and returns its id.
-  std::uint64_t request(SettingOverrides settings);
+  // Queues the settings (replacing any request not yet started) and returns its id. With a
+  // `work_dir`, the answer also says which stages of an exhaustive run it holds.
+  std::uint64_t request(SettingOverrides settings, std::filesystem::path work_dir = {});
 
  private:
   void loop();
@@ -56,6 +60,7 @@ class Estimator {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::optional<SettingOverrides> pending_;  // guarded by mutex_
+  std::filesystem::path pending_work_dir_;   // guarded by mutex_
   std::uint64_t next_id_ = 0;                // guarded by mutex_
   bool stop_ = false;                        // guarded by mutex_
   std::thread thread_;                       // last: started once every member exists

@@ -10,11 +10,13 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "dorkgen/app_run.h"
+#include "dorkgen/exhaustive.h"
 #include "dorkgen/preset_library.h"
 
 namespace dorkgen {
@@ -51,6 +53,8 @@ class GenerationJob {
   // Seconds from cancel() to the end of the run (0 when not cancelled); once finished().
   double cancel_latency_seconds() const { return cancel_latency_seconds_; }
   const RunRequest& request() const { return request_; }
+  // Only once finished(), for an exhaustive run: its work directory as the run left it.
+  const std::optional<WorkDirState>& stages() const { return stages_; }
 
  private:
   class PreviewSink;
@@ -73,7 +77,8 @@ class GenerationJob {
   std::vector<std::string> preview_;  // guarded by preview_mutex_
   std::string partial_row_;           // guarded by preview_mutex_
 
-  std::unique_ptr<RunResult> result_;  // written by the job thread before finished_
+  std::unique_ptr<RunResult> result_;   // written by the job thread before finished_
+  std::optional<WorkDirState> stages_;  // written by the job thread before finished_
   std::thread::id engine_thread_;
   double cancel_latency_seconds_ = 0;
   std::thread thread_;  // last: started once every member exists

@@ -19,7 +19,9 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QListView;
 class QListWidget;
+class QTabWidget;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
@@ -27,6 +29,8 @@ class QTableWidget;
 class QTimer;
 
 namespace dorkgen {
+
+class FileLinesModel;
 
 class MainWindow final : public QMainWindow {
   Q_OBJECT
@@ -39,6 +43,10 @@ class MainWindow final : public QMainWindow {
   // Writes the settings as a config file `dorkgen generate --config` runs unchanged
   // (atomically). Returns an empty string or the error.
   QString save_config(const QString& path);
+  // Writes the queries of the last finished run to `path` in `format`, atomically, by running
+  // it again from the same plan and seed on the worker (runFinished() says when it is done).
+  // Returns an empty string once started, or why it cannot start.
+  QString export_to(const QString& path, OutputFormat format);
   // Replaces the settings with a config file's. Returns an empty string or the error (then
   // nothing changes).
   QString load_config(const QString& path);
@@ -46,6 +54,7 @@ class MainWindow final : public QMainWindow {
   // For tests and the benchmark: the current run (nullptr before the first), and whether the
   // estimate on screen answers the settings on screen.
   const GenerationJob* job() const { return job_.get(); }
+  const FileLinesModel* output_model() const { return output_model_; }
   bool estimate_is_current() const;
   // The thread the last estimate was computed on.
   std::thread::id estimate_thread() const;
@@ -73,6 +82,9 @@ class MainWindow final : public QMainWindow {
   void set_types(const std::vector<QueryTypeInfo>& types);
   void update_buttons();
   void start_job(RunRequest request);
+  void start_job(RunRequest request, std::shared_ptr<const BuiltPlan> plan);
+  void show_stages(const std::optional<WorkDirState>& state);
+  void export_dialog();
   void poll_job();
   void job_finished();
   void copy_preview();
@@ -110,6 +122,11 @@ class MainWindow final : public QMainWindow {
   QProgressBar* progress_ = nullptr;
   QLabel* run_status_ = nullptr;
   QPlainTextEdit* preview_ = nullptr;
+  QTabWidget* results_ = nullptr;
+  QListView* output_view_ = nullptr;  // the whole output file, rows read on demand
+  FileLinesModel* output_model_ = nullptr;
+  QTableWidget* stages_ = nullptr;  // an exhaustive run's stages and their manifest state
+  QAction* export_action_ = nullptr;
   QAction* generate_action_ = nullptr;
   QAction* cancel_action_ = nullptr;
   QAction* resume_action_ = nullptr;
@@ -126,6 +143,10 @@ class MainWindow final : public QMainWindow {
   std::size_t preview_rows_shown_ = 0;
   std::unique_ptr<Estimator> estimator_;
   std::unique_ptr<GenerationJob> job_;
+  std::shared_ptr<const BuiltPlan> job_plan_;   // the plan job_ runs
+  std::optional<RunRequest> done_request_;      // the last run that finished, for export
+  std::shared_ptr<const BuiltPlan> done_plan_;  // its plan
+  bool exporting_ = false;                      // job_ is an export
 };
 
 }  // namespace dorkgen
