@@ -168,6 +168,29 @@ TEST(SqliteStore, ACommitComputedFromAStaleVersionIsAConflictAndWritesNothing) {
   EXPECT_EQ(query_int(db.path(), "SELECT balance FROM accounts WHERE user_id = 'alice'"), 508);
 }
 
+// The store contract: a record whose key its user already has makes the commit a conflict
+// for that user (the engine answers the repeat with the first record), never an error that
+// would fail the rest of the batch, and nothing of the batch is written.
+TEST(SqliteStore, AKeyTheUserAlreadyHasIsAConflictAndWritesNothing) {
+  TempDb db;
+  auto store = SqliteStore::open(db.path());
+  ASSERT_TRUE((*store)->commit(open_account("alice", 500)).has_value());
+  ASSERT_TRUE((*store)->commit(open_account("bob", 100)).has_value());
+  auto before = query_int(db.path(), "SELECT count(*) FROM ledger");
+  // bob's deposit is fine; alice's reuses "d1"; her later op is skipped, not refused.
+  auto result = (*store)->commit(std::vector<StoreOp>{append(deposit("bob", 100, 5, "d2"), 2),
+                                                      append(deposit("alice", 500, 7, "d1"), 2),
+                                                      append(deposit("alice", 507, 1, "d3"), 3)});
+  ASSERT_TRUE(result.has_value()) << result.error().message();
+  EXPECT_EQ(result->conflicts, std::vector<std::string>{"alice"});
+  EXPECT_TRUE(result->seqs.empty());
+  EXPECT_EQ(query_int(db.path(), "SELECT count(*) FROM ledger"), before);
+  EXPECT_EQ(query_int(db.path(), "SELECT balance FROM accounts WHERE user_id = 'bob'"), 100);
+  // The rest of the batch, on its own, commits.
+  auto rest = (*store)->commit(std::vector<StoreOp>{append(deposit("bob", 100, 5, "d2"), 2)});
+  ASSERT_TRUE(rest.has_value() && rest->committed());
+}
+
 TEST(SqliteStore, SchemaRefusesAForkedChainAndRepeatedOrGappedNonces) {
   TempDb db;
   {
