@@ -61,6 +61,13 @@ core::Result<ReconcileReport> reconcile_once(Store& store, bool* conflicted) {
     last_seq = record.seq;
     auto it = by_user.find(record.user);
     if (it == by_user.end()) {
+      // Maybe created by another engine after accounts() was read: its row, read now, is
+      // at least as new as the record (a commit writes both), so the record is skipped.
+      auto snapshot = store.load(record.user);
+      CORE_RETURN_IF_ERROR(snapshot);
+      if (*snapshot) it = by_user.emplace(record.user, (*snapshot)->account).first;
+    }
+    if (it == by_user.end()) {
       return core::fail(core::ErrorCode::kCorrupt,
                         describe(record) + " belongs to a user with no account or seed");
     }

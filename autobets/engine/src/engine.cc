@@ -178,7 +178,17 @@ bool Engine::Impl::handle_repeat(UserState& state, const LedgerRecord& request,
       it->second->repeats.push_back(done);  // answered with the first record when durable
       return true;
     }
+    // A key not pending here is queued without looking it up: if the user already has it
+    // in the ledger, the commit is a conflict for the user (the store contract) and the
+    // request runs again, with `reuse`, and is answered with the first record.
+    return false;
   }
+  return durable_repeat(state, request, done, reuse);
+}
+
+bool Engine::Impl::durable_repeat(UserState& state, const LedgerRecord& request,
+                                  const Completion& done, const std::shared_ptr<Waiters>& reuse) {
+  const std::string& key = request.idempotency_key;
   auto found = store->find_by_key(state.user, key);
   if (!found) {
     finish(state, key, reuse, done,
@@ -194,6 +204,12 @@ bool Engine::Impl::handle_repeat(UserState& state, const LedgerRecord& request,
   finish(state, key, reuse, done,
          Reply{ReplyCode::kOk, "repeat of an earlier request", std::move(*found), true});
   return true;
+}
+
+void Engine::Impl::reject(UserState& state, const LedgerRecord& request, const Completion& done,
+                          const std::shared_ptr<Waiters>& reuse, Reply reply) {
+  if (!reuse && durable_repeat(state, request, done, reuse)) return;
+  finish(state, request.idempotency_key, reuse, done, std::move(reply));
 }
 
 bool Engine::Impl::queue_request(UserState& state, LedgerRecord record, std::optional<StoreOp> seed,
@@ -259,7 +275,7 @@ void Engine::Impl::wager_locked(UserState& state, const WagerRequest& request, c
   // Validate against the live balance: this is the check that prevents overdrafts.
   const Amount balance = state.balance;
   if (request.amount > balance) {
-    return finish(state, key, reuse, done, insufficient(balance, request.amount));
+    return reject(state, record, done, reuse, insufficient(balance, request.amount));
   }
 
   // Outcome. A failure leaves everything untouched (the caller's guard releases the lock).
@@ -267,15 +283,15 @@ void Engine::Impl::wager_locked(UserState& state, const WagerRequest& request, c
                     state.next_nonce);
   auto outcome = play(bet, request.amount, limits.house_edge_bp, stream);
   if (!outcome) {
-    return finish(
-        state, key, reuse, done,
+    return reject(
+        state, record, done, reuse,
         Reply::rejected(ReplyCode::kRngFailed, "outcome generation failed, nothing was changed: " +
                                                    outcome.error().message()));
   }
   auto after = checked_add(balance - request.amount, outcome->payout);
   if (!after) {
-    return finish(
-        state, key, reuse, done,
+    return reject(
+        state, record, done, reuse,
         Reply::rejected(ReplyCode::kBalanceOverflow, "the payout would overflow the balance"));
   }
   record.outcome = outcome->value;
@@ -321,10 +337,10 @@ void Engine::Impl::funds_locked(UserState& state, const TransferRequest& request
   auto after =
       withdrawal ? checked_sub(balance, request.amount) : checked_add(balance, request.amount);
   if (!after) {
-    return finish(state, key, reuse, done,
+    return reject(state, record, done, reuse,
                   Reply::rejected(ReplyCode::kBalanceOverflow, "the balance would overflow"));
   }
-  if (*after < 0) return finish(state, key, reuse, done, insufficient(balance, request.amount));
+  if (*after < 0) return reject(state, record, done, reuse, insufficient(balance, request.amount));
   std::optional<StoreOp> seed;
   if (!state.exists) {
     auto first = seed_change(state, std::nullopt);
@@ -367,13 +383,13 @@ void Engine::Impl::transfer_locked(UserState& from, UserState& to, const UserTra
   out.params = request.to;
   if (handle_repeat(from, out, done, reuse)) return;
   if (request.amount > from.balance) {
-    return finish(from, key, reuse, done, insufficient(from.balance, request.amount));
+    return reject(from, out, done, reuse, insufficient(from.balance, request.amount));
   }
   const Amount to_balance = to.exists ? to.balance : 0;
   auto to_after = checked_add(to_balance, request.amount);
   if (!to_after) {
-    return finish(
-        from, key, reuse, done,
+    return reject(
+        from, out, done, reuse,
         Reply::rejected(ReplyCode::kBalanceOverflow, "the recipient's balance would overflow"));
   }
   std::vector<std::pair<StoreOp, OpMeta>> extra;
@@ -381,8 +397,8 @@ void Engine::Impl::transfer_locked(UserState& from, UserState& to, const UserTra
   if (!to.exists) {
     auto first = seed_change(to, std::nullopt);
     if (!first) {
-      return finish(
-          from, key, reuse, done,
+      return reject(
+          from, out, done, reuse,
           Reply::rejected(ReplyCode::kRngFailed, "creating the recipient's first seed failed: " +
                                                      first.error().message()));
     }

@@ -163,8 +163,18 @@ struct Engine::Impl {
   // Requires the user lock. Handles a repeated idempotency key; returns true when `done`
   // has been taken care of (a repeat, or a key reused for a different request). `reuse` is
   // the request's own pending entry when it runs again.
+  // On a first run (no `reuse`) only keys pending in this engine are repeats: a key the user
+  // already has in the ledger makes the commit a conflict, and the request runs again.
   bool handle_repeat(UserState& state, const LedgerRecord& request, const Completion& done,
                      const std::shared_ptr<Waiters>& reuse);
+  // The ledger part of handle_repeat: answers `done` if the user has the key in the store.
+  bool durable_repeat(UserState& state, const LedgerRecord& request, const Completion& done,
+                      const std::shared_ptr<Waiters>& reuse);
+  // Requires the user lock. Rejects a request that passed handle_repeat with `reply`, unless
+  // its key is in the ledger (a repeat of an accepted request, which a first run did not look
+  // up): then answers with that first record, never with a verdict on today's state.
+  void reject(UserState& state, const LedgerRecord& request, const Completion& done,
+              const std::shared_ptr<Waiters>& reuse, Reply reply);
 
   static Reply key_reused(const LedgerRecord& request) {
     return Reply::rejected(ReplyCode::kIdempotencyKeyReused,

@@ -282,6 +282,36 @@ TEST_F(EngineTest, RepeatedKeyReturnsTheFirstReceiptAndAReusedKeyIsAnError) {
   EXPECT_EQ(ledger_rows(), 2);
 }
 
+// A fresh engine (a restarted server, another CLI process) does not look a new key up before
+// queueing it; the store reports a key already in the ledger. A repeat of an accepted
+// withdrawal the balance can no longer cover is still answered with the first receipt, and
+// a repeated wager with its first outcome.
+TEST_F(EngineTest, RepeatAfterReopeningReturnsTheFirstReceiptNotTodaysVerdict) {
+  ASSERT_TRUE(deposit("alice", 100).ok());
+  Reply withdrawal = engine_->transfer({"alice", RecordKind::kWithdrawal, 100, "cash-out"});
+  ASSERT_TRUE(withdrawal.ok()) << withdrawal.message;
+  ASSERT_TRUE(deposit("alice", 50).ok());
+  Reply played = wager("alice", 10, "coin", "heads", "bet-1");
+  ASSERT_TRUE(played.ok());
+  open();
+  Reply again = engine_->transfer({"alice", RecordKind::kWithdrawal, 100, "cash-out"});
+  ASSERT_TRUE(again.ok()) << again.message;
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.record->seq, withdrawal.record->seq);
+  Reply replayed = wager("alice", 10, "coin", "heads", "bet-1");
+  ASSERT_TRUE(replayed.ok()) << replayed.message;
+  EXPECT_TRUE(replayed.duplicate);
+  EXPECT_EQ(replayed.record->seq, played.record->seq);
+  EXPECT_EQ(replayed.record->outcome, played.record->outcome);
+  EXPECT_EQ(wager("alice", 20, "coin", "heads", "bet-1").code, ReplyCode::kIdempotencyKeyReused);
+  // The next new wager continues from the durable state.
+  Reply next = wager("alice", 10);
+  ASSERT_TRUE(next.ok()) << next.message;
+  EXPECT_EQ(next.record->nonce, 1);
+  EXPECT_EQ(ledger_rows(), 5);
+  expect_consistent();
+}
+
 TEST_F(EngineTest, ConcurrentRepeatsOfOneKeyWriteOneRecord) {
   ASSERT_TRUE(deposit("alice", 1000).ok());
   constexpr int kThreads = 8;

@@ -32,6 +32,8 @@ class Statement {
 
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::string_view value);  // copied by SQLite
+  // Not copied: `value` must stay valid until the statement is reset (run() resets it).
+  Statement& bind_ref(int index, std::string_view value);
   Statement& bind_null(int index);
 
   // Steps once: true when a row is ready, false when done. Errors carry SQLite's message.

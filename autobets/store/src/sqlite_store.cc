@@ -53,6 +53,7 @@ struct SqliteStore::Impl {
   std::optional<Statement> put_next_seed;
   std::optional<Statement> put_account;
   std::optional<Statement> set_applied_seq;
+  std::optional<Statement> begin, commit, rollback;  // prepared once: one of each per batch
 
   std::mutex readers_mutex;
   std::vector<std::unique_ptr<Reader>> idle_readers;  // guarded by readers_mutex
@@ -102,10 +103,12 @@ struct SqliteStore::Impl {
     };
     CORE_RETURN_IF_ERROR(prepare(
         insert_record,
-        "INSERT INTO ledger (user_id, kind, idem_key, amount, game, params, outcome, payout, "
-        "house_edge_bp, balance_before, balance_after, commitment, client_seed, nonce, "
-        "created_at_us, prev_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-        "?13, ?14, ?15, ?16)"));
+        // A key the user already has is not an error but a conflict (the store contract):
+        // the row is skipped, and the batch is then rolled back.
+        "INSERT OR ROLLBACK INTO ledger (user_id, kind, idem_key, amount, game, params, "
+        "outcome, payout, house_edge_bp, balance_before, balance_after, commitment, "
+        "client_seed, nonce, created_at_us, prev_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT (user_id, idem_key) DO NOTHING"));
     CORE_RETURN_IF_ERROR(prepare(insert_seed,
                                  "INSERT INTO seeds (commitment, user_id, server_seed, "
                                  "client_seed, created_at_us) VALUES (?1, ?2, ?3, ?4, ?5)"));
@@ -122,6 +125,9 @@ struct SqliteStore::Impl {
         "INSERT INTO next_seeds (user_id, commitment, server_seed, created_at_us) VALUES (?1, "
         "?2, ?3, ?4) ON CONFLICT (user_id) DO UPDATE SET commitment = excluded.commitment, "
         "server_seed = excluded.server_seed, created_at_us = excluded.created_at_us"));
+    CORE_RETURN_IF_ERROR(prepare(begin, "BEGIN IMMEDIATE"));
+    CORE_RETURN_IF_ERROR(prepare(commit, "COMMIT"));
+    CORE_RETURN_IF_ERROR(prepare(rollback, "ROLLBACK"));
     CORE_RETURN_IF_ERROR(prepare(set_applied_seq,
                                  "UPDATE settings SET value = ?1 WHERE key = 'applied_seq' "
                                  "AND CAST(value AS INTEGER) < ?1"));
@@ -373,10 +379,23 @@ core::Result<CommitResult> SqliteStore::Impl::commit_in_transaction(std::span<co
   if (!result.committed()) return result;
   for (auto& [user, projection] : touched) projection.account.version = projection.read_version;
 
-  // 2. The writes, ledger rows first.
+  // 2. The writes, ledger rows first. A record whose key its user already has is a conflict
+  //    (a repeat): that user's later ops, and the other half of a transfer, are skipped, the
+  //    rest go on so that every such user of the batch is found in one round, and then
+  //    nothing is kept.
   CORE_RETURN_IF_ERROR(fault(FaultPoint::kBeforeLedgerWrite));
+  auto conflict = [&](std::string_view user) {
+    if (conflicted.insert(user).second) result.conflicts.emplace_back(user);
+  };
+  auto is_transfer = [](const LedgerRecord& r) {
+    return r.kind == RecordKind::kTransferOut || r.kind == RecordKind::kTransferIn;
+  };
   result.seqs.reserve(ops.size());
   for (const StoreOp& op : ops) {
+    if (conflicted.contains(user_of(op))) {
+      if (op.type == StoreOp::Type::kAppend && is_transfer(op.record)) conflict(op.record.params);
+      continue;
+    }
     Projection& projection = touched.find(user_of(op))->second;
     Account& account = projection.account;
     ++account.version;
@@ -417,18 +436,28 @@ core::Result<CommitResult> SqliteStore::Impl::commit_in_transaction(std::span<co
                             "' does not continue the account it names (no account, balance or "
                             "nonce differs)");
     }
+    // The texts are bound by reference: `ops` outlives the statement's run.
     Statement& insert = *insert_record;
-    insert.bind(1, r.user).bind(2, to_string(r.kind)).bind(3, r.idempotency_key);
-    insert.bind(4, r.amount).bind(5, r.game).bind(6, r.params).bind(7, r.outcome);
+    insert.bind_ref(1, r.user).bind_ref(2, to_string(r.kind)).bind_ref(3, r.idempotency_key);
+    insert.bind(4, r.amount).bind_ref(5, r.game).bind_ref(6, r.params).bind(7, r.outcome);
     insert.bind(8, r.payout).bind(9, std::int64_t{r.house_edge_bp}).bind(10, r.balance_before);
-    insert.bind(11, r.balance_after).bind(12, r.commitment).bind(13, r.client_seed);
+    insert.bind(11, r.balance_after).bind_ref(12, r.commitment).bind_ref(13, r.client_seed);
     insert.bind(14, r.nonce).bind(15, r.created_at_us).bind(16, account.last_seq);
     CORE_RETURN_IF_ERROR(insert.run());
+    if (sqlite3_changes(writer->handle()) != 1) {
+      conflict(r.user);
+      if (is_transfer(r)) conflict(r.params);
+      continue;
+    }
     Seq seq = writer->last_insert_rowid();
     result.seqs.push_back(seq);
     account.balance = r.balance_after;
     account.last_seq = seq;
     if (r.kind == RecordKind::kWager) account.next_nonce = r.nonce + 1;
+  }
+  if (!result.committed()) {
+    result.seqs.clear();
+    return result;
   }
   CORE_RETURN_IF_ERROR(fault(FaultPoint::kBeforeBalanceWrite));
   for (const auto& [user, projection] : touched) {
@@ -454,14 +483,15 @@ core::Result<CommitResult> SqliteStore::Impl::commit_in_transaction(std::span<co
 }
 
 core::Result<CommitResult> SqliteStore::commit(std::span<const StoreOp> ops) {
-  CORE_RETURN_IF_ERROR(impl_->writer->exec("BEGIN IMMEDIATE"));
+  CORE_RETURN_IF_ERROR(impl_->begin->run());
   auto result = impl_->commit_in_transaction(ops);
   if (result && result->committed()) {
-    auto committed = impl_->writer->exec("COMMIT");
+    auto committed = impl_->commit->run();
     if (committed) return result;
     result = core::fail(committed.error());
   }
-  (void)impl_->writer->exec("ROLLBACK");
+  // A refused record (RAISE(ROLLBACK)) may already have ended the transaction.
+  if (!sqlite3_get_autocommit(impl_->writer->handle())) (void)impl_->rollback->run();
   return result;
 }
 

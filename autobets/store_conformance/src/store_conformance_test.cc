@@ -271,6 +271,42 @@ TEST_P(StoreConformance, ACommitComputedFromAStaleVersionIsAConflictAndWritesNot
   EXPECT_EQ(backend_->query_int("SELECT balance FROM accounts WHERE user_id = 'alice'"), 508);
 }
 
+// A record whose key its user already has makes the commit a conflict for that user (the
+// engine answers the repeat with the first record), never an error that would fail the rest
+// of the batch, and nothing of the batch is written; a transfer names both users.
+TEST_P(StoreConformance, AKeyTheUserAlreadyHasIsAConflictAndWritesNothing) {
+  auto store = open();
+  ASSERT_TRUE(store->commit(open_account("alice", 500))->committed());
+  ASSERT_TRUE(store->commit(open_account("bob", 100))->committed());
+  auto before = backend_->query_int("SELECT count(*) FROM ledger");
+  // bob's deposit is fine; alice's reuses "d1"; her later op is skipped, not refused.
+  auto result = store->commit(std::vector<StoreOp>{append(deposit("bob", 100, 5, "d2"), 2),
+                                                   append(deposit("alice", 500, 7, "d1"), 2),
+                                                   append(deposit("alice", 507, 1, "d3"), 3)});
+  ASSERT_TRUE(result.has_value()) << result.error().message();
+  EXPECT_EQ(result->conflicts, std::vector<std::string>{"alice"});
+  EXPECT_TRUE(result->seqs.empty());
+  EXPECT_EQ(backend_->query_int("SELECT count(*) FROM ledger"), before);
+  EXPECT_EQ(backend_->query_int("SELECT balance FROM accounts WHERE user_id = 'bob'"), 100);
+  // A transfer, then the same transfer again: both users conflict.
+  auto out = [](Amount before_balance) {
+    return append(transfer_half(RecordKind::kTransferOut, "alice", "bob", before_balance, 5, "t1"),
+                  2);
+  };
+  auto in = append(transfer_half(RecordKind::kTransferIn, "bob", "alice", 100, 5, "alice t1"), 2);
+  ASSERT_TRUE(store->commit(std::vector<StoreOp>{out(500), in})->committed());
+  auto again_out = out(495);
+  again_out.expect_version = 3;
+  auto again_in = in;
+  again_in.expect_version = 3;
+  again_in.record.balance_before = 105;
+  again_in.record.balance_after = 110;
+  auto again = store->commit(std::vector<StoreOp>{again_out, again_in});
+  ASSERT_TRUE(again.has_value()) << again.error().message();
+  EXPECT_EQ(again->conflicts, (std::vector<std::string>{"alice", "bob"}));
+  EXPECT_EQ(backend_->query_int("SELECT count(*) FROM ledger"), before + 2);
+}
+
 TEST_P(StoreConformance, ASeedChangeActivatesOnlyThePublishedNextSeed) {
   auto store = open();
   ASSERT_TRUE(store->commit(open_account("alice", 500)).has_value());

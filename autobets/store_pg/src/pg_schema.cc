@@ -8,8 +8,8 @@ const std::string_view kSchemaVersion = "2";
 
 // The same tables and invariants as the SQLite schema, enforced by PostgreSQL for every
 // client. Ledger seqs are not drawn from a sequence (sequences leave gaps and commit out of
-// order): each record's seq is the previous maximum + 1, and writers hold the ledger_head row
-// lock from their first ledger insert to COMMIT, so seqs are gap-free and commit in order.
+// order): each insert continues ledger_head.last_seq without a gap and moves it, holding that
+// row's lock to COMMIT, so seqs are gap-free and commit in order.
 const char* const kSchema = R"sql(
 CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);
 
@@ -65,59 +65,62 @@ CREATE TRIGGER ledger_refuses_update_and_delete BEFORE UPDATE OR DELETE ON ledge
 CREATE TRIGGER ledger_refuses_truncate BEFORE TRUNCATE ON ledger
   FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
 
--- Before each new record: its seq directly follows the last one (assigned when omitted), it
--- continues its user's chain from the previous record's balance_after, and a wager draws the
--- next nonce of its user's unrevealed seed.
+-- A record inserted without a seq (by another client) gets the next one.
+CREATE FUNCTION ledger_number_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.seq := coalesce((SELECT max(seq) FROM ledger), 0) + 1;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER ledger_numbers_rows BEFORE INSERT ON ledger
+  FOR EACH ROW WHEN (NEW.seq IS NULL) EXECUTE FUNCTION ledger_number_row();
+
+-- After each INSERT statement, over all its rows at once (so a batch costs a few set
+-- queries, not several per row): the seqs directly follow the last one with no gap; every
+-- record continues its user's chain from the previous record's balance_after; a wager draws
+-- the next nonce of its user's unrevealed seed; a transfer_in directly follows its
+-- transfer_out. Then ledger_head moves on (its row lock is held until COMMIT, so seqs commit
+-- in order whoever the client is).
 CREATE FUNCTION ledger_check_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  expected bigint := coalesce((SELECT max(seq) FROM ledger), 0) + 1;
+  head bigint := (SELECT last_seq FROM ledger_head WHERE id = 1);
+  lowest bigint;
+  highest bigint;
+  inserted bigint;
 BEGIN
-  IF NEW.seq IS NULL THEN
-    NEW.seq := expected;
-  ELSIF NEW.seq <> expected THEN
-    RAISE EXCEPTION 'ledger seq % does not directly follow the last record %', NEW.seq,
-      expected - 1 USING ERRCODE = 'integrity_constraint_violation';
+  SELECT min(seq), max(seq), count(*) INTO lowest, highest, inserted FROM new_rows;
+  IF inserted = 0 THEN
+    RETURN NULL;
   END IF;
-  IF NEW.balance_before IS DISTINCT FROM (CASE NEW.prev_seq WHEN 0 THEN 0 ELSE
-      (SELECT balance_after FROM ledger WHERE seq = NEW.prev_seq AND user_id = NEW.user_id)
-      END) THEN
+  IF lowest <> head + 1 OR highest - lowest + 1 <> inserted THEN
+    RAISE EXCEPTION 'ledger seqs % to % do not directly follow the last record %', lowest,
+      highest, head USING ERRCODE = 'integrity_constraint_violation';
+  END IF;
+  IF EXISTS (SELECT 1 FROM new_rows n LEFT JOIN ledger p ON p.seq = n.prev_seq
+             AND p.user_id = n.user_id
+             WHERE n.balance_before IS DISTINCT FROM
+               (CASE n.prev_seq WHEN 0 THEN 0 ELSE p.balance_after END)) THEN
     RAISE EXCEPTION 'ledger record does not continue its user''s chain'
       USING ERRCODE = 'integrity_constraint_violation';
   END IF;
-  IF NEW.kind = 'wager' AND (
-      NOT EXISTS (SELECT 1 FROM seeds WHERE commitment = NEW.commitment
-                  AND user_id = NEW.user_id AND revealed_at_us IS NULL)
-      OR (NEW.nonce <> 0 AND NOT EXISTS (SELECT 1 FROM ledger WHERE kind = 'wager'
-                  AND commitment = NEW.commitment AND nonce = NEW.nonce - 1))) THEN
+  IF EXISTS (SELECT 1 FROM new_rows n WHERE n.kind = 'wager' AND (
+      NOT EXISTS (SELECT 1 FROM seeds s WHERE s.commitment = n.commitment
+                  AND s.user_id = n.user_id AND s.revealed_at_us IS NULL)
+      OR (n.nonce <> 0 AND NOT EXISTS (SELECT 1 FROM ledger l WHERE l.kind = 'wager'
+                  AND l.commitment = n.commitment AND l.nonce = n.nonce - 1)))) THEN
     RAISE EXCEPTION 'wager nonce does not follow on an active commitment'
       USING ERRCODE = 'integrity_constraint_violation';
   END IF;
-  RETURN NEW;
-END $$;
-CREATE TRIGGER ledger_checks_insert BEFORE INSERT ON ledger
-  FOR EACH ROW EXECUTE FUNCTION ledger_check_insert();
-
--- The second half of a transfer immediately follows the first, naming each other.
-CREATE FUNCTION ledger_check_transfer() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM ledger WHERE seq = NEW.seq - 1 AND kind = 'transfer_out'
-                 AND user_id = NEW.params AND params = NEW.user_id AND amount = NEW.amount) THEN
+  IF EXISTS (SELECT 1 FROM new_rows n WHERE n.kind = 'transfer_in' AND NOT EXISTS (
+      SELECT 1 FROM ledger o WHERE o.seq = n.seq - 1 AND o.kind = 'transfer_out'
+      AND o.user_id = n.params AND o.params = n.user_id AND o.amount = n.amount)) THEN
     RAISE EXCEPTION 'transfer_in does not follow its transfer_out'
       USING ERRCODE = 'integrity_constraint_violation';
   END IF;
+  UPDATE ledger_head SET last_seq = highest WHERE id = 1;
   RETURN NULL;
 END $$;
-CREATE TRIGGER ledger_transfer_in_follows_its_out AFTER INSERT ON ledger
-  FOR EACH ROW WHEN (NEW.kind = 'transfer_in') EXECUTE FUNCTION ledger_check_transfer();
-
--- Any insert, whoever the client, takes the ledger_head lock and moves last_seq.
-CREATE FUNCTION ledger_advance_head() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  UPDATE ledger_head SET last_seq = (SELECT coalesce(max(seq), 0) FROM ledger) WHERE id = 1;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER ledger_advances_head AFTER INSERT ON ledger
-  FOR EACH STATEMENT EXECUTE FUNCTION ledger_advance_head();
+CREATE TRIGGER ledger_checks_inserts AFTER INSERT ON ledger
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_check_insert();
 
 CREATE TABLE seeds (
   commitment     text   PRIMARY KEY,

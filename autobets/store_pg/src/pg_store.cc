@@ -375,9 +375,11 @@ core::Result<CommitResult> PgStore::Impl::commit_once(std::span<const StoreOp> o
     }
     ++account.version;
   }
+  if (!result.committed()) return result;
   // 3. Idempotency: a record whose key its user already has is a repeat, answered by the
-  //    engine with the first record, so it is a conflict too (a transfer_in names its
-  //    sender as well). No other writer can add a key meanwhile: we hold ledger_head.
+  //    engine with the first record, so it is a conflict too; so is, in batch order, every
+  //    later op of that user, and a transfer names its other half's user as well. No other
+  //    writer can add a key meanwhile: we hold ledger_head.
   std::vector<std::string> key_users;
   std::vector<std::string> keys;
   for (const StoreOp& op : ops) {
@@ -391,15 +393,23 @@ core::Result<CommitResult> PgStore::Impl::commit_once(std::span<const StoreOp> o
     CORE_RETURN_IF_ERROR(found);
     std::set<std::pair<std::string, std::string>> existing;
     for (int i = 0; i < found->size(); ++i) existing.emplace(found->text(i, 0), found->text(i, 1));
+    auto conflict = [&](const std::string& user) {
+      if (conflicted.insert(user).second) result.conflicts.push_back(user);
+    };
     for (const StoreOp& op : ops) {
+      const bool transfer =
+          op.type == StoreOp::Type::kAppend &&
+          (op.record.kind == RecordKind::kTransferOut || op.record.kind == RecordKind::kTransferIn);
+      if (conflicted.contains(user_of(op))) {
+        if (transfer) conflict(op.record.params);
+        continue;
+      }
       if (op.type != StoreOp::Type::kAppend) continue;
       const LedgerRecord& r = op.record;
       // A key repeated inside the batch is a repeat as well (the unique key would refuse it).
       if (!existing.emplace(r.user, r.idempotency_key).second) {
-        if (conflicted.insert(r.user).second) result.conflicts.push_back(r.user);
-        if (r.kind == RecordKind::kTransferIn && conflicted.insert(r.params).second) {
-          result.conflicts.push_back(r.params);
-        }
+        conflict(r.user);
+        if (transfer) conflict(r.params);
       }
     }
   }
