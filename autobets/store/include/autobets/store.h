@@ -97,8 +97,8 @@ class Store {
   // Writer. Applies `ops` in order in one durable transaction: on success every op is
   // durable; on a conflict (see CommitResult: a moved version or an idempotency key already
   // in the ledger) or an error nothing of the batch is (neither ledger records nor balance
-  // or seed changes). Waits (bounded) while another process
-  // writes; if it cannot get the database, fails with kUnavailable having changed nothing.
+  // or seed changes). Waits (bounded) while another process writes; if it cannot get the
+  // database, fails with kUnavailable having changed nothing.
   virtual core::Result<CommitResult> commit(std::span<const StoreOp> ops) = 0;
 
   // Calls `visit` for every ledger record with seq > after_seq in seq order; stops early
