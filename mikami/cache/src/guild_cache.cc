@@ -1,5 +1,6 @@
 #include "mikami/cache/guild_cache.h"
 
+#include <algorithm>
 #include <mutex>
 
 namespace mikami::cache {
@@ -130,6 +131,16 @@ bool GuildCache::on_guild_create(const model::Guild& g) {
   for (ChannelId id : state.channels) channels_.erase(id);
   state.channels.clear();
   put_guild_info(state, g);
+  // One rehash up front instead of a dozen while a large guild's members arrive.
+  // (Only as many as the member policy keeps: bounded caching must stay bounded.)
+  std::size_t incoming = g.members.size();
+  if (options_.members == MemberCaching::kNone) incoming = 0;
+  if (options_.members == MemberCaching::kCapped) {
+    incoming = std::min(incoming, options_.max_members);
+  }
+  state.members.reserve(state.members.size() + incoming);
+  state.channels.reserve(g.channels.size() + g.threads.size());
+  channels_.reserve(channels_.size() + g.channels.size() + g.threads.size());
   for (const auto* list : {&g.channels, &g.threads}) {
     for (const model::Channel& c : *list) {
       channels_[c.id] = c;

@@ -561,6 +561,8 @@ core::Status InteractionResponder::received(InteractionCreate event) {
       return core::fail(core::ErrorCode::kFailedPrecondition, "the responder is shutting down");
     }
     if (s.records.contains(event.id)) return core::ok_status();  // a repeated event
+    // What the timer sleeps until now, before this interaction adds its deadlines.
+    const std::optional<TimePoint> wakeup = s.next_wakeup_locked();
     const TimePoint now = s.clock.now();
     Record record;
     record.application_id = std::move(event.application_id);
@@ -578,7 +580,6 @@ core::Status InteractionResponder::received(InteractionCreate event) {
     s.deadlines.received(event.id, std::move(event.token), record.received_at,
                          deferrable && !record.dead);
     if (record.dead) s.miss(event.id, record, work);
-    const std::optional<TimePoint> wakeup = s.next_wakeup_locked();
     s.live_tokens.emplace(record.received_at, event.id);
     s.kept_records.emplace(record.received_at, event.id);
     s.records.emplace(std::move(event.id), std::move(record));
