@@ -1,11 +1,11 @@
 // Fuzzes inbound gateway payloads (encoding=json): decode_gateway_payload on any bytes must
-// return a payload or an error, never throw. A dispatch's "d" is passed on as JSON text, so
-// it must parse again.
-#include <boost/json/parse.hpp>
+// return a payload or an error, never throw. A dispatch's "d" is handed on as the parsed
+// value, moved out of the parse's arena: it must stay valid after the decoder returns, which
+// walking all of it here checks under AddressSanitizer.
+#include <boost/json/serialize.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
-#include <system_error>
 
 #include "fuzz_support.h"
 #include "mikami/gateway_codec.h"
@@ -17,10 +17,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_ASSERT(!payload.error().message().empty());
     return 0;
   }
-  if (payload->op == mikami::GatewayOp::kDispatch && !payload->data.empty()) {
-    boost::system::error_code ec;
-    (void)boost::json::parse(payload->data, ec);
-    FUZZ_ASSERT(!ec);
-  }
+  if (payload->op == mikami::GatewayOp::kDispatch) (void)boost::json::serialize(payload->data);
   return 0;
 }
