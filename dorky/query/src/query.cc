@@ -98,13 +98,14 @@ std::vector<Term> parse_query(std::string_view q) {
           std::size_t next = i;
           while (next < n && is_space(q[next])) ++next;
           if (next >= n || q[next] == '(' || q[next] == ')' || q[next] == '-' || q[next] == '+' ||
-              q[next] == '|' || starts_operator(q, next)) {
+              starts_operator(q, next)) {
             break;
           }
           std::size_t word_end = next;
           while (word_end < n && !is_space(q[word_end])) ++word_end;
           std::string_view word = q.substr(next, word_end - next);
-          if (word == "OR" || word == "AND") break;
+          // As elsewhere in a query, '|' is an OR only standing alone ("|pdf" is a word).
+          if (word == "OR" || word == "AND" || word == "|") break;
           if (i == from && next > i) term.space_after_colon = true;
           i = next;
           if (q[i] == '"') {

@@ -79,5 +79,13 @@ TEST(ParseQueryTest, AllInOperatorsTakeTheFollowingWords) {
   EXPECT_TRUE(parse_query("allintext:")[0].value.empty());
 }
 
+// Found by the query fuzz target: an all-in operator stopped at a '|' glued to a word, which
+// everywhere else in a query is part of the word, so its shape read back as another shape.
+TEST(QueryShapeTest, AllInValueStartingWithAPipeIsAWordAndItsShapeIsStable) {
+  EXPECT_EQ(query_shape("allintitle:|pdf"), "allintitle:{}");
+  EXPECT_EQ(query_shape(query_shape("allintitle:|pdf")), query_shape("allintitle:|pdf"));
+  EXPECT_EQ(query_shape("allintitle: a | b"), "allintitle:{} | {}");  // a standalone OR
+}
+
 }  // namespace
 }  // namespace dorky
