@@ -13,12 +13,14 @@
 // handler still running at `handler_deadline` is answered and its lock released (its
 // late reply is discarded).
 //
-// Threading: on_dispatch() runs on a shard's thread and never blocks: it parses, tells
+// Threading: on_dispatch() runs on a shard's thread and never blocks: it parses (the model's
+// parse_interaction), tells
 // the Replier (whose deadline clock starts), and hands the rest to the router's worker
 // threads. Every member is thread safe. The destructor drains (see drain()).
 #pragma once
 
 #include <atomic>
+#include <boost/json/fwd.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -54,7 +56,8 @@ class Router {
 
   // Every gateway dispatch: INTERACTION_CREATE enters the pipeline; other events go to
   // the modules subscribed to them. Ignored once draining.
-  void on_dispatch(std::string_view event_name, std::string_view data_json);
+  // `data` is the dispatch's `d`.
+  void on_dispatch(std::string_view event_name, const boost::json::value& data);
   // Stops taking new interactions and waits up to `timeout` for those in flight (and
   // their replies). True when none is left.
   bool drain(std::chrono::milliseconds timeout);
