@@ -264,7 +264,7 @@ int main(int argc, char** argv) {
         if (stages < 2 || !message || !*message) continue;
         auto payload = mikami::decode_gateway_payload(**message);
         if (stages < 3 || !payload) continue;
-        (void)mikami::model::parse_event_text(payload->event_name, payload->data);
+        (void)mikami::model::parse_event(payload->event_name, payload->data);
       }
       cpu.push_back(double(std::clock() - cpu_start) / CLOCKS_PER_SEC);
     }

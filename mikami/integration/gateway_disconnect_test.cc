@@ -106,7 +106,7 @@ class Recorder {
     std::optional<Tag> tag;
     std::int64_t id = 0;
     if (event.event_name == "MESSAGE_CREATE") {
-      json::object d = json::parse(event.data).as_object();
+      json::object d = event.data.as_object();
       id = std::stoll(std::string(d.at("id").as_string()));
       const int channel = std::stoi(std::string(d.at("channel_id").as_string()));
       const std::string content(d.at("content").as_string());

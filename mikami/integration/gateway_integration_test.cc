@@ -26,8 +26,7 @@ class Recorder {
     events_.push_back(d.event_name);
     if (d.event_name == "MESSAGE_CREATE") {
       // "id" is a strictly increasing snowflake in the sandbox.
-      auto at = d.data.find("\"id\":\"");
-      messages_.push_back(std::stoll(d.data.substr(at + 6)));
+      messages_.push_back(std::stoll(std::string(d.data.at("id").as_string())));
     }
     changed_.notify_all();
   }

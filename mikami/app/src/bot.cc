@@ -51,18 +51,11 @@ struct Bot::Impl {
   std::string fatal_message;   // guarded by mutex
   bool stopped = false;
 
-  // On the shard's thread: one parse of `d` feeds the cache (the model's typed event) and
-  // the router (which parses interactions with the model from the same value).
+  // On the shard's thread: the gateway's parsed `d` feeds the cache (the model's typed
+  // event) and the router (which parses interactions with the model from the same value).
   void on_event(int shard_id, const DispatchAction& event) {
-    const framework::Labels shard = {{"shard", std::to_string(shard_id)}};
-    metrics.add("mikami_gateway_events_total", shard);
-    boost::system::error_code ec;
-    const json::value d = json::parse(event.data, ec);
-    if (ec) {
-      metrics.add("mikami_gateway_events_malformed_total", shard);
-      logger->warn("dropped a " + event.event_name + " that is not JSON");
-      return;
-    }
+    metrics.add("mikami_gateway_events_total", {{"shard", std::to_string(shard_id)}});
+    const json::value& d = event.data;
     if (event.event_name != "INTERACTION_CREATE") ingest(shard_id, event.event_name, d);
     if (event.event_name == "RESUMED") {
       std::lock_guard lock(mutex);

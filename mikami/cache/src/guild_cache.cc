@@ -1,5 +1,6 @@
 #include "mikami/cache/guild_cache.h"
 
+#include <algorithm>
 #include <mutex>
 
 namespace mikami::cache {
@@ -20,8 +21,15 @@ core::Error not_cached(std::string_view what) {
 
 GuildCache::GuildCache(CacheOptions options) : options_(std::move(options)) {}
 
-core::Status GuildCache::ingest(std::string_view event_name, std::string_view d_text) {
-  auto event = model::parse_event_text(event_name, d_text);
+core::Status GuildCache::ingest_text(std::string_view event_name, std::string_view d_text) {
+  return ingest_parsed(model::parse_event_text(event_name, d_text));
+}
+
+core::Status GuildCache::ingest(std::string_view event_name, const boost::json::value& d) {
+  return ingest_parsed(model::parse_event(event_name, d));
+}
+
+core::Status GuildCache::ingest_parsed(core::Result<model::Event> event) {
   if (!event) {
     std::unique_lock lock(mutex_);
     ++counters_.malformed;
@@ -123,6 +131,16 @@ bool GuildCache::on_guild_create(const model::Guild& g) {
   for (ChannelId id : state.channels) channels_.erase(id);
   state.channels.clear();
   put_guild_info(state, g);
+  // One rehash up front instead of a dozen while a large guild's members arrive.
+  // (Only as many as the member policy keeps: bounded caching must stay bounded.)
+  std::size_t incoming = g.members.size();
+  if (options_.members == MemberCaching::kNone) incoming = 0;
+  if (options_.members == MemberCaching::kCapped) {
+    incoming = std::min(incoming, options_.max_members);
+  }
+  state.members.reserve(state.members.size() + incoming);
+  state.channels.reserve(g.channels.size() + g.threads.size());
+  channels_.reserve(channels_.size() + g.channels.size() + g.threads.size());
   for (const auto* list : {&g.channels, &g.threads}) {
     for (const model::Channel& c : *list) {
       channels_[c.id] = c;

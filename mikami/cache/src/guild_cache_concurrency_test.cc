@@ -19,7 +19,7 @@ constexpr int kUpdates = 20'000;
 
 TEST(GuildCacheConcurrency, ReadersSeeWholeUpdatesWhileTheWriterApplies) {
   GuildCache cache;
-  ASSERT_TRUE(cache.ingest("GUILD_CREATE", R"({"id": "100", "owner_id": "1", "name": "g",
+  ASSERT_TRUE(cache.ingest_text("GUILD_CREATE", R"({"id": "100", "owner_id": "1", "name": "g",
       "roles": [{"id": "100", "position": 0, "permissions": "1024"},
                 {"id": "50", "position": 1, "permissions": "2048"},
                 {"id": "51", "position": 2, "permissions": "8192"}],
@@ -45,13 +45,12 @@ TEST(GuildCacheConcurrency, ReadersSeeWholeUpdatesWhileTheWriterApplies) {
   }
   for (int i = 0; i < kUpdates; ++i) {
     const char* roles = i % 2 ? R"(["50", "51"])" : R"(["50"])";
-    ASSERT_TRUE(cache.ingest(
+    ASSERT_TRUE(cache.ingest_text(
         "GUILD_MEMBER_UPDATE",
         std::string(R"({"guild_id": "100", "user": {"id": "2"}, "roles": )") + roles + "}"));
     if (i % 100 == 0) {
-      ASSERT_TRUE(cache.ingest("GUILD_MEMBER_ADD", R"({"guild_id": "100",
-          "user": {"id": ")" + std::to_string(1000 + i) +
-                                                       R"("}, "roles": []})"));
+      ASSERT_TRUE(cache.ingest_text("GUILD_MEMBER_ADD", R"({"guild_id": "100",
+          "user": {"id": ")" + std::to_string(1000 + i) + R"("}, "roles": []})"));
     }
   }
   done.store(true, std::memory_order_release);

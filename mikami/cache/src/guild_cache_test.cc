@@ -42,7 +42,7 @@ std::string guild_create(std::uint64_t id) {
 }
 
 void ingest(GuildCache& cache, std::string_view name, std::string_view d) {
-  auto status = cache.ingest(name, d);
+  auto status = cache.ingest_text(name, d);
   ASSERT_TRUE(status) << name << ": " << status.error().message();
 }
 
@@ -156,12 +156,12 @@ TEST(GuildCache, UpdatesAndDeletes) {
 TEST(GuildCache, MalformedDispatchIsCountedAndChangesNothing) {
   GuildCache cache;
   ingest(cache, "GUILD_CREATE", guild_create(100));
-  auto status = cache.ingest("GUILD_MEMBER_UPDATE", R"({"guild_id": "100",
+  auto status = cache.ingest_text("GUILD_MEMBER_UPDATE", R"({"guild_id": "100",
       "user": {"id": "3"}, "roles": "everything"})");
   ASSERT_FALSE(status);
   EXPECT_NE(status.error().message().find("roles"), std::string::npos);
   EXPECT_EQ(cache.member(kGuild, kBob)->roles, std::vector<RoleId>{RoleId(50)});
-  EXPECT_FALSE(cache.ingest("GUILD_CREATE", "{\"id\": "));
+  EXPECT_FALSE(cache.ingest_text("GUILD_CREATE", "{\"id\": "));
   EXPECT_EQ(cache.stats().malformed, 2u);
 }
 

@@ -55,19 +55,27 @@ void TimerQueue::shutdown() {
 
 std::uint64_t TimerQueue::schedule(Clock::time_point when, std::function<void()> fn) {
   std::uint64_t id;
+  bool earliest = false;
   {
     std::lock_guard lock(mutex_);
     id = next_id_++;
-    order_.emplace(when, id);
-    callbacks_.emplace(id, std::move(fn));
+    // Two statements: in one, begin() may be read before the insertion (operands of == are
+    // unsequenced), and a first timer into an empty queue would never wake the thread.
+    const auto inserted = order_.emplace(when, id).first;
+    earliest = inserted == order_.begin();
+    timers_.emplace(id, Timer{when, std::move(fn)});
   }
-  changed_.notify_all();
+  // The thread sleeps until the first timer: only a new first one changes its wait.
+  if (earliest) changed_.notify_all();
   return id;
 }
 
 void TimerQueue::cancel(std::uint64_t id) {
   std::lock_guard lock(mutex_);
-  callbacks_.erase(id);  // its entry in order_ fires as a no-op
+  auto it = timers_.find(id);
+  if (it == timers_.end()) return;  // fired, running, or cancelled already
+  order_.erase({it->second.when, id});
+  timers_.erase(it);
 }
 
 void TimerQueue::run() {
@@ -84,10 +92,9 @@ void TimerQueue::run() {
     }
     const std::uint64_t id = first->second;
     order_.erase(first);
-    auto it = callbacks_.find(id);
-    if (it == callbacks_.end()) continue;
-    auto fn = std::move(it->second);
-    callbacks_.erase(it);
+    auto it = timers_.find(id);
+    auto fn = std::move(it->second.fn);
+    timers_.erase(it);
     lock.unlock();
     fn();
     lock.lock();

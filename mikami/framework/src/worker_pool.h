@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -49,10 +50,16 @@ class TimerQueue {
   void run();
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::multimap<Clock::time_point, std::uint64_t> order_;     // guarded by mutex_
-  std::map<std::uint64_t, std::function<void()>> callbacks_;  // guarded by mutex_
-  std::uint64_t next_id_ = 1;                                 // guarded by mutex_
-  bool stopping_ = false;                                     // guarded by mutex_
+  struct Timer {
+    Clock::time_point when;
+    std::function<void()> fn;
+  };
+  // Every pending timer in firing order, and by id. A cancelled timer leaves both (every
+  // command schedules and cancels one: left in order_, each would wake the thread later).
+  std::set<std::pair<Clock::time_point, std::uint64_t>> order_;  // guarded by mutex_
+  std::map<std::uint64_t, Timer> timers_;                        // guarded by mutex_
+  std::uint64_t next_id_ = 1;                                    // guarded by mutex_
+  bool stopping_ = false;                                        // guarded by mutex_
   std::thread thread_;
 };
 

@@ -27,7 +27,7 @@ InboundPayload dispatch(std::string name, std::int64_t seq) {
   p.op = GatewayOp::kDispatch;
   p.event_name = std::move(name);
   p.sequence = seq;
-  p.data = "{\"n\":" + std::to_string(seq) + "}";
+  p.data = boost::json::object{{"n", seq}};
   return p;
 }
 InboundPayload ready(std::int64_t seq, std::string session = "sess-1",

@@ -1,7 +1,5 @@
 #include "mikami/interaction_deadlines.h"
 
-#include <algorithm>
-
 #include "core/status.h"
 
 namespace mikami {
@@ -40,7 +38,19 @@ void InteractionDeadlines::received(std::string id, std::string token,
   entry.token = std::move(token);
   entry.received_at = created_at;
   entry.deferrable = deferrable;
-  entries_.emplace(std::move(id), std::move(entry));
+  auto [it, inserted] = entries_.emplace(std::move(id), std::move(entry));
+  if (!inserted) return;
+  expire_at_.emplace(created_at + token_lifetime_, it->first);
+  if (deferrable) defer_at_.emplace(created_at + defer_after_, it->first);
+}
+
+void InteractionDeadlines::forget(std::unordered_map<std::string, Entry>::iterator it) {
+  const Entry& entry = it->second;
+  expire_at_.erase({entry.received_at + token_lifetime_, it->first});
+  if (!entry.answered && entry.deferrable) {
+    defer_at_.erase({entry.received_at + defer_after_, it->first});
+  }
+  entries_.erase(it);
 }
 
 AnswerMode InteractionDeadlines::begin_answer(const std::string& id) {
@@ -48,45 +58,37 @@ AnswerMode InteractionDeadlines::begin_answer(const std::string& id) {
   if (it == entries_.end()) return AnswerMode::kUnknown;
   Entry& entry = it->second;
   if (clock_.now() >= entry.received_at + token_lifetime_) {
-    entries_.erase(it);
+    forget(it);
     return AnswerMode::kExpired;
   }
   if (entry.answered) return AnswerMode::kEditOriginal;
+  if (entry.deferrable) defer_at_.erase({entry.received_at + defer_after_, id});
   entry.answered = true;
   return AnswerMode::kSendCallback;
 }
 
 std::vector<DueInteraction> InteractionDeadlines::take_due() {
   const core::Clock::TimePoint now = clock_.now();
-  std::vector<std::pair<core::Clock::TimePoint, DueInteraction>> due;
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    Entry& entry = it->second;
-    if (now >= entry.received_at + token_lifetime_) {
-      it = entries_.erase(it);
-      continue;
-    }
-    if (!entry.answered && entry.deferrable && now >= entry.received_at + defer_after_) {
-      entry.answered = true;
-      entry.deferred = true;
-      ++deferred_;
-      due.emplace_back(entry.received_at, DueInteraction{it->first, entry.token});
-    }
-    ++it;
+  while (!expire_at_.empty() && expire_at_.begin()->first <= now) {
+    forget(entries_.find(expire_at_.begin()->second));
   }
-  std::stable_sort(due.begin(), due.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<DueInteraction> out;
-  out.reserve(due.size());
-  for (auto& [at, interaction] : due) out.push_back(std::move(interaction));
+  while (!defer_at_.empty() && defer_at_.begin()->first <= now) {
+    auto node = defer_at_.extract(defer_at_.begin());
+    Entry& entry = entries_.at(node.value().second);
+    entry.answered = true;
+    entry.deferred = true;
+    ++deferred_;
+    out.push_back(DueInteraction{std::move(node.value().second), entry.token});
+  }
   return out;
 }
 
 std::optional<core::Clock::TimePoint> InteractionDeadlines::next_wakeup() const {
   std::optional<core::Clock::TimePoint> earliest;
-  for (const auto& [id, entry] : entries_) {
-    const auto at = entry.answered || !entry.deferrable ? entry.received_at + token_lifetime_
-                                                        : entry.received_at + defer_after_;
-    if (!earliest || at < *earliest) earliest = at;
+  if (!expire_at_.empty()) earliest = expire_at_.begin()->first;
+  if (!defer_at_.empty() && (!earliest || defer_at_.begin()->first < *earliest)) {
+    earliest = defer_at_.begin()->first;
   }
   return earliest;
 }

@@ -90,5 +90,41 @@ TEST(InteractionDeadlinesTest, AutocompleteIsNeverDeferred) {
   EXPECT_EQ(deadlines.begin_answer("1"), AnswerMode::kSendCallback);
 }
 
+// The deadlines are kept in time order (a scan of every tracked interaction on each timer
+// wake made a busy bot's responder quadratic): with thousands tracked, answered and
+// unanswered ones interleaved, each wakeup and each due list is still exactly right.
+TEST(InteractionDeadlinesTest, ManyTrackedInteractionsKeepExactWakeupsAndOrder) {
+  core::FakeClock clock;
+  InteractionDeadlines deadlines(clock);
+  const auto start = clock.now();
+  constexpr int kCount = 3'000;
+  for (int i = 0; i < kCount; ++i) {
+    deadlines.received(std::to_string(i), "t" + std::to_string(i), start + i * 1ms);
+    if (i % 3 != 0) {
+      EXPECT_EQ(deadlines.begin_answer(std::to_string(i)), AnswerMode::kSendCallback);
+    }
+  }
+  EXPECT_EQ(deadlines.tracked(), std::size_t(kCount));
+  EXPECT_EQ(*deadlines.next_wakeup(), start + 2s);  // "0" is unanswered
+  clock.advance(2s + 10ms);                         // due: 0, 3, 6, 9 (created by +10 ms)
+  auto due = deadlines.take_due();
+  ASSERT_EQ(due.size(), 4u);
+  for (std::size_t k = 0; k < due.size(); ++k) {
+    EXPECT_EQ(due[k].id, std::to_string(3 * k));
+    EXPECT_EQ(due[k].token, "t" + std::to_string(3 * k));
+  }
+  EXPECT_EQ(*deadlines.next_wakeup(), start + 12ms + 2s);
+  clock.advance(15min);  // tokens created up to +2010 ms expire; the rest are all overdue
+  due = deadlines.take_due();
+  ASSERT_EQ(due.size(), 329u);  // unanswered ones created at +2013 ms ... +2997 ms
+  EXPECT_EQ(due.front().id, "2013");
+  EXPECT_EQ(due.back().id, "2997");
+  EXPECT_EQ(deadlines.tracked(), 989u);
+  clock.advance(1h);
+  deadlines.take_due();
+  EXPECT_EQ(deadlines.tracked(), 0u);
+  EXPECT_FALSE(deadlines.next_wakeup());
+}
+
 }  // namespace
 }  // namespace mikami

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <map>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "mikami/interaction_deadlines.h"
@@ -194,10 +195,15 @@ struct InteractionResponder::State : std::enable_shared_from_this<State> {
   std::condition_variable idle;           // busy fell to 0
   InteractionDeadlines deadlines;         // guarded by mutex
   std::map<std::string, Record> records;  // guarded by mutex
-  ResponderCounters counters;             // guarded by mutex
-  EventFn on_event;                       // guarded by mutex
-  bool closed = false;                    // guarded by mutex
-  int busy = 0;                           // completions running outside the lock; guarded by mutex
+  // (received_at, id) of the records whose token is still live, and of every record: the
+  // timer finds the next expiry and the next record to forget without a scan (a busy bot
+  // keeps half an hour of records). Guarded by mutex.
+  std::set<std::pair<TimePoint, std::string>> live_tokens;
+  std::set<std::pair<TimePoint, std::string>> kept_records;
+  ResponderCounters counters;  // guarded by mutex
+  EventFn on_event;            // guarded by mutex
+  bool closed = false;         // guarded by mutex
+  int busy = 0;                // completions running outside the lock; guarded by mutex
 
   void execute(Work& work) {
     for (auto& send : work.sends) sender.send(std::move(send.request), std::move(send.done));
@@ -251,6 +257,7 @@ struct InteractionResponder::State : std::enable_shared_from_this<State> {
   }
 
   void expire(const std::string& id, Record& record, Work& work) {
+    live_tokens.erase({record.received_at, id});
     record.expired = true;
     record.token.clear();
     for (Answer& answer : record.waiting) {
@@ -479,10 +486,13 @@ struct InteractionResponder::State : std::enable_shared_from_this<State> {
 
   std::optional<TimePoint> next_wakeup_locked() const {
     std::optional<TimePoint> earliest = deadlines.next_wakeup();
-    for (const auto& [id, record] : records) {
-      // A live token is expired at its lifetime; the record is forgotten a lifetime later.
-      const TimePoint at = record.received_at + options.token_lifetime * (record.expired ? 2 : 1);
+    auto consider = [&earliest](TimePoint at) {
       if (!earliest || at < *earliest) earliest = at;
+    };
+    // A live token is expired at its lifetime; the record is forgotten a lifetime later.
+    if (!live_tokens.empty()) consider(live_tokens.begin()->first + options.token_lifetime);
+    if (!kept_records.empty()) {
+      consider(kept_records.begin()->first + 2 * options.token_lifetime);
     }
     return earliest;
   }
@@ -551,6 +561,8 @@ core::Status InteractionResponder::received(InteractionCreate event) {
       return core::fail(core::ErrorCode::kFailedPrecondition, "the responder is shutting down");
     }
     if (s.records.contains(event.id)) return core::ok_status();  // a repeated event
+    // What the timer sleeps until now, before this interaction adds its deadlines.
+    const std::optional<TimePoint> wakeup = s.next_wakeup_locked();
     const TimePoint now = s.clock.now();
     Record record;
     record.application_id = std::move(event.application_id);
@@ -568,9 +580,13 @@ core::Status InteractionResponder::received(InteractionCreate event) {
     s.deadlines.received(event.id, std::move(event.token), record.received_at,
                          deferrable && !record.dead);
     if (record.dead) s.miss(event.id, record, work);
+    s.live_tokens.emplace(record.received_at, event.id);
+    s.kept_records.emplace(record.received_at, event.id);
     s.records.emplace(std::move(event.id), std::move(record));
     ++s.counters.received;
-    s.changed.notify_all();
+    // The timer sleeps until the earliest deadline: wake it only when that moved earlier
+    // (an interaction replayed late), not for every interaction (a context switch each).
+    if (s.next_wakeup_locked() != wakeup) s.changed.notify_all();
   }
   s.execute(work);
   return core::ok_status();
@@ -662,16 +678,15 @@ void InteractionResponder::poll() {
       }
       s.send_initial(due.id, record, boost::json::serialize(body), nullptr, work);
     }
-    for (auto it = s.records.begin(); it != s.records.end();) {
-      Record& record = it->second;
-      if (!record.expired && now >= record.received_at + s.options.token_lifetime) {
-        s.expire(it->first, record, work);
-      }
-      if (record.expired && now >= record.received_at + 2 * s.options.token_lifetime) {
-        it = s.records.erase(it);
-      } else {
-        ++it;
-      }
+    while (!s.live_tokens.empty() &&
+           now >= s.live_tokens.begin()->first + s.options.token_lifetime) {
+      const std::string id = s.live_tokens.begin()->second;
+      s.expire(id, s.records.at(id), work);  // takes it out of live_tokens
+    }
+    while (!s.kept_records.empty() &&
+           now >= s.kept_records.begin()->first + 2 * s.options.token_lifetime) {
+      s.records.erase(s.kept_records.begin()->second);
+      s.kept_records.erase(s.kept_records.begin());
     }
   }
   s.execute(work);

@@ -89,11 +89,21 @@ Response interact(Context& context, Gateway& gateway, const json::object& body) 
     return json_response(http::status::bad_request, {{"message", "no such channel"}});
   }
   ConsoleState& state = context.console;
-  json::array commands;
-  if (auto it = state.commands.find(guild.id); it != state.commands.end()) commands = it->second;
-  if (auto it = state.commands.find(""); it != state.commands.end()) {
-    for (const auto& c : it->second) commands.push_back(c);
+  // The guild's and the global commands; copied into one list only when both exist (this
+  // runs for every typed line, and benchmarks type a thousand a second).
+  const auto guild_commands = state.commands.find(guild.id);
+  const auto global_commands = state.commands.find("");
+  const bool has_guild = guild_commands != state.commands.end();
+  const bool has_global = global_commands != state.commands.end();
+  json::array merged;
+  if (has_guild && has_global) {
+    merged = guild_commands->second;
+    for (const auto& c : global_commands->second) merged.push_back(c);
   }
+  const json::array& commands = has_guild && has_global ? merged
+                                : has_guild             ? guild_commands->second
+                                : has_global            ? global_commands->second
+                                                        : merged;
   auto permissions = [&guild](const std::string& id) { return member_permissions(guild, id); };
   auto data = parse_typed_line(line, commands, guild, permissions);
   if (auto* error = std::get_if<TypedLineError>(&data)) {

@@ -48,7 +48,10 @@ core::Result<std::unique_ptr<BotStore>> BotStore::open(const std::filesystem::pa
   return store;
 }
 
-BotStore::~BotStore() { sqlite3_close_v2(db_); }
+BotStore::~BotStore() {
+  for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
+  sqlite3_close_v2(db_);
+}
 
 core::Error BotStore::error(std::string_view action) const {
   const int rc = sqlite3_errcode(db_) & 0xff;
@@ -70,11 +73,36 @@ core::Status BotStore::exec_locked(const std::string& sql) {
 core::Result<std::vector<StoreRow>> BotStore::query_locked(std::string_view sql,
                                                            const std::vector<StoreValue>& params) {
   sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), 0, &statement, nullptr) !=
-      SQLITE_OK) {
-    return core::fail(error("preparing statement"));
+  bool kept = true;
+  auto cached = statements_.find(std::string(sql));
+  if (cached != statements_.end()) {
+    statement = cached->second;
+  } else {
+    const char* tail = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &statement, &tail) != SQLITE_OK) {
+      return core::fail(error("preparing statement"));
+    }
+    // Only a single statement is kept (a text with more would run just its first), and only
+    // so many: a module that builds its SQL text per call would otherwise grow the map.
+    kept = statement != nullptr && tail == sql.data() + sql.size() &&
+           statements_.size() < kMaxStatements;
+    if (kept) statements_.emplace(std::string(sql), statement);
   }
-  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owned(statement, sqlite3_finalize);
+  // Whatever happens below, the statement is left reset with no bindings (or finalized when
+  // it is not kept), so its next use starts clean and it holds no read transaction open.
+  struct Release {
+    sqlite3_stmt* statement;
+    bool kept;
+    ~Release() {
+      if (kept) {
+        sqlite3_reset(statement);
+        sqlite3_clear_bindings(statement);
+      } else {
+        sqlite3_finalize(statement);
+      }
+    }
+  } release{statement, kept};
   for (std::size_t i = 0; i < params.size(); ++i) {
     const int index = static_cast<int>(i + 1);
     const StoreValue& p = params[i];

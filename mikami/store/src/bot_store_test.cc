@@ -101,6 +101,41 @@ TEST_F(BotStoreTest, ACooldownRunsForItsLengthThenRestarts) {
             std::optional<std::chrono::milliseconds>(4s));
 }
 
+// Statements are prepared once and reused: each use must see its own parameters, a failed
+// step must not poison the next use, and a schema change under a kept statement is seen.
+TEST_F(BotStoreTest, AReusedStatementTakesFreshParametersAndSeesSchemaChanges) {
+  auto store = BotStore::open(db());
+  ASSERT_TRUE(store.has_value());
+  BotStore& s = **store;
+  ASSERT_TRUE(
+      s.migrate("notes", {{1, "CREATE TABLE notes (k TEXT PRIMARY KEY, v INTEGER)"}}).has_value());
+  const std::string insert = "INSERT INTO notes (k, v) VALUES (?1, ?2)";
+  const std::string select = "SELECT v FROM notes WHERE k = ?1";
+  for (std::int64_t i = 0; i < 50; ++i) {
+    ASSERT_TRUE(s.query(insert, {"k" + std::to_string(i), i}).has_value());
+  }
+  for (std::int64_t i = 0; i < 50; ++i) {
+    auto rows = s.query(select, {"k" + std::to_string(i)});
+    ASSERT_TRUE(rows.has_value());
+    ASSERT_EQ(rows->size(), 1u);
+    EXPECT_EQ(std::get<std::int64_t>((*rows)[0][0]), i);
+  }
+  auto duplicate = s.query(insert, {std::string("k1"), std::int64_t{9}});
+  EXPECT_FALSE(duplicate.has_value());  // the primary key
+  ASSERT_TRUE(s.query(insert, {std::string("k50"), std::int64_t{50}}).has_value());
+  auto missing = s.query(select, {std::string("nothing")});
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_TRUE(missing->empty());  // no binding left over from the previous use
+  ASSERT_TRUE(s.migrate("notes", {{1, "CREATE TABLE notes (k TEXT PRIMARY KEY, v INTEGER)"},
+                                  {2,
+                                   "ALTER TABLE notes RENAME COLUMN v TO w;"
+                                   "ALTER TABLE notes ADD COLUMN v INTEGER DEFAULT 7"}})
+                  .has_value());
+  auto after = s.query(select, {std::string("k3")});
+  ASSERT_TRUE(after.has_value()) << after.error().message();
+  EXPECT_EQ(std::get<std::int64_t>((*after)[0][0]), 7);
+}
+
 TEST_F(BotStoreTest, NotADatabaseIsCorrupt) {
   {
     std::FILE* f = std::fopen(db().c_str(), "w");

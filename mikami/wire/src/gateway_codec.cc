@@ -1,6 +1,8 @@
 #include "mikami/gateway_codec.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <utility>
 
 namespace mikami {
 namespace json = boost::json;
@@ -16,13 +18,32 @@ const json::string* string_field(const json::object& object, std::string_view ke
   return it->value().if_string();
 }
 
+// Parses one payload into an arena of its own: a parsed tree is many small nodes that all
+// die together, so a bump allocator sized from the text replaces one malloc per node, and
+// the tree can still travel (the arena is reference counted by the values using it). The
+// parser is kept per thread (a connection's reader) so its internal stack is reused.
+json::value parse_into_arena(std::string_view text, boost::system::error_code& error) {
+  thread_local json::parser parser;
+  constexpr std::size_t kMinArena = 4 * 1024;
+  parser.reset(
+      json::make_shared_resource<json::monotonic_resource>(std::max(kMinArena, 2 * text.size())));
+  parser.write(text.data(), text.size(), error);
+  if (error) {
+    parser.reset();
+    return nullptr;
+  }
+  json::value root = parser.release();
+  parser.reset();  // drop the parser's reference to this payload's arena
+  return root;
+}
+
 }  // namespace
 
 core::Result<InboundPayload> decode_gateway_payload(std::string_view text) {
   boost::system::error_code error;
-  json::value root = json::parse(text, error);
+  json::value root = parse_into_arena(text, error);
   if (error) return core::fail(invalid("not JSON (" + error.message() + ")"));
-  const json::object* object = root.if_object();
+  json::object* object = root.if_object();
   if (object == nullptr) return core::fail(invalid("not a JSON object"));
   InboundPayload payload;
   auto op = object->find("op");
@@ -34,7 +55,7 @@ core::Result<InboundPayload> decode_gateway_payload(std::string_view text) {
     payload.sequence = s->value().as_int64();
   }
   if (const json::string* t = string_field(*object, "t")) payload.event_name = std::string(*t);
-  const json::value* d = object->if_contains("d");
+  json::value* d = object->if_contains("d");
   switch (payload.op) {
     case GatewayOp::kHello: {
       const json::object* data = d ? d->if_object() : nullptr;
@@ -61,7 +82,19 @@ core::Result<InboundPayload> decode_gateway_payload(std::string_view text) {
           payload.resume_gateway_url = std::string(*url);
         }
       }
-      payload.data = d ? json::serialize(*d) : "null";
+      // Moved out, not serialised: the move constructor keeps d's arena (an assignment
+      // into payload.data would copy it into another storage).
+      if (d != nullptr) {
+        InboundPayload dispatch{payload.op,
+                                payload.sequence,
+                                std::move(payload.event_name),
+                                payload.heartbeat_interval,
+                                payload.resumable,
+                                std::move(payload.session_id),
+                                std::move(payload.resume_gateway_url),
+                                std::move(*d)};
+        return dispatch;
+      }
       break;
     default:
       break;

@@ -1,5 +1,6 @@
 // One gateway shard as an explicit state machine (twilight's model). It opens no socket and
-// parses no JSON: the owner feeds it decoded inbound payloads, transport events and the
+// parses no JSON (a dispatch's parsed "d" only passes through): the owner feeds it decoded
+// inbound payloads, transport events and the
 // passage of time, and carries out the actions it asks for (connect, send, close, deliver a
 // dispatch, report a fatal close). So every decision -- heartbeats with jitter, zombie
 // detection, RESUME versus IDENTIFY after each close code, op 7 and op 9, fatal codes, the
@@ -13,6 +14,7 @@
 // take_actions() after every call.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -71,6 +73,12 @@ struct ShardConfig {
 };
 
 // A decoded inbound gateway payload, reduced to what the state machine reads.
+//
+// `data` is the dispatch's parsed "d", handed on to the model without being serialised and
+// parsed again. It may live in a per-payload arena (its storage() is then a shared monotonic
+// resource, freed with the last value that uses it). Hand it on by move construction
+// (aggregate initialisation, std::move into a new object): Boost.JSON's move *assignment*
+// between different storages copies element by element.
 struct InboundPayload {
   GatewayOp op = GatewayOp::kDispatch;
   std::optional<std::int64_t> sequence;             // "s"
@@ -79,7 +87,7 @@ struct InboundPayload {
   bool resumable = false;                           // INVALID_SESSION's "d"
   std::string session_id;                           // READY
   std::string resume_gateway_url;                   // READY
-  std::string data;  // raw JSON of "d" for dispatches; passed through
+  boost::json::value data;                          // "d" of a dispatch, parsed; null otherwise
 };
 
 struct ConnectAction {
@@ -103,7 +111,7 @@ struct CloseAction {
 struct DispatchAction {
   std::string event_name;
   std::int64_t sequence = 0;
-  std::string data;
+  boost::json::value data;  // the payload's "d", moved on from InboundPayload::data
 };
 struct FatalAction {
   std::uint16_t code = 0;

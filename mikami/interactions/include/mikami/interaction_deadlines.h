@@ -7,14 +7,19 @@
 // anything, and at next_wakeup() sends a deferred callback (type 5) for every interaction
 // take_due() returns. Pure: it sends nothing itself.
 //
+// Every operation costs O(log n) in the interactions tracked (a busy bot tracks 15 minutes
+// of them): deadlines are kept in time order, never found by a scan.
+//
 // Threading: one owner, not thread safe.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
@@ -72,10 +77,17 @@ class InteractionDeadlines {
     bool deferrable = true;
   };
 
+  // (instant, id), earliest first; ties by id as before (a map ordered by id).
+  using Queue = std::set<std::pair<core::Clock::TimePoint, std::string>>;
+
+  void forget(std::unordered_map<std::string, Entry>::iterator it);
+
   core::Clock& clock_;
   std::chrono::milliseconds defer_after_;
   std::chrono::milliseconds token_lifetime_;
-  std::map<std::string, Entry> entries_;
+  std::unordered_map<std::string, Entry> entries_;
+  Queue defer_at_;   // unanswered deferrable interactions, at received_at + defer_after
+  Queue expire_at_;  // every interaction, at received_at + token_lifetime
   std::uint64_t deferred_ = 0;
 };
 

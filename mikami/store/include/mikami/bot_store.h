@@ -22,12 +22,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
 #include "core/status.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace mikami {
 
@@ -90,6 +92,11 @@ class BotStore {
 
   std::mutex mutex_;
   sqlite3* db_;  // guarded by mutex_
+  // Prepared statements by SQL text, reused (reset) by query_locked: the bot runs the same
+  // few statements (module switches, cooldowns) for every command, and preparing one costs
+  // more than running it. Guarded by mutex_; finalized before the database is closed.
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  static constexpr std::size_t kMaxStatements = 128;
   std::filesystem::path path_;
 };
 

@@ -10,7 +10,8 @@
 
 namespace mikami {
 
-// Decodes one inbound payload. A dispatch keeps its "d" re-serialised in `data`. Fails
+// Decodes one inbound payload. A dispatch hands its parsed "d" on in `data` (in an arena of
+// this payload; see InboundPayload). Fails
 // with kInvalidArgument naming what was wrong (not JSON, no "op", HELLO without
 // heartbeat_interval, READY without session_id ...).
 core::Result<InboundPayload> decode_gateway_payload(std::string_view text);

@@ -7,6 +7,7 @@
 // readers on other threads; readers get copies. Fetches run without the lock held.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -78,9 +79,11 @@ class GuildCache {
 
   // Writer side. Applies one typed event.
   void apply(const model::Event& event);
-  // Parses a dispatch's `d` and applies it. A malformed payload is counted (stats().malformed),
-  // changes nothing and is returned as the error.
-  core::Status ingest(std::string_view event_name, std::string_view d_text);
+  // Applies a dispatch from its parsed `d` (DispatchAction::data). A malformed payload is
+  // counted (stats().malformed), changes nothing and is returned as the error.
+  core::Status ingest(std::string_view event_name, const boost::json::value& d);
+  // The same from the text of `d`.
+  core::Status ingest_text(std::string_view event_name, std::string_view d_text);
   // The op 8 payload for a member request whose chunks this cache will store and track.
   std::string request_members(const ChunkRequest& request, std::string* nonce = nullptr);
 
@@ -124,6 +127,7 @@ class GuildCache {
     MemberContext member{};
   };
 
+  core::Status ingest_parsed(core::Result<model::Event> event);
   void on_ready(const model::ReadyEvent& e);
   bool on_guild_create(const model::Guild& g);
   void on_guild_update(const model::Guild& g);

@@ -20,7 +20,7 @@
 #pragma once
 
 #include <atomic>
-#include <boost/json/fwd.hpp>
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -56,7 +56,7 @@ class Router {
 
   // Every gateway dispatch: INTERACTION_CREATE enters the pipeline; other events go to
   // the modules subscribed to them. Ignored once draining.
-  // `data` is the dispatch's `d`.
+  // `data` is the dispatch's parsed "d" (DispatchAction::data).
   void on_dispatch(std::string_view event_name, const boost::json::value& data);
   // Stops taking new interactions and waits up to `timeout` for those in flight (and
   // their replies). True when none is left.
