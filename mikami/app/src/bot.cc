@@ -14,102 +14,16 @@
 #include "mikami/framework/replier.h"
 #include "mikami/framework/router.h"
 #include "mikami/interaction_responder.h"
+#include "mikami/model/guild.h"
 #include "mikami/rest_client.h"
 #include "mikami/shard_manager.h"
+#include "services.h"
 
 namespace mikami::app {
 namespace {
 
 namespace json = boost::json;
 using framework::Metrics;
-
-// What handlers may ask of the running bot. Role positions and the bot's roles are read
-// over REST on first use and kept (they are what the role hierarchy check compares).
-class Services final : public framework::BotServices {
- public:
-  explicit Services(RestClient& rest) : rest_(rest) {}
-
-  void set_shards(ShardManager* shards) { shards_ = shards; }
-  void set_bot_user(std::string id) {
-    std::lock_guard lock(mutex_);
-    bot_user_ = std::move(id);
-  }
-
-  std::optional<std::chrono::microseconds> gateway_latency(const std::string&) override {
-    return std::nullopt;  // the gateway client does not report its heartbeat latency yet
-  }
-
-  std::optional<std::chrono::microseconds> rest_round_trip() override {
-    const auto start = std::chrono::steady_clock::now();
-    RestResponse response = rest_.request(Method::kGet, "/gateway/bot", "").get();
-    if (response.status != 200) return std::nullopt;
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                 start);
-  }
-
-  int top_role_position(const std::string& guild_id,
-                        const std::vector<std::string>& role_ids) override {
-    auto positions = role_positions(guild_id);
-    if (!positions) return -1;
-    int top = 0;
-    for (const auto& id : role_ids) {
-      auto it = positions->find(id);
-      if (it == positions->end()) return -1;
-      top = std::max(top, it->second);
-    }
-    return top;
-  }
-
-  std::vector<std::string> bot_role_ids(const std::string& guild_id) override {
-    std::string bot;
-    {
-      std::lock_guard lock(mutex_);
-      if (auto it = bot_roles_.find(guild_id); it != bot_roles_.end()) return it->second;
-      bot = bot_user_;
-    }
-    RestResponse response =
-        rest_.request(Method::kGet, "/guilds/" + guild_id + "/members/" + bot, "").get();
-    std::vector<std::string> roles;
-    if (response.status == 200) {
-      boost::system::error_code ec;
-      json::value v = json::parse(response.body, ec);
-      if (!ec && v.is_object() && v.as_object().contains("roles")) {
-        for (const auto& r : v.at("roles").as_array()) roles.emplace_back(r.as_string());
-      }
-      std::lock_guard lock(mutex_);
-      bot_roles_[guild_id] = roles;
-    }
-    return roles;
-  }
-
- private:
-  std::optional<std::map<std::string, int>> role_positions(const std::string& guild_id) {
-    {
-      std::lock_guard lock(mutex_);
-      if (auto it = positions_.find(guild_id); it != positions_.end()) return it->second;
-    }
-    RestResponse response = rest_.request(Method::kGet, "/guilds/" + guild_id + "/roles", "").get();
-    if (response.status != 200) return std::nullopt;
-    boost::system::error_code ec;
-    json::value v = json::parse(response.body, ec);
-    if (ec || !v.is_array()) return std::nullopt;
-    std::map<std::string, int> positions;
-    for (const auto& role : v.as_array()) {
-      positions[std::string(role.at("id").as_string())] =
-          static_cast<int>(role.at("position").to_number<std::int64_t>());
-    }
-    std::lock_guard lock(mutex_);
-    positions_[guild_id] = positions;
-    return positions;
-  }
-
-  RestClient& rest_;
-  ShardManager* shards_ = nullptr;
-  std::mutex mutex_;
-  std::string bot_user_;                                         // guarded by mutex_
-  std::map<std::string, std::map<std::string, int>> positions_;  // guarded by mutex_
-  std::map<std::string, std::vector<std::string>> bot_roles_;    // guarded by mutex_
-};
 
 }  // namespace
 
@@ -132,27 +46,42 @@ struct Bot::Impl {
   std::mutex mutex;
   std::condition_variable ready_changed;
   std::string application_id;  // guarded by mutex; from READY
+  bool resumed = false;        // guarded by mutex; a shard resumed (no READY to come)
   bool fatal = false;          // guarded by mutex
   std::string fatal_message;   // guarded by mutex
   bool stopped = false;
 
+  // On the shard's thread: the gateway's parsed `d` feeds the cache (the model's typed
+  // event) and the router (which parses interactions with the model from the same value).
   void on_event(int shard_id, const DispatchAction& event) {
     metrics.add("mikami_gateway_events_total", {{"shard", std::to_string(shard_id)}});
-    if (event.event_name == "READY") {
-      if (const json::value& v = event.data; v.is_object()) {
-        const json::object& ready = v.as_object();
-        if (auto* user = ready.if_contains("user"); user && user->is_object()) {
-          services->set_bot_user(std::string(user->as_object().at("id").as_string()));
-        }
-        if (auto* app = ready.if_contains("application"); app && app->is_object()) {
-          std::lock_guard lock(mutex);
-          application_id = std::string(app->as_object().at("id").as_string());
-        }
-        ready_changed.notify_all();
+    const json::value& d = event.data;
+    if (event.event_name != "INTERACTION_CREATE") ingest(shard_id, event.event_name, d);
+    if (event.event_name == "RESUMED") {
+      std::lock_guard lock(mutex);
+      resumed = true;
+      ready_changed.notify_all();
+    }
+    router->on_dispatch(event.event_name, d);
+  }
+
+  void ingest(int shard_id, const std::string& event_name, const json::value& d) {
+    auto parsed = model::parse_event(event_name, d);
+    if (!parsed) {
+      metrics.add("mikami_gateway_events_malformed_total", {{"shard", std::to_string(shard_id)}});
+      logger->warn("dropped a malformed " + event_name + ": " + parsed.error().message());
+      return;
+    }
+    if (const auto* ready = std::get_if<model::ReadyEvent>(&*parsed)) {
+      services->set_bot_user(ready->user.id);
+      {
+        std::lock_guard lock(mutex);
+        application_id = ready->application_id.to_string();
       }
+      ready_changed.notify_all();
       logger->info("shard " + std::to_string(shard_id) + " is ready");
     }
-    router->on_dispatch(event.event_name, event.data);
+    if (cache::GuildCache* cache = services->shard_cache(shard_id)) cache->apply(*parsed);
   }
 
   void on_fatal(int shard_id, const FatalAction& fatal_action) {
@@ -183,13 +112,28 @@ struct Bot::Impl {
            {},
            double(rest_counters.server_error_retries + rest_counters.network_error_retries)});
       if (shards) {
-        for (int i = 0; i < shards->shard_count(); ++i) {
+        for (int i = shards->first_shard(); i < shards->first_shard() + shards->shard_count();
+             ++i) {
           const ShardCounters c = shards->counters(i);
           const framework::Labels shard = {{"shard", std::to_string(i)}};
           counters.push_back({"mikami_gateway_connects_total", shard, double(c.connects)});
           counters.push_back({"mikami_gateway_resumes_total", shard, double(c.resumed)});
           counters.push_back({"mikami_gateway_identifies_total", shard, double(c.identifies)});
+          if (c.heartbeat_latency_us >= 0) {
+            gauges.push_back(
+                {"mikami_gateway_heartbeat_latency_seconds", shard, c.heartbeat_latency_us / 1e6});
+          }
         }
+      }
+      for (std::size_t i = 0; i < services->caches().size(); ++i) {
+        const cache::CacheStats s = services->caches()[i]->stats();
+        const framework::Labels cache = {
+            {"shard", std::to_string(services->first_shard() + int(i))}};
+        gauges.push_back({"mikami_cache_guilds", cache, double(s.guilds)});
+        gauges.push_back({"mikami_cache_channels", cache, double(s.channels)});
+        gauges.push_back({"mikami_cache_roles", cache, double(s.roles)});
+        gauges.push_back({"mikami_cache_members", cache, double(s.members)});
+        counters.push_back({"mikami_cache_fetches_total", cache, double(s.fetches)});
       }
       const ResponderCounters r = responder->counters();
       counters.push_back({"mikami_interactions_deferred_total", {}, double(r.deferred)});
@@ -239,7 +183,7 @@ core::Result<std::unique_ptr<Bot>> Bot::start(
       config.analytics_queue, [metrics](const framework::AnalyticsEvent& event) {
         metrics->add("mikami_analytics_events_total", {{"module", event.module}});
       });
-  b.services = std::make_unique<Services>(*b.rest);
+  b.services = std::make_unique<Services>(*b.rest, cache::CacheOptions{});
   framework::RouterOptions router_options;
   router_options.workers = config.workers;
   router_options.lock_wait = config.lock_wait;
@@ -266,6 +210,8 @@ core::Result<std::unique_ptr<Bot>> Bot::start(
   shard_options.token = token;
   shard_options.intents = config.intents;
   shard_options.shard_count = config.shard_count;
+  shard_options.first_shard = config.first_shard;
+  shard_options.last_shard = config.last_shard;
   shard_options.ca_file = config.ca_file;
   shard_options.session_directory = config.session_directory;
   Impl* raw = impl.get();
@@ -275,7 +221,7 @@ core::Result<std::unique_ptr<Bot>> Bot::start(
       [raw](int shard_id, const FatalAction& fatal) { raw->on_fatal(shard_id, fatal); });
   if (!shards) return core::fail(shards.error().with_context("connecting to the gateway"));
   b.shards = std::move(*shards);
-  b.services->set_shards(b.shards.get());
+  b.services->attach(*b.shards, b.shards->first_shard(), b.shards->total_shard_count());
   b.shards->start();
   logger.info("connecting " + std::to_string(b.shards->shard_count()) +
               " shard(s); modules: " + std::to_string(b.registry->modules().size()) +
@@ -288,17 +234,23 @@ core::Status Bot::wait_ready(std::chrono::milliseconds timeout) {
   std::string application_id;
   {
     std::unique_lock lock(b.mutex);
-    if (!b.ready_changed.wait_for(lock, timeout,
-                                  [&] { return !b.application_id.empty() || b.fatal; })) {
+    if (!b.ready_changed.wait_for(
+            lock, timeout, [&] { return !b.application_id.empty() || b.resumed || b.fatal; })) {
       return core::fail(core::ErrorCode::kUnavailable, "no READY from the gateway within " +
                                                            std::to_string(timeout.count()) + " ms");
     }
     if (b.fatal) return core::fail(core::ErrorCode::kUnavailable, b.fatal_message);
     application_id = b.application_id;
   }
+  if (application_id.empty()) {
+    // Resumed: READY (and its application) is not replayed.
+    auto application = b.services->application_id();
+    if (!application) return core::fail(application.error().with_context("after a resume"));
+    application_id = application->to_string();
+  }
   if (!b.config.sync_commands) return core::ok_status();
   auto outcome = framework::sync_commands(*b.rest, application_id, b.config.commands_guild_id,
-                                          b.registry->commands_json());
+                                          b.registry->definitions());
   if (!outcome) return core::fail(outcome.error().with_context("command sync"));
   b.logger->info(*outcome == framework::SyncOutcome::kUnchanged
                      ? "commands unchanged; sync skipped"

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <thread>
@@ -98,6 +99,10 @@ class BotTest : public ::testing::Test {
     auto reply = http_->request("GET", "/_sandbox/commands");
     return json::parse(reply->body).at("puts").as_int64();
   }
+  std::int64_t stat(const std::string& name) {
+    auto reply = http_->request("GET", "/_sandbox/stats");
+    return json::parse(reply->body).at(name).as_int64();
+  }
   std::size_t runs(const std::string& command) {
     std::size_t n = 0;
     for (const auto& run : probe_->snapshot()) n += run.command == command;
@@ -145,6 +150,39 @@ TEST_F(BotTest, EachStageStopsTheLaterOnes) {
   EXPECT_EQ(ask("/echo text:back", "member"), "back");
   EXPECT_EQ(ask("/module disable name:utility", "owner"), "the utility module cannot be disabled");
   EXPECT_EQ(ask("/module list", "bob"), "you need Manage Server to use /module");
+}
+
+TEST_F(BotTest, TheOwnerActsOnAnyoneAndNobodyActsOnTheOwner) {
+  start(config());
+  // The owner holds no role at all, yet is above everyone.
+  EXPECT_EQ(ask("/kick user:@alice", "owner"), "would kick 3");
+  EXPECT_EQ(ask("/kick user:@owner", "alice"), "you cannot use /kick on the server owner");
+  EXPECT_EQ(ask("/kick user:@owner", "owner"), "you cannot use /kick on yourself");
+  EXPECT_EQ(runs("kick"), 1u);
+  // The gateway fed the cache (GUILD_CREATE): nothing was fetched.
+  EXPECT_EQ(stat("guild_reads"), 0);
+  EXPECT_EQ(stat("member_reads"), 0);
+}
+
+TEST_F(BotTest, ChecksAfterAResumedStartFetchWhatTheEmptyCacheLacksOnceAndKeepIt) {
+  AppConfig c = config();
+  c.session_directory = dir_ / "sessions";
+  start(c);
+  ASSERT_TRUE(bot_->shutdown());  // sessions saved
+  bot_.reset();
+  start(c);  // resumes: GUILD_CREATE is not replayed, the cache starts empty
+  EXPECT_EQ(stat("resumes"), 1);
+  EXPECT_EQ(stat("guild_reads"), 0);
+  EXPECT_EQ(ask("/kick user:@bob", "alice"), "would kick 4");
+  // The role positions and owner (the guild) and the bot's member were fetched...
+  EXPECT_EQ(stat("guild_reads"), 1);
+  EXPECT_EQ(stat("member_reads"), 1);
+  // ...and kept: the next checks fetch nothing.
+  EXPECT_EQ(ask("/kick user:@mikami", "alice"),
+            "you can only use /kick on members below your highest role");
+  EXPECT_EQ(ask("/kick user:@bob", "alice"), "would kick 4");
+  EXPECT_EQ(stat("guild_reads"), 1);
+  EXPECT_EQ(stat("member_reads"), 1);
 }
 
 TEST_F(BotTest, OneUsersCommandsRunStrictlyInOrderAndDifferentUsersInParallel) {
@@ -231,6 +269,109 @@ TEST_F(BotTest, MetricsAreServedInPrometheusTextFormat) {
   EXPECT_NE(reply->body.find("mikami_pipeline_seconds_bucket{le=\"+Inf\"} 1"), std::string::npos);
   EXPECT_NE(reply->body.find("mikami_rest_requests_total"), std::string::npos);
   EXPECT_NE(reply->body.find("mikami_analytics_dropped_total 0"), std::string::npos);
+}
+
+// A bot of 16 shards run as several processes: this one runs shards 0-3, and only those
+// identify, each with its [id, count].
+TEST(BotShardsTest, ARangeOfShardsIdentifiesOnlyThoseShardsWithTheirIdAndCount) {
+  testing::SandboxProcess sandbox({"--shard-count", "16", "--max-concurrency", "16"});
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("mikami-shards-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  AppConfig c;
+  c.api_url = sandbox.api_url();
+  c.store_path = dir / "bot.db";
+  c.metrics_listen = "";
+  c.shard_count = 16;
+  c.first_shard = 0;
+  c.last_shard = 3;
+  Logger logger{"warn", false};
+  {
+    auto bot = Bot::start(c, "sandbox-token", logger, bot_modules());
+    ASSERT_TRUE(bot.has_value()) << bot.error().message();
+    ASSERT_TRUE((*bot)->wait_ready(20s).has_value());
+    LocalHttpClient http("127.0.0.1", sandbox.port());
+    std::vector<std::pair<std::int64_t, std::int64_t>> identified;
+    for (int i = 0; i < 2'000 && identified.size() < 4; ++i) {
+      identified.clear();
+      auto reply = http.request("GET", "/_sandbox/stats");
+      ASSERT_TRUE(reply.has_value());
+      const json::value stats = json::parse(reply->body);
+      for (const auto& pair : stats.at("identified_shards").as_array()) {
+        identified.emplace_back(pair.as_array()[0].as_int64(), pair.as_array()[1].as_int64());
+      }
+      std::this_thread::sleep_for(5ms);
+    }
+    std::sort(identified.begin(), identified.end());
+    const std::vector<std::pair<std::int64_t, std::int64_t>> expected = {
+        {0, 16}, {1, 16}, {2, 16}, {3, 16}};
+    EXPECT_EQ(identified, expected);
+    // The guild (id 1) is on shard 0: its commands are served.
+    json::object body{{"line", "/help"}, {"user", "owner"}};
+    auto sent = http.request("POST", "/_sandbox/interact", json::serialize(body));
+    ASSERT_TRUE(sent.has_value());
+    EXPECT_EQ(sent->status, 200) << sent->body;
+    ASSERT_TRUE((*bot)->shutdown());
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// /ping reports the heartbeat's measured round trip: the sandbox holds each ACK 150 ms.
+TEST(BotHeartbeatTest, PingAndTheGaugeShowTheMeasuredHeartbeatLatency) {
+  testing::SandboxProcess sandbox(
+      {"--heartbeat-interval-ms", "400", "--fault-ack-delay-ms", "150"});
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("mikami-heartbeat-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  AppConfig c;
+  c.api_url = sandbox.api_url();
+  c.store_path = dir / "bot.db";
+  c.metrics_listen = "127.0.0.1:0";
+  Logger logger{"warn", false};
+  {
+    auto started = Bot::start(c, "sandbox-token", logger, bot_modules());
+    ASSERT_TRUE(started.has_value()) << started.error().message();
+    Bot& bot = **started;
+    ASSERT_TRUE(bot.wait_ready(20s).has_value());
+    LocalHttpClient metrics("127.0.0.1", bot.metrics_port());
+    // Wait for the first ACK to be measured (the first heartbeat is jittered within 400 ms).
+    double latency = -1;
+    for (int i = 0; i < 1'000 && latency < 0; ++i) {
+      auto reply = metrics.request("GET", "/metrics");
+      ASSERT_TRUE(reply.has_value());
+      const std::string key = "mikami_gateway_heartbeat_latency_seconds{shard=\"0\"} ";
+      if (auto at = reply->body.find(key); at != std::string::npos) {
+        latency = std::stod(reply->body.substr(at + key.size()));
+      } else {
+        std::this_thread::sleep_for(5ms);
+      }
+    }
+    EXPECT_GE(latency, 0.150);
+    EXPECT_LT(latency, 2.0);
+    LocalHttpClient http("127.0.0.1", sandbox.port());
+    json::object body{{"line", "/ping"}, {"user", "member"}};
+    auto sent = http.request("POST", "/_sandbox/interact", json::serialize(body));
+    ASSERT_TRUE(sent.has_value());
+    ASSERT_EQ(sent->status, 200) << sent->body;
+    const std::string id(json::parse(sent->body).at("id").as_string());
+    std::string content;
+    for (int i = 0; i < 2'000 && content.empty(); ++i) {
+      auto record = http.request("GET", "/_sandbox/interactions/" + id);
+      ASSERT_TRUE(record.has_value());
+      json::value v = json::parse(record->body);
+      if (v.at("callback_type").as_int64() != 0) {
+        content = std::string(v.at("responses").at(0).at("data").at("content").as_string());
+      } else {
+        std::this_thread::sleep_for(5ms);
+      }
+    }
+    // "pong: gateway heartbeat 150.3 ms, REST round trip 0.4 ms"
+    const std::string prefix = "pong: gateway heartbeat ";
+    ASSERT_TRUE(content.starts_with(prefix)) << content;
+    EXPECT_GE(std::stod(content.substr(prefix.size())), 150.0) << content;
+    ASSERT_TRUE(bot.shutdown());
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ class Reader {
 
   core::Status check_known() const {
     static const std::map<std::string, std::set<std::string>> kKnown = {
-        {"discord", {"api_url", "intents", "shard_count", "ca_file"}},
+        {"discord", {"api_url", "intents", "shard_count", "shards", "ca_file"}},
         {"commands", {"guild_id", "sync"}},
         {"store", {"path"}},
         {"sessions", {"directory"}},
@@ -117,6 +117,13 @@ core::Result<AppConfig> load_config_file(const std::filesystem::path& path, AppC
   std::int64_t shards = config.shard_count;
   CORE_RETURN_IF_ERROR(r.integer("discord", "shard_count", 0, 65'535, shards));
   config.shard_count = static_cast<int>(shards);
+  std::string range;
+  CORE_RETURN_IF_ERROR(r.string("discord", "shards", range));
+  if (!range.empty()) {
+    if (auto status = parse_shard_range(range, config); !status) {
+      return core::fail(status.error().with_context(path.string() + ": discord.shards"));
+    }
+  }
   CORE_RETURN_IF_ERROR(r.string("discord", "ca_file", config.ca_file));
   CORE_RETURN_IF_ERROR(r.string("commands", "guild_id", config.commands_guild_id));
   CORE_RETURN_IF_ERROR(r.boolean("commands", "sync", config.sync_commands));
@@ -154,6 +161,29 @@ core::Result<AppConfig> apply_environment(AppConfig config) {
   return config;
 }
 
+core::Status parse_shard_range(std::string_view text, AppConfig& config) {
+  auto number = [](std::string_view part, int& out) {
+    if (part.empty() || part.size() > 5 || part.find_first_not_of("0123456789") != part.npos) {
+      return false;
+    }
+    out = std::stoi(std::string(part));
+    return true;
+  };
+  const auto dash = text.find('-');
+  int first = 0;
+  int last = 0;
+  const bool ok = dash == std::string_view::npos
+                      ? number(text, first) && number(text, last)
+                      : number(text.substr(0, dash), first) && number(text.substr(dash + 1), last);
+  if (!ok) {
+    return core::fail(
+        bad("shards must be a range of shard ids such as 0-3, got '" + std::string(text) + "'"));
+  }
+  config.first_shard = first;
+  config.last_shard = last;
+  return core::ok_status();
+}
+
 core::Status validate(const AppConfig& config) {
   static const std::set<std::string> kLevels = {"debug", "info", "warn", "error"};
   if (!kLevels.contains(config.log_level)) {
@@ -174,6 +204,25 @@ core::Status validate(const AppConfig& config) {
       config.commands_guild_id.find_first_not_of("0123456789") != std::string::npos) {
     return core::fail(
         bad("commands.guild_id must be a snowflake, got '" + config.commands_guild_id + "'"));
+  }
+  if (config.shard_count < 0) {
+    return core::fail(bad("shard_count must be at least 1 (0: Discord's recommendation)"));
+  }
+  if (config.last_shard >= 0) {
+    const std::string range =
+        std::to_string(config.first_shard) + "-" + std::to_string(config.last_shard);
+    if (config.shard_count < 1) {
+      return core::fail(bad("shards " + range +
+                            " needs shard_count (the bot's total number of shards, at least 1)"));
+    }
+    if (config.first_shard > config.last_shard) {
+      return core::fail(bad("shards " + range + ": the first shard is after the last"));
+    }
+    if (config.last_shard >= config.shard_count) {
+      return core::fail(bad("shards " + range + " is not within shard_count " +
+                            std::to_string(config.shard_count) + " (shards 0-" +
+                            std::to_string(config.shard_count - 1) + ")"));
+    }
   }
   if (config.lock_wait >= config.handler_deadline) {
     return core::fail(bad("pipeline.lock_wait_ms must be below pipeline.handler_deadline_ms"));

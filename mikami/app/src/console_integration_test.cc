@@ -129,6 +129,32 @@ TEST(ConsoleTest, CheckConfigNamesTheBadKey) {
   std::filesystem::remove(config);
 }
 
+TEST(ConsoleTest, CheckConfigRefusesAShardRangeOutsideTheShardCount) {
+  MikamiRun good({"--check-config", "--shards", "0-3", "--shard-count", "16"}, "");
+  EXPECT_EQ(good.wait(), 0) << good.err();
+  MikamiRun no_count({"--check-config", "--shards", "0-3"}, "");
+  EXPECT_EQ(no_count.wait(), 2);
+  EXPECT_NE(no_count.err().find("shards 0-3 needs shard_count"), std::string::npos)
+      << no_count.err();
+  MikamiRun outside({"--check-config", "--shards", "12-16", "--shard-count", "16"}, "");
+  EXPECT_EQ(outside.wait(), 2);
+  EXPECT_NE(outside.err().find("shards 12-16 is not within shard_count 16 (shards 0-15)"),
+            std::string::npos)
+      << outside.err();
+  MikamiRun garbled({"--check-config", "--shards", "a-b", "--shard-count", "16"}, "");
+  EXPECT_EQ(garbled.wait(), 2);
+  EXPECT_NE(garbled.err().find("a range of shard ids such as 0-3, got 'a-b'"), std::string::npos)
+      << garbled.err();
+  const auto config = std::filesystem::temp_directory_path() /
+                      ("mikami-shards-" + std::to_string(::getpid()) + ".toml");
+  std::ofstream(config) << "[discord]\nshards = \"4-7\"\nshard_count = 4\n";
+  MikamiRun toml({"--check-config", "--config", config.string()}, "");
+  EXPECT_EQ(toml.wait(), 2);
+  EXPECT_NE(toml.err().find("shards 4-7 is not within shard_count 4"), std::string::npos)
+      << toml.err();
+  std::filesystem::remove(config);
+}
+
 TEST(ConsoleTest, SigtermFinishesTheCommandInFlightAndExitsZero) {
   testing::SandboxProcess sandbox;
   LocalHttpClient http("127.0.0.1", sandbox.port());

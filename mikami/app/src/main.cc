@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   std::optional<std::string> log_format;
   std::optional<std::string> metrics_listen;
   std::optional<std::string> store_path;
+  std::optional<std::string> shard_range;
+  std::optional<int> shard_count;
   bool check_config = false;
   std::string as_user = "owner";
   int reply_timeout_ms = 10'000;
@@ -48,6 +50,10 @@ int main(int argc, char** argv) {
   cli.add_option("--metrics-listen", metrics_listen,
                  "host:port of the Prometheus endpoint (\"\" disables; port 0 picks one)");
   cli.add_option("--store", store_path, "the bot's SQLite database");
+  cli.add_option("--shards", shard_range,
+                 "run only these shards of --shard-count, e.g. 0-3 (one process of several)");
+  cli.add_option("--shard-count", shard_count,
+                 "the bot's total number of shards (otherwise Discord's recommendation)");
   cli.add_flag("--check-config", check_config, "validate the configuration and token, then exit");
   cli.add_option("--as", as_user, "console: the member to act as at first");
   cli.add_option("--reply-timeout-ms", reply_timeout_ms,
@@ -72,6 +78,12 @@ int main(int argc, char** argv) {
   if (log_format) config.log_format = *log_format;
   if (metrics_listen) config.metrics_listen = *metrics_listen;
   if (store_path) config.store_path = *store_path;
+  if (shard_count) config.shard_count = *shard_count;
+  if (shard_range) {
+    if (auto status = parse_shard_range(*shard_range, config); !status) {
+      return fail("--shards: " + status.error().message());
+    }
+  }
   auto token =
       load_token(token_file ? std::optional<std::filesystem::path>(*token_file) : std::nullopt);
   if (!token) return fail(token.error().message());

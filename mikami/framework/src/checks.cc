@@ -28,16 +28,21 @@ const char* kind(OptionType type) {
   }
 }
 
+using model::InteractionOption;
+using model::OptionValue;
+
 bool has_type(OptionType type, const OptionValue& value) {
   switch (type) {
+    case OptionType::kString:
+      return std::holds_alternative<std::string>(value);
     case OptionType::kInteger:
       return std::holds_alternative<std::int64_t>(value);
     case OptionType::kNumber:
       return std::holds_alternative<double>(value) || std::holds_alternative<std::int64_t>(value);
     case OptionType::kBoolean:
       return std::holds_alternative<bool>(value);
-    default:
-      return std::holds_alternative<std::string>(value);
+    default:  // users, channels, roles, mentionables and attachments: ids
+      return std::holds_alternative<model::Snowflake>(value);
   }
 }
 
@@ -46,7 +51,7 @@ std::string number_text(double v) {
   return std::to_string(v);
 }
 
-bool equals(const ChoiceValue& choice, const OptionValue& value) {
+bool equals(const model::ChoiceValue& choice, const OptionValue& value) {
   if (const auto* s = std::get_if<std::string>(&choice)) {
     const auto* v = std::get_if<std::string>(&value);
     return v != nullptr && *v == *s;
@@ -60,7 +65,8 @@ bool equals(const ChoiceValue& choice, const OptionValue& value) {
 }
 
 // The leaf options of the invoked subcommand.
-const std::vector<OptionSpec>* leaf_schema(const CommandSpec& spec, const Interaction& interaction,
+const std::vector<OptionSpec>* leaf_schema(const CommandSpec& spec,
+                                           const std::vector<std::string_view>& path,
                                            std::string& missing_sub) {
   const std::vector<OptionSpec>* schema = &spec.options;
   std::size_t depth = 0;
@@ -70,17 +76,17 @@ const std::vector<OptionSpec>* leaf_schema(const CommandSpec& spec, const Intera
       has_subs |= o.type == OptionType::kSubCommand || o.type == OptionType::kSubCommandGroup;
     }
     if (!has_subs) return schema;
-    if (depth >= interaction.subcommand_path.size()) {
+    if (depth >= path.size()) {
       missing_sub = "a subcommand is required";
       return nullptr;
     }
-    const std::string& name = interaction.subcommand_path[depth++];
+    const std::string_view name = path[depth++];
     const std::vector<OptionSpec>* next = nullptr;
     for (const auto& o : *schema) {
       if (o.name == name) next = &o.options;
     }
     if (next == nullptr) {
-      missing_sub = "unknown subcommand " + name;
+      missing_sub = "unknown subcommand " + std::string(name);
       return nullptr;
     }
     schema = next;
@@ -89,38 +95,43 @@ const std::vector<OptionSpec>* leaf_schema(const CommandSpec& spec, const Intera
 
 }  // namespace
 
-std::string permission_names(std::uint64_t bits) {
-  static const std::pair<std::uint64_t, const char*> kNames[] = {
-      {permission::kKickMembers, "Kick Members"},
-      {permission::kBanMembers, "Ban Members"},
-      {permission::kAdministrator, "Administrator"},
-      {permission::kManageChannels, "Manage Channels"},
-      {permission::kManageGuild, "Manage Server"},
-      {permission::kViewChannel, "View Channel"},
-      {permission::kSendMessages, "Send Messages"},
-      {permission::kManageMessages, "Manage Messages"},
-      {permission::kEmbedLinks, "Embed Links"},
-      {permission::kManageRoles, "Manage Roles"},
-      {permission::kModerateMembers, "Timeout Members"},
+std::string permission_names(Permissions bits) {
+  // The names Discord's client shows.
+  static const std::pair<Permission, const char*> kNames[] = {
+      {Permission::kKickMembers, "Kick Members"},
+      {Permission::kBanMembers, "Ban Members"},
+      {Permission::kAdministrator, "Administrator"},
+      {Permission::kManageChannels, "Manage Channels"},
+      {Permission::kManageGuild, "Manage Server"},
+      {Permission::kViewChannel, "View Channel"},
+      {Permission::kSendMessages, "Send Messages"},
+      {Permission::kManageMessages, "Manage Messages"},
+      {Permission::kEmbedLinks, "Embed Links"},
+      {Permission::kManageRoles, "Manage Roles"},
+      {Permission::kModerateMembers, "Timeout Members"},
   };
   std::string out;
-  std::uint64_t named = 0;
+  Permissions named;
   for (const auto& [bit, name] : kNames) {
-    if (bits & bit) {
+    if (bits.has(bit)) {
       out += (out.empty() ? "" : ", ") + std::string(name);
       named |= bit;
     }
   }
-  if (bits & ~named) out += (out.empty() ? "" : ", ") + std::string("other permissions");
+  if (!named.missing(bits).empty())
+    out += (out.empty() ? "" : ", ") + std::string("other permissions");
   return out;
 }
 
 std::optional<std::string> validate_options(const CommandSpec& spec,
-                                            const Interaction& interaction) {
+                                            const model::Interaction& interaction) {
+  if (!interaction.data) return "/" + spec.name + ": the interaction carries no data";
+  const model::InteractionData& data = *interaction.data;
   std::string missing_sub;
-  const std::vector<OptionSpec>* schema = leaf_schema(spec, interaction, missing_sub);
+  const std::vector<OptionSpec>* schema = leaf_schema(spec, data.subcommand_path(), missing_sub);
   if (schema == nullptr) return "/" + spec.name + ": " + missing_sub;
-  for (const InteractionOption& given : interaction.options) {
+  const std::vector<InteractionOption>& options = data.leaf_options();
+  for (const InteractionOption& given : options) {
     const OptionSpec* option = nullptr;
     for (const auto& o : *schema) {
       if (o.name == given.name) option = &o;
@@ -156,48 +167,46 @@ std::optional<std::string> validate_options(const CommandSpec& spec,
     }
     if (const auto* s = std::get_if<std::string>(&given.value);
         s != nullptr && option->type == OptionType::kString) {
-      if (option->min_length && static_cast<int>(s->size()) < *option->min_length) {
+      if (option->min_length && s->size() < *option->min_length) {
         return "option " + given.name + ": must be at least " +
                std::to_string(*option->min_length) + " characters";
       }
-      if (option->max_length && static_cast<int>(s->size()) > *option->max_length) {
+      if (option->max_length && s->size() > *option->max_length) {
         return "option " + given.name + ": must be at most " + std::to_string(*option->max_length) +
                " characters";
       }
     }
   }
-  if (interaction.type == InteractionType::kAutocomplete) return std::nullopt;
+  if (interaction.type == model::InteractionType::kApplicationCommandAutocomplete) {
+    return std::nullopt;
+  }
   for (const auto& o : *schema) {
     if (!o.required) continue;
     bool present = false;
-    for (const auto& given : interaction.options) present |= given.name == o.name;
+    for (const auto& given : options) present |= given.name == o.name;
     if (!present) return "option " + o.name + ": is required";
   }
   return std::nullopt;
 }
 
 std::optional<std::string> check_user_permissions(const CommandSpec& spec,
-                                                  const Interaction& interaction) {
-  if (spec.guild_only && !interaction.in_guild) return "/" + spec.name + " works only in a server";
-  if (!spec.default_member_permissions || *spec.default_member_permissions == 0) {
-    return spec.default_member_permissions
-               ? std::optional<std::string>("/" + spec.name + " is disabled for everyone")
-               : std::nullopt;
-  }
-  const std::uint64_t have = interaction.member_permissions;
-  if (have & permission::kAdministrator) return std::nullopt;
-  const std::uint64_t missing = *spec.default_member_permissions & ~have;
-  if (missing == 0) return std::nullopt;
+                                                  const model::Interaction& interaction) {
+  if (spec.guild_only && !interaction.in_guild())
+    return "/" + spec.name + " works only in a server";
+  if (!spec.default_member_permissions || !interaction.in_guild()) return std::nullopt;
+  const Permissions have = interaction.invoker_permissions().value_or(Permissions());
+  if (have.has(Permission::kAdministrator)) return std::nullopt;
+  // Discord's "0": administrators only.
+  if (spec.default_member_permissions->empty()) return "/" + spec.name + " is for administrators";
+  const Permissions missing = have.missing(*spec.default_member_permissions);
+  if (missing.empty()) return std::nullopt;
   return "you need " + permission_names(missing) + " to use /" + spec.name;
 }
 
-std::optional<std::string> check_bot_permissions(const CommandSpec& spec,
-                                                 const Interaction& interaction) {
-  if (spec.bot_permissions == 0 || !interaction.in_guild) return std::nullopt;
-  const std::uint64_t have = interaction.app_permissions;
-  if (have & permission::kAdministrator) return std::nullopt;
-  const std::uint64_t missing = spec.bot_permissions & ~have;
-  if (missing == 0) return std::nullopt;
+std::optional<std::string> check_bot_permissions(const CommandSpec& spec, Permissions bot) {
+  if (spec.bot_permissions.empty() || bot.has(Permission::kAdministrator)) return std::nullopt;
+  const Permissions missing = bot.missing(spec.bot_permissions);
+  if (missing.empty()) return std::nullopt;
   return "I need " + permission_names(missing) + " in this channel for /" + spec.name;
 }
 

@@ -1,12 +1,9 @@
 #include "mikami/framework/registry.h"
 
-#include <boost/json.hpp>
 #include <cctype>
 
 namespace mikami::framework {
 namespace {
-
-namespace json = boost::json;
 
 // Discord: 1-32 characters, lowercase letters, digits, '-' and '_'.
 bool valid_name(const std::string& name) {
@@ -15,63 +12,6 @@ bool valid_name(const std::string& name) {
     if (!(std::islower(c) || std::isdigit(c) || c == '-' || c == '_')) return false;
   }
   return true;
-}
-
-core::Status check_options(const std::string& where, const std::vector<OptionSpec>& options) {
-  for (const OptionSpec& option : options) {
-    if (!valid_name(option.name)) {
-      return core::fail(core::ErrorCode::kInvalidArgument, where + ": option name '" + option.name +
-                                                               "' is not 1-32 lowercase " +
-                                                               "letters, digits, '-' or '_'");
-    }
-    if (option.description.empty() || option.description.size() > 100) {
-      return core::fail(core::ErrorCode::kInvalidArgument,
-                        where + " " + option.name + ": description must be 1-100 characters");
-    }
-    CORE_RETURN_IF_ERROR(check_options(where + " " + option.name, option.options));
-  }
-  return core::ok_status();
-}
-
-json::value choice_value(const ChoiceValue& value) {
-  if (const auto* s = std::get_if<std::string>(&value)) return json::value(*s);
-  if (const auto* n = std::get_if<std::int64_t>(&value)) return json::value(*n);
-  return json::value(std::get<double>(value));
-}
-
-json::object option_json(const OptionSpec& option) {
-  json::object out{{"type", static_cast<int>(option.type)},
-                   {"name", option.name},
-                   {"description", option.description}};
-  const bool leaf =
-      option.type != OptionType::kSubCommand && option.type != OptionType::kSubCommandGroup;
-  if (leaf && option.required) out["required"] = true;
-  if (!option.choices.empty()) {
-    json::array choices;
-    for (const Choice& c : option.choices) {
-      choices.push_back(json::object{{"name", c.name}, {"value", choice_value(c.value)}});
-    }
-    out["choices"] = std::move(choices);
-  }
-  auto number = [&](const char* key, const std::optional<double>& v) {
-    if (!v) return;
-    if (option.type == OptionType::kInteger) {
-      out[key] = static_cast<std::int64_t>(*v);
-    } else {
-      out[key] = *v;
-    }
-  };
-  number("min_value", option.min_value);
-  number("max_value", option.max_value);
-  if (option.min_length) out["min_length"] = *option.min_length;
-  if (option.max_length) out["max_length"] = *option.max_length;
-  if (option.autocomplete) out["autocomplete"] = true;
-  if (!option.options.empty()) {
-    json::array inner;
-    for (const OptionSpec& o : option.options) inner.push_back(option_json(o));
-    out["options"] = std::move(inner);
-  }
-  return out;
 }
 
 }  // namespace
@@ -90,18 +30,12 @@ core::Result<std::unique_ptr<Registry>> Registry::create(
     }
     for (CommandSpec& spec : module->commands()) {
       const std::string where = "module " + name + ", command /" + spec.name;
-      if (!valid_name(spec.name)) {
-        return core::fail(core::ErrorCode::kInvalidArgument,
-                          where + ": the name is not 1-32 lowercase letters, digits, '-' or '_'");
-      }
-      if (spec.description.empty() || spec.description.size() > 100) {
-        return core::fail(core::ErrorCode::kInvalidArgument,
-                          where + ": description must be 1-100 characters");
+      if (auto status = model::validate_command(spec.definition()); !status) {
+        return core::fail(status.error().with_context("module " + name));
       }
       if (!spec.handler) {
         return core::fail(core::ErrorCode::kInvalidArgument, where + ": no handler");
       }
-      CORE_RETURN_IF_ERROR(check_options(where, spec.options));
       if (auto clash = registry->commands_.find(spec.name); clash != registry->commands_.end()) {
         return core::fail(core::ErrorCode::kInvalidArgument,
                           where + ": also declared by module " + clash->second.module->name());
@@ -160,22 +94,11 @@ std::vector<const EventSpec*> Registry::subscribers(const std::string& event_nam
   return out;
 }
 
-std::string Registry::commands_json() const {
-  json::array out;
-  for (const auto& [name, command] : commands_) {
-    const CommandSpec& spec = command.spec;
-    json::object c{{"type", 1}, {"name", spec.name}, {"description", spec.description}};
-    json::array options;
-    for (const OptionSpec& o : spec.options) options.push_back(option_json(o));
-    c["options"] = std::move(options);
-    if (spec.default_member_permissions) {
-      c["default_member_permissions"] = std::to_string(*spec.default_member_permissions);
-    }
-    // Guild-only commands are not offered in DMs (context 0 is a guild).
-    if (spec.guild_only) c["contexts"] = json::array{0};
-    out.push_back(std::move(c));
-  }
-  return json::serialize(out);
+std::vector<model::ApplicationCommand> Registry::definitions() const {
+  std::vector<model::ApplicationCommand> out;
+  out.reserve(commands_.size());
+  for (const auto& [name, command] : commands_) out.push_back(command.spec.definition());
+  return out;
 }
 
 }  // namespace mikami::framework

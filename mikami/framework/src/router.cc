@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "mikami/framework/checks.h"
+#include "mikami/framework/guild_checks.h"
 #include "user_gate.h"
 #include "worker_pool.h"
 
@@ -31,16 +32,20 @@ std::string message_json(const Reply& reply, bool ephemeral) {
   return json::serialize(data);
 }
 
-std::string choices_json(const std::vector<Choice>& choices) {
-  json::array out;
-  for (std::size_t i = 0; i < choices.size() && i < 25; ++i) {
-    json::value value;
-    if (const auto* s = std::get_if<std::string>(&choices[i].value)) value = *s;
-    if (const auto* n = std::get_if<std::int64_t>(&choices[i].value)) value = *n;
-    if (const auto* d = std::get_if<double>(&choices[i].value)) value = *d;
-    out.push_back(json::object{{"name", choices[i].name}, {"value", value}});
-  }
-  return json::serialize(json::object{{"choices", out}});
+std::string choices_json(std::vector<Choice> choices) {
+  if (choices.size() > 25) choices.resize(25);  // Discord's limit
+  return json::serialize(json::object{{"choices", model::choices_to_json(choices)}});
+}
+
+std::string user_of(const model::Interaction& in) {
+  const model::User* user = in.invoker();
+  return user ? user->id.to_string() : std::string();
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace
@@ -60,7 +65,8 @@ struct Router::Impl {
 
   // One interaction through the pipeline.
   struct Run {
-    Interaction interaction;
+    model::Interaction interaction;
+    std::string user_id;  // the invoker's
     SteadyClock::time_point received_at;
     const Module* module = nullptr;
     std::string label;  // "/module enable"
@@ -76,7 +82,7 @@ struct Router::Impl {
   }
 
   void on_interaction(const json::value& data) {
-    auto parsed = parse_interaction(data);
+    auto parsed = model::parse_interaction(data);
     if (!parsed) {
       metrics.add("mikami_interactions_malformed_total", {});
       log("warn", "dropped a malformed INTERACTION_CREATE: " + parsed.error().message());
@@ -90,15 +96,16 @@ struct Router::Impl {
     replier.received(*parsed, declares_ephemeral(*parsed));
     auto run = std::make_shared<Run>();
     run->interaction = std::move(*parsed);
+    run->user_id = user_of(run->interaction);
     run->received_at = SteadyClock::now();
     Impl* self = this;
     pool.post([self, run] { self->pipeline(run); });
   }
 
   // The reply visibility the interaction's command declares: a deferral must have it.
-  bool declares_ephemeral(const Interaction& in) const {
-    if (in.type != InteractionType::kApplicationCommand) return false;
-    const RegisteredCommand* command = registry.command(in.command_name);
+  bool declares_ephemeral(const model::Interaction& in) const {
+    if (in.type != model::InteractionType::kApplicationCommand || !in.data) return false;
+    const RegisteredCommand* command = registry.command(in.data->name);
     return command != nullptr && command->spec.ephemeral;
   }
 
@@ -111,7 +118,8 @@ struct Router::Impl {
                    [self, run, result, release = std::move(release)](bool ok, std::string error) {
                      if (!ok) {
                        self->log("warn", "answer to " + run->label + " (interaction " +
-                                             run->interaction.id + ") failed: " + error);
+                                             run->interaction.id.to_string() +
+                                             ") failed: " + error);
                      }
                      if (release) release();
                      self->account(*run, ok ? result : result + "_undelivered");
@@ -125,8 +133,8 @@ struct Router::Impl {
     AnalyticsEvent event;
     event.command = run.label;
     event.module = run.module ? run.module->name() : "";
-    event.guild_id = run.interaction.guild_id;
-    event.user_id = run.interaction.user_id;
+    event.guild_id = run.interaction.in_guild() ? run.interaction.guild_id.to_string() : "";
+    event.user_id = run.user_id;
     event.result = result;
     event.latency = std::chrono::duration_cast<std::chrono::microseconds>(latency);
     analytics.record(std::move(event));
@@ -148,9 +156,9 @@ struct Router::Impl {
     return "something went wrong (error id " + std::to_string(id) + ")";
   }
 
-  bool module_enabled(const Module& module, const std::string& guild_id, std::string& error) {
-    if (!module.can_be_disabled() || guild_id.empty()) return true;
-    auto enabled = store.module_enabled(guild_id, module.name());
+  bool module_enabled(const Module& module, model::GuildId guild_id, std::string& error) {
+    if (!module.can_be_disabled() || !guild_id.is_set()) return true;
+    auto enabled = store.module_enabled(guild_id.to_string(), module.name());
     if (!enabled) {
       error = failure_message("reading module settings: " + enabled.error().message());
       return false;
@@ -159,12 +167,12 @@ struct Router::Impl {
   }
 
   void pipeline(const std::shared_ptr<Run>& run) {
-    const Interaction& in = run->interaction;
+    const model::Interaction& in = run->interaction;
     switch (in.type) {
-      case InteractionType::kApplicationCommand:
-      case InteractionType::kAutocomplete:
+      case model::InteractionType::kApplicationCommand:
+      case model::InteractionType::kApplicationCommandAutocomplete:
         return command(run);
-      case InteractionType::kMessageComponent:
+      case model::InteractionType::kMessageComponent:
         return component(run);
       default:
         run->label = "interaction type " + std::to_string(static_cast<int>(in.type));
@@ -173,13 +181,14 @@ struct Router::Impl {
   }
 
   void command(const std::shared_ptr<Run>& run) {
-    const Interaction& in = run->interaction;
-    run->label = "/" + in.command_name;
-    for (const auto& part : in.subcommand_path) run->label += " " + part;
+    const model::Interaction& in = run->interaction;
+    const model::InteractionData& data = *in.data;  // parse_interaction requires it here
+    run->label = "/" + data.name;
+    for (std::string_view part : data.subcommand_path()) run->label += " " + std::string(part);
     // resolve
-    const RegisteredCommand* command = registry.command(in.command_name);
+    const RegisteredCommand* command = registry.command(data.name);
     if (command == nullptr) {
-      return refuse(run, "unknown_command", "unknown command /" + in.command_name);
+      return refuse(run, "unknown_command", "unknown command /" + data.name);
     }
     run->module = command->module;
     const CommandSpec& spec = command->spec;
@@ -194,17 +203,16 @@ struct Router::Impl {
     }
     // validate
     if (auto invalid = validate_options(spec, in)) return refuse(run, "invalid_option", *invalid);
-    if (in.type == InteractionType::kAutocomplete) return autocomplete(run, *command);
-    // checks
+    if (in.type == model::InteractionType::kApplicationCommandAutocomplete) {
+      return autocomplete(run, *command);
+    }
+    // checks: what the interaction carries first, the guild cache for the rest
     if (auto denied = check_user_permissions(spec, in)) {
       return refuse(run, "missing_permissions", *denied);
     }
-    if (auto denied = check_bot_permissions(spec, in)) {
-      return refuse(run, "bot_missing_permissions", *denied);
-    }
-    if (auto denied = check_hierarchy(spec, in)) return refuse(run, "hierarchy", *denied);
+    if (guild_checks(run, spec)) return;
     if (spec.cooldown.count() > 0) {
-      auto left = store.take_cooldown(spec.name + ":" + in.user_id,
+      auto left = store.take_cooldown(spec.name + ":" + run->user_id,
                                       std::chrono::system_clock::now(), spec.cooldown);
       if (!left) return refuse(run, "error", failure_message(left.error().message()));
       if (*left) {
@@ -220,29 +228,44 @@ struct Router::Impl {
         spec.ephemeral, AnswerType::kMessage);
   }
 
-  std::optional<std::string> check_hierarchy(const CommandSpec& spec, const Interaction& in) {
-    if (spec.target_member_option.empty()) return std::nullopt;
-    std::optional<std::string> target;
-    for (const auto& o : in.options) {
-      if (o.name == spec.target_member_option) {
-        if (const auto* s = std::get_if<std::string>(&o.value)) target = *s;
+  // The bot's permissions and the role hierarchy; true when it refused.
+  bool guild_checks(const std::shared_ptr<Run>& run, const CommandSpec& spec) {
+    const model::Interaction& in = run->interaction;
+    const bool needs_bot_permissions = !spec.bot_permissions.empty() && in.in_guild();
+    const bool needs_hierarchy = !spec.target_member_option.empty() && in.in_guild();
+    if (!needs_bot_permissions && !needs_hierarchy) return false;
+    cache::GuildCache* cache = services.guild_cache(in.guild_id);
+    model::UserId bot;
+    // The bot's own id is needed unless the interaction carries all that is checked.
+    if (needs_hierarchy || !in.app_permissions) {
+      auto me = services.bot_user();
+      if (!me) return unavailable(run, "the bot's user", me.error());
+      bot = *me;
+    }
+    if (needs_bot_permissions) {
+      auto have = bot_permissions(in, cache, bot, now_ms());
+      if (!have) return unavailable(run, "the bot's permissions", have.error());
+      if (auto denied = check_bot_permissions(spec, *have)) {
+        refuse(run, "bot_missing_permissions", *denied);
+        return true;
       }
     }
-    if (!target) return std::nullopt;
-    if (*target == in.user_id) return "you cannot use /" + spec.name + " on yourself";
-    auto member = in.resolved_members.find(*target);
-    if (member == in.resolved_members.end()) return std::nullopt;  // not a member: nothing above
-    const int target_top = services.top_role_position(in.guild_id, member->second.role_ids);
-    const int invoker_top = services.top_role_position(in.guild_id, in.member_role_ids);
-    const int bot_top = services.top_role_position(in.guild_id, services.bot_role_ids(in.guild_id));
-    if (target_top < 0 || invoker_top < 0 || bot_top < 0) {
-      return "cannot check the role hierarchy right now; try again in a moment";
+    if (needs_hierarchy) {
+      auto verdict = check_hierarchy(spec, in, cache, bot);
+      if (!verdict) return unavailable(run, "the role hierarchy", verdict.error());
+      if (*verdict) {
+        refuse(run, "hierarchy", **verdict);
+        return true;
+      }
     }
-    if (!(in.member_permissions & permission::kAdministrator) && invoker_top <= target_top) {
-      return "you can only use /" + spec.name + " on members below your highest role";
-    }
-    if (bot_top <= target_top) return "that member's highest role is not below mine";
-    return std::nullopt;
+    return false;
+  }
+
+  bool unavailable(const std::shared_ptr<Run>& run, const std::string& what,
+                   const core::Error& error) {
+    log("warn", run->label + ": cannot check " + what + ": " + error.message());
+    refuse(run, "check_unavailable", "cannot check " + what + " right now; try again in a moment");
+    return true;
   }
 
   void autocomplete(const std::shared_ptr<Run>& run, const RegisteredCommand& command) {
@@ -260,9 +283,10 @@ struct Router::Impl {
   }
 
   void component(const std::shared_ptr<Run>& run) {
-    const Interaction& in = run->interaction;
-    const RegisteredComponent* component = registry.component(in.custom_id);
-    run->label = "component " + (component ? component->spec.custom_id_prefix : in.custom_id);
+    const model::Interaction& in = run->interaction;
+    const std::string& custom_id = in.data->custom_id;
+    const RegisteredComponent* component = registry.component(custom_id);
+    run->label = "component " + (component ? component->spec.custom_id_prefix : custom_id);
     if (component == nullptr)
       return refuse(run, "unknown_component", "this button is no longer in use");
     run->module = component->module;
@@ -281,7 +305,7 @@ struct Router::Impl {
   void locked(const std::shared_ptr<Run>& run, std::function<Reply(CommandContext&)> handler,
               bool ephemeral, AnswerType type) {
     Impl* self = this;
-    const std::string user = run->interaction.user_id;
+    const std::string user = run->user_id;
     gate.submit(
         user, options.lock_wait,
         [self, run, handler = std::move(handler), ephemeral, type](
@@ -313,9 +337,10 @@ struct Router::Impl {
           self->finish(run, "timeout", Answer{AnswerType::kMessage, message_json(reply, true)},
                        [shared_release] { (*shared_release)(); });
         });
-    const RegisteredCommand* command = run->interaction.type == InteractionType::kMessageComponent
-                                           ? nullptr
-                                           : registry.command(run->interaction.command_name);
+    const RegisteredCommand* command =
+        run->interaction.type == model::InteractionType::kMessageComponent
+            ? nullptr
+            : registry.command(run->interaction.data->name);
     CommandContext ctx(run->interaction, command, store, registry, services);
     std::string result = "ok";
     Reply reply;
@@ -377,15 +402,15 @@ Router::Router(const Registry& registry, BotStore& store, Replier& replier, BotS
 
 Router::~Router() { (void)drain(std::chrono::milliseconds(5'000)); }
 
-void Router::on_dispatch(std::string_view event_name, const json::value& data_value) {
+void Router::on_dispatch(std::string_view event_name, const boost::json::value& data_value) {
   if (event_name == "INTERACTION_CREATE") {
     impl_->on_interaction(data_value);
     return;
   }
   auto subscribers = impl_->registry.subscribers(std::string(event_name));
   if (subscribers.empty() || impl_->draining.load()) return;
-  // Subscribers take the text; only events somebody subscribed to are serialised.
-  auto data = std::make_shared<std::string>(json::serialize(data_value));
+  // A copy in the default storage: the dispatch's own may be an arena of the shard's thread.
+  auto data = std::make_shared<const json::value>(data_value, json::storage_ptr());
   for (const EventSpec* spec : subscribers) {
     Impl* self = impl_.get();
     impl_->pool.post([self, spec, data] {

@@ -59,10 +59,10 @@ std::uint64_t TimerQueue::schedule(Clock::time_point when, std::function<void()>
   {
     std::lock_guard lock(mutex_);
     id = next_id_++;
-    // Two statements: the operands of == are unsequenced, so begin() could be read before
-    // the emplace.
-    const auto entry = order_.emplace(when, id).first;
-    earliest = entry == order_.begin();
+    // Two statements: in one, begin() may be read before the insertion (operands of == are
+    // unsequenced), and a first timer into an empty queue would never wake the thread.
+    const auto inserted = order_.emplace(when, id).first;
+    earliest = inserted == order_.begin();
     timers_.emplace(id, Timer{when, std::move(fn)});
   }
   // The thread sleeps until the first timer: only a new first one changes its wait.

@@ -220,9 +220,13 @@ void Shard::on_payload(InboundPayload payload) {
       send_heartbeat(now);  // asked for one: answer now, keep the regular schedule
       break;
     case GatewayOp::kHeartbeatAck:
-      awaiting_ack_ = false;
       ++counters_.heartbeat_acks;
-      if (last_heartbeat_sent_) latency_ = now - *last_heartbeat_sent_;
+      if (awaiting_ack_ && last_heartbeat_sent_) {
+        latency_ = now - *last_heartbeat_sent_;
+        counters_.heartbeat_latency_us =
+            std::chrono::duration_cast<std::chrono::microseconds>(*latency_).count();
+      }
+      awaiting_ack_ = false;
       break;
     case GatewayOp::kReconnect:
       ++counters_.reconnect_requests;

@@ -126,10 +126,29 @@ TEST_F(ShardTest, FirstHeartbeatAfterIntervalTimesJitterThenEveryInterval) {
   advance(30ms);
   shard_->on_payload(op(GatewayOp::kHeartbeatAck));
   EXPECT_EQ(shard_->latency(), 30ms);
+  EXPECT_EQ(shard_->counters().heartbeat_latency_us, 30'000);
   advance(40'000ms - 30ms - 1ms);
   EXPECT_TRUE(only<SendAction>().empty());
   advance(1ms);
   EXPECT_EQ(only<SendAction>().size(), 1u);
+}
+
+TEST_F(ShardTest, HeartbeatLatencyIsMeasuredOnlyFromAnOutstandingHeartbeat) {
+  random_ = 0.25;
+  become_active(40'000ms);
+  EXPECT_EQ(shard_->latency(), std::nullopt);
+  EXPECT_EQ(shard_->counters().heartbeat_latency_us, -1);
+  shard_->on_payload(op(GatewayOp::kHeartbeatAck));  // answers nothing: no figure
+  EXPECT_EQ(shard_->latency(), std::nullopt);
+  advance(10'000ms);
+  ASSERT_EQ(only<SendAction>().size(), 1u);
+  advance(120ms);
+  shard_->on_payload(op(GatewayOp::kHeartbeatAck));
+  EXPECT_EQ(shard_->latency(), 120ms);
+  advance(5ms);
+  shard_->on_payload(op(GatewayOp::kHeartbeatAck));  // a second ACK: still the first figure
+  EXPECT_EQ(shard_->latency(), 120ms);
+  EXPECT_EQ(shard_->counters().heartbeat_latency_us, 120'000);
 }
 
 TEST_F(ShardTest, HeartbeatRequestIsAnsweredAtOnce) {

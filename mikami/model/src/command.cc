@@ -138,17 +138,23 @@ json::value choice_value_json(const ChoiceValue& v) {
   return json::value(std::get<double>(v));
 }
 
+}  // namespace
+
+json::array choices_to_json(const std::vector<CommandChoice>& choices) {
+  json::array out;
+  for (const CommandChoice& c : choices) {
+    out.push_back(json::object{{"name", c.name}, {"value", choice_value_json(c.value)}});
+  }
+  return out;
+}
+
+namespace {
+
 json::object option_to_json(const CommandOption& o) {
   json::object j{
       {"type", static_cast<int>(o.type)}, {"name", o.name}, {"description", o.description}};
   if (o.required) j["required"] = true;
-  if (!o.choices.empty()) {
-    json::array choices;
-    for (const CommandChoice& c : o.choices) {
-      choices.push_back(json::object{{"name", c.name}, {"value", choice_value_json(c.value)}});
-    }
-    j["choices"] = std::move(choices);
-  }
+  if (!o.choices.empty()) j["choices"] = choices_to_json(o.choices);
   if (o.autocomplete) j["autocomplete"] = true;
   if (!o.options.empty()) {
     json::array options;

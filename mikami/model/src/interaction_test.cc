@@ -55,7 +55,7 @@ TEST(Interaction, ParsesASlashCommandWithSubcommandAndTypedOptions) {
   EXPECT_EQ(i.guild_id, GuildId(900000000000000001ULL));
   EXPECT_EQ(i.channel_id, ChannelId(900000000000000002ULL));
   EXPECT_EQ(i.token, "aW50ZXJhY3Rpb24");
-  EXPECT_EQ(i.app_permissions.bits(), 562949953421311ULL);
+  EXPECT_EQ(i.app_permissions->bits(), 562949953421311ULL);
   EXPECT_EQ(i.context, InteractionContext::kGuild);
   ASSERT_NE(i.invoker(), nullptr);
   EXPECT_EQ(i.invoker()->username, "alice");

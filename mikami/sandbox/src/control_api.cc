@@ -112,6 +112,8 @@ Response ControlApi::fault(const json::object& body) {
     gateway_.stop_acks();
   } else if (kind == "acks") {
     faults.heartbeat_acks = flag(body, "enabled", true);
+  } else if (kind == "ack_delay") {
+    faults.ack_delay_ms = static_cast<int>(*ms);
   } else if (kind == "periodic_drop") {
     gateway_.set_periodic_drop(static_cast<int>(*every_ms), static_cast<int>(*code));
   } else if (kind == "rest_429") {

@@ -32,6 +32,7 @@ struct Session {
   std::deque<std::pair<std::int64_t, std::string>> buffer;  // (seq, payload text)
   bool valid = true;
   bool compress = false;  // IDENTIFY asked for payload compression
+  bool has_guild = true;  // the guild's events go to its shard only
   std::weak_ptr<Connection> connection;
 };
 
@@ -171,7 +172,7 @@ void Gateway::dispatch(Session& session, std::string_view type, const json::valu
 void Gateway::dispatch_to_all(std::string_view type, const json::value& data) {
   for (auto& [id, session] : sessions_) {
     // Events also happen while a bot is disconnected; RESUME replays them.
-    if (session.valid) dispatch(session, type, data);
+    if (session.valid && session.has_guild) dispatch(session, type, data);
   }
 }
 
@@ -232,7 +233,18 @@ void Gateway::on_client_message(const std::shared_ptr<Connection>& c, const std:
   switch (v.at("op").as_int64()) {
     case 1:
       ++context_.stats.heartbeats;
-      if (c->acks && context_.faults.heartbeat_acks) send(c, R"({"op":11})");
+      if (!c->acks || !context_.faults.heartbeat_acks) break;
+      if (context_.faults.ack_delay_ms > 0) {
+        auto timer = std::make_shared<boost::asio::steady_timer>(
+            io_, std::chrono::milliseconds(context_.faults.ack_delay_ms));
+        std::weak_ptr<Connection> weak = c;
+        timer->async_wait([this, timer, weak](const boost::system::error_code& wait_ec) {
+          auto live = weak.lock();
+          if (!wait_ec && live && !live->closing) send(live, R"({"op":11})");
+        });
+      } else {
+        send(c, R"({"op":11})");
+      }
       break;
     case 2:
       identify(c, data);
@@ -262,28 +274,55 @@ void Gateway::identify(const std::shared_ptr<Connection>& c, const json::object*
     enqueue_close(c, 4013);  // invalid intents
     return;
   }
+  // Sharding: [id, count], id below count; a bot of one shard may leave it out.
+  std::int64_t shard_id = 0;
+  std::int64_t shard_count = 1;
+  if (const json::value* shard = data->if_contains("shard")) {
+    const json::array* pair = shard->if_array();
+    if (pair == nullptr || pair->size() != 2 || !(*pair)[0].is_int64() || !(*pair)[1].is_int64() ||
+        (*pair)[0].as_int64() < 0 || (*pair)[1].as_int64() < 1 ||
+        (*pair)[0].as_int64() >= (*pair)[1].as_int64()) {
+      enqueue_close(c, 4010);  // invalid shard
+      return;
+    }
+    shard_id = (*pair)[0].as_int64();
+    shard_count = (*pair)[1].as_int64();
+  }
+  if (shard_count < context_.options.shard_count) {
+    enqueue_close(c, 4011);  // sharding required
+    return;
+  }
   ++context_.stats.identifies;
+  context_.stats.identified_shards.push_back({shard_id, shard_count});
   const json::value* compress = data->if_contains("compress");
   const bool payload_compress = !c->zlib && compress && compress->is_bool() && compress->as_bool();
   if (payload_compress) ++context_.stats.identify_compress;
+  const Guild& guild = context_.guild;
+  // Told its shard count, the sandbox routes the guild as Discord does; otherwise every
+  // session gets it (tests of several shards watch each one receive events).
+  const bool has_guild =
+      context_.options.shard_count <= 1 ||
+      static_cast<std::int64_t>((std::stoull(guild.id) >> 22) %
+                                static_cast<std::uint64_t>(shard_count)) == shard_id;
   std::string id = "sandbox-session-" + std::to_string(next_session_++);
   Session& session = sessions_[id];
   session.id = id;
   session.compress = payload_compress;
+  session.has_guild = has_guild;
   session.connection = c;
   c->session_id = id;
   c->payload_compress = payload_compress;
-  const Guild& guild = context_.guild;
-  dispatch(
-      session, "READY",
-      json::object{{"v", 10},
-                   {"session_id", id},
-                   {"resume_gateway_url", context_.ws_url},
-                   {"user", guild.user_json(guild.bot_id)},
-                   {"guilds", json::array{json::object{{"id", guild.id}, {"unavailable", true}}}},
-                   {"shard", json::array{0, 1}},
-                   {"application", {{"id", guild.bot_id}, {"flags", 0}}}});
-  dispatch(session, "GUILD_CREATE", guild.guild_create_json());
+  json::array guilds;
+  if (has_guild) guilds.push_back(json::object{{"id", guild.id}, {"unavailable", true}});
+  dispatch(session, "READY",
+           json::object{{"v", 10},
+                        {"session_id", id},
+                        {"resume_gateway_url", context_.ws_url},
+                        {"user", guild.user_json(guild.bot_id)},
+                        {"guilds", std::move(guilds)},
+                        {"shard", json::array{shard_id, shard_count}},
+                        {"application", {{"id", guild.bot_id}, {"flags", 0}}}});
+  if (has_guild) dispatch(session, "GUILD_CREATE", guild.guild_create_json());
 }
 
 void Gateway::resume(const std::shared_ptr<Connection>& c, const json::object* data) {

@@ -127,11 +127,9 @@ json::object Guild::ban_json(const Ban& ban) const {
   return {{"reason", optional_string(ban.reason)}, {"user", user_json(ban.user_id)}};
 }
 
-json::object Guild::guild_create_json() const {
-  json::array role_list, channel_list, member_list;
+json::object Guild::guild_json() const {
+  json::array role_list;
   for (const auto& [role_id, role] : roles) role_list.push_back(role_json(role));
-  for (const auto& [channel_id, channel] : channels) channel_list.push_back(channel_json(channel));
-  for (const auto& [user_id, member] : members) member_list.push_back(member_json(member));
   return {{"id", id},
           {"name", name},
           {"icon", nullptr},
@@ -150,18 +148,26 @@ json::object Guild::guild_create_json() const {
           {"features", json::array{}},
           {"emojis", json::array{}},
           {"stickers", json::array{}},
-          {"roles", std::move(role_list)},
-          {"channels", std::move(channel_list)},
-          {"threads", json::array{}},
-          {"members", std::move(member_list)},
-          {"member_count", members.size()},
-          {"presences", json::array{}},
-          {"voice_states", json::array{}},
-          {"stage_instances", json::array{}},
-          {"guild_scheduled_events", json::array{}},
-          {"large", false},
-          {"unavailable", false},
-          {"joined_at", "2024-01-01T00:00:00.000000+00:00"}};
+          {"roles", std::move(role_list)}};
+}
+
+json::object Guild::guild_create_json() const {
+  json::array channel_list, member_list;
+  for (const auto& [channel_id, channel] : channels) channel_list.push_back(channel_json(channel));
+  for (const auto& [user_id, member] : members) member_list.push_back(member_json(member));
+  json::object out = guild_json();
+  out["channels"] = std::move(channel_list);
+  out["threads"] = json::array{};
+  out["members"] = std::move(member_list);
+  out["member_count"] = members.size();
+  out["presences"] = json::array{};
+  out["voice_states"] = json::array{};
+  out["stage_instances"] = json::array{};
+  out["guild_scheduled_events"] = json::array{};
+  out["large"] = false;
+  out["unavailable"] = false;
+  out["joined_at"] = "2024-01-01T00:00:00.000000+00:00";
+  return out;
 }
 
 }  // namespace mikami::sandbox

@@ -91,6 +91,9 @@ class Guild {
   boost::json::object role_json(const Role& role) const;
   boost::json::object channel_json(const Channel& channel) const;
   boost::json::object ban_json(const Ban& ban) const;
+  // GET /guilds/{id}: the guild with its roles (no members or channels).
+  boost::json::object guild_json() const;
+  // GUILD_CREATE: guild_json() with channels, threads, members and the join state.
   boost::json::object guild_create_json() const;
 };
 

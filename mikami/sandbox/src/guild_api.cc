@@ -14,6 +14,7 @@ Response missing_permissions() {
 
 bool GuildApi::serves(Endpoint endpoint) {
   switch (endpoint) {
+    case Endpoint::kGetGuild:
     case Endpoint::kGetMember:
     case Endpoint::kListMembers:
     case Endpoint::kModifyMember:
@@ -61,6 +62,8 @@ Response GuildApi::handle(const RouteMatch& route, const Request& request,
   static const json::object kEmpty;
   const json::object& object = body.is_object() ? body.as_object() : kEmpty;
   switch (endpoint) {
+    case Endpoint::kGetGuild:
+      return get_guild();
     case Endpoint::kGetMember:
       return get_member(param("user"));
     case Endpoint::kListMembers:

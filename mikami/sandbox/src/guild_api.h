@@ -33,6 +33,7 @@ class GuildApi {
 
  private:
   // members_api.cc
+  Response get_guild();
   Response get_member(const std::string& user_id);
   Response list_members(const Request& request);
   Response modify_member(const std::string& user_id, const json::object& body);

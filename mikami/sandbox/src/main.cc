@@ -27,6 +27,12 @@ int main(int argc, char** argv) {
   app.add_option("--max-outbox-bytes", options.max_outbox_bytes,
                  "a gateway client with more unsent bytes than this is dropped")
       ->check(CLI::Range(std::size_t{4096}, std::size_t{1} << 30));
+  app.add_option("--shard-count", options.shard_count,
+                 "shards GET /gateway/bot recommends (IDENTIFYs must then name theirs)")
+      ->check(CLI::Range(1, 4096));
+  app.add_option("--max-concurrency", options.max_concurrency,
+                 "IDENTIFY rate-limit keys GET /gateway/bot reports")
+      ->check(CLI::Range(1, 64));
   app.add_option("--heartbeat-interval-ms", options.heartbeat_interval_ms,
                  "heartbeat interval sent in HELLO")
       ->check(CLI::PositiveNumber);
@@ -77,6 +83,9 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--fault-latency-ms", faults.latency_ms, "delay every REST response")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--fault-ack-delay-ms", faults.ack_delay_ms,
+                 "send each HEARTBEAT_ACK this long after its HEARTBEAT")
+      ->check(CLI::Range(0, 60'000));
   app.add_flag("!--fault-no-acks", faults.heartbeat_acks,
                "never acknowledge heartbeats (every connection becomes a zombie)");
   app.add_option("--fault-drop-every-ms", faults.drop_every_ms,

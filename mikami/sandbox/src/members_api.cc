@@ -19,6 +19,8 @@ bool is_snowflake(std::string_view text) {
 
 }  // namespace
 
+Response GuildApi::get_guild() { return json_response(http::status::ok, guild_.guild_json()); }
+
 Response GuildApi::get_member(const std::string& user_id) {
   auto it = guild_.members.find(user_id);
   if (it == guild_.members.end()) return unknown("Member", 10007);

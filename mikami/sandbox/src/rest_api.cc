@@ -187,15 +187,28 @@ Response RestApi::too_many(const LimitKey& key, const Decision& decision, std::s
 
 Response RestApi::serve(const RouteMatch& route, const Request& request, const json::value& body) {
   const Endpoint endpoint = route.spec->endpoint;
+  if (endpoint == Endpoint::kGetGuild) ++context_.stats.guild_reads;
+  if (endpoint == Endpoint::kGetMember) ++context_.stats.member_reads;
   if (GuildApi::serves(endpoint)) return guild_api_.handle(route, request, body);
   switch (endpoint) {
+    case Endpoint::kGetCurrentUser:
+      return json_response(http::status::ok, context_.guild.user_json(context_.guild.bot_id));
+    case Endpoint::kGetCurrentApplication:
+      return json_response(http::status::ok,
+                           {{"id", context_.guild.bot_id},
+                            {"name", "mikami"},
+                            {"bot_public", true},
+                            {"flags", 0},
+                            {"bot", context_.guild.user_json(context_.guild.bot_id)}});
     case Endpoint::kGatewayBot:
-      return json_response(
-          http::status::ok,
-          {{"url", context_.ws_url},
-           {"shards", 1},
-           {"session_start_limit",
-            {{"total", 1000}, {"remaining", 1000}, {"reset_after", 0}, {"max_concurrency", 1}}}});
+      return json_response(http::status::ok,
+                           {{"url", context_.ws_url},
+                            {"shards", context_.options.shard_count},
+                            {"session_start_limit",
+                             {{"total", 1000},
+                              {"remaining", 1000},
+                              {"reset_after", 0},
+                              {"max_concurrency", context_.options.max_concurrency}}}});
     case Endpoint::kMessageCreate:
       ++context_.stats.messages_created;
       return message(route, body);

@@ -14,12 +14,17 @@ constexpr std::string_view kCommands = "sandbox-commands";
 constexpr std::string_view kMemberRead = "sandbox-members-read";
 constexpr std::string_view kMemberWrite = "sandbox-members-write";
 constexpr std::string_view kRoles = "sandbox-roles";
+constexpr std::string_view kSelf = "sandbox-self";
+constexpr std::string_view kGuild = "sandbox-guild";
 constexpr std::string_view kBans = "sandbox-bans";
 constexpr std::string_view kChannel = "sandbox-channel";
 constexpr std::string_view kGuildChannels = "sandbox-guild-channels";
 
 const std::vector<RouteSpec> kRoutes = {
     {verb::get, "/gateway/bot", "", Endpoint::kGatewayBot, true},
+    {verb::get, "/users/@me", kSelf, Endpoint::kGetCurrentUser},
+    {verb::get, "/applications/@me", kSelf, Endpoint::kGetCurrentApplication},
+    {verb::get, "/guilds/{guild}", kGuild, Endpoint::kGetGuild},
     {verb::post, "/channels/{channel}/messages", kMessages, Endpoint::kMessageCreate},
     {verb::patch, "/channels/{channel}/messages/{message}", kMessages, Endpoint::kMessageEdit},
     {verb::post, "/interactions/{interaction}/{token}/callback", kInteraction,

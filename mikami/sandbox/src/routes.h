@@ -15,6 +15,9 @@ namespace mikami::sandbox {
 
 enum class Endpoint {
   kGatewayBot,
+  kGetCurrentUser,
+  kGetCurrentApplication,
+  kGetGuild,
   kMessageCreate,
   kMessageEdit,
   kInteractionCallback,

@@ -1,9 +1,19 @@
 #include "stats.h"
 
+#include <boost/json/array.hpp>
+
 namespace mikami::sandbox {
 
 boost::json::object Stats::to_json(std::int64_t invalid_requests) const {
+  boost::json::array shards;
+  for (const auto& [id, count] : identified_shards) {
+    boost::json::array pair;
+    pair.push_back(id);
+    pair.push_back(count);
+    shards.push_back(std::move(pair));
+  }
   return {{"rest_requests", rest_requests},
+          {"identified_shards", std::move(shards)},
           {"rest_429_user", rest_429_user},
           {"rest_429_sublimit", rest_429_sublimit},
           {"rest_429_shared", rest_429_shared},
@@ -14,6 +24,8 @@ boost::json::object Stats::to_json(std::int64_t invalid_requests) const {
           {"rest_403", rest_403},
           {"rest_429_cloudflare", rest_429_cloudflare},
           {"rest_404", rest_404},
+          {"guild_reads", guild_reads},
+          {"member_reads", member_reads},
           {"invalid_requests", invalid_requests},
           {"invalid_requests_total", invalid_requests_total},
           {"messages_created", messages_created},

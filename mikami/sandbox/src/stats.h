@@ -2,8 +2,10 @@
 // benchmarks read them.
 #pragma once
 
+#include <array>
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <vector>
 
 namespace mikami::sandbox {
 
@@ -22,6 +24,8 @@ struct Stats {
   std::int64_t rest_404 = 0;
   std::int64_t invalid_requests_total = 0;
   std::int64_t messages_created = 0;
+  std::int64_t guild_reads = 0;   // GET /guilds/{id}
+  std::int64_t member_reads = 0;  // GET /guilds/{id}/members/{user}
   std::int64_t interaction_callbacks = 0;
   std::int64_t followups = 0;
   // Interaction callbacks and webhook calls that carried an Authorization header: they
@@ -33,6 +37,7 @@ struct Stats {
   std::int64_t connections = 0;
   std::int64_t zlib_stream_connections = 0;
   std::int64_t identifies = 0;
+  std::vector<std::array<std::int64_t, 2>> identified_shards;  // [id, count] of each IDENTIFY
   std::int64_t identify_compress = 0;    // IDENTIFYs asking for payload compression
   std::int64_t payloads_compressed = 0;  // payloads sent compressed for them
   std::int64_t resumes = 0;

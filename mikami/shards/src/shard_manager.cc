@@ -39,13 +39,25 @@ core::Result<std::unique_ptr<ShardManager>> ShardManager::create(ShardManagerOpt
   if (options.io_threads < 0) return invalid("io_threads is negative");
   const int shard_count = options.shard_count > 0 ? options.shard_count : info.shards;
   if (shard_count < 1) return invalid("no shards to run");
+  const bool ranged = options.last_shard >= 0;
+  const int first = ranged ? options.first_shard : 0;
+  const int last = ranged ? options.last_shard : shard_count - 1;
+  if (ranged && options.shard_count < 1) {
+    return invalid("a shard range needs shard_count (the bot's total number of shards)");
+  }
+  if (first < 0 || first > last || last >= shard_count) {
+    return invalid("shard range " + std::to_string(first) + "-" + std::to_string(last) +
+                   " is not within the " + std::to_string(shard_count) + " shards (0-" +
+                   std::to_string(shard_count - 1) + ")");
+  }
+  const int run = last - first + 1;
   if (info.session_start_limit.max_concurrency < 1) return invalid("max_concurrency below 1");
 
   // Saved sessions first: whether a shard can resume decides whether it needs a start.
-  std::vector<GatewaySession> restored(static_cast<std::size_t>(shard_count));
+  std::vector<GatewaySession> restored(static_cast<std::size_t>(run));
   int must_identify = 0;
-  for (int id = 0; id < shard_count; ++id) {
-    auto& session = restored[static_cast<std::size_t>(id)];
+  for (int id = first; id <= last; ++id) {
+    auto& session = restored[static_cast<std::size_t>(id - first)];
     if (!options.session_directory.empty()) {
       auto path = session_file(options.session_directory, id);
       auto loaded = load_session(path);
@@ -73,18 +85,20 @@ core::Result<std::unique_ptr<ShardManager>> ShardManager::create(ShardManagerOpt
 
   std::unique_ptr<ShardManager> manager(new ShardManager());
   manager->options_ = options;
+  manager->first_shard_ = first;
+  manager->total_shards_ = shard_count;
   int threads = options.io_threads;
   if (threads == 0) {
-    threads = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, shard_count);
+    threads = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, run);
   }
-  threads = std::min(threads, shard_count);
+  threads = std::min(threads, run);
   for (int i = 0; i < threads; ++i) manager->io_threads_.push_back(GatewayIoThread::create());
   manager->identify_queue_ = std::make_unique<IdentifyQueue>(
       core::SystemClock::instance(), limit.max_concurrency, options.identify_interval);
   manager->identify_queue_->set_session_start_limit(limit.total, limit.remaining,
                                                     limit.reset_after);
   ShardManager* self = manager.get();
-  for (int id = 0; id < shard_count; ++id) {
+  for (int id = first; id <= last; ++id) {
     GatewayClientOptions client;
     client.token = options.token;
     client.shard = options.shard;
@@ -95,8 +109,8 @@ core::Result<std::unique_ptr<ShardManager>> ShardManager::create(ShardManagerOpt
     client.shard.identify_queue = manager->identify_queue_.get();
     client.compress = options.compress;
     client.ca_file = options.ca_file;
-    client.restore = restored[static_cast<std::size_t>(id)];
-    client.io_thread = manager->io_threads_[static_cast<std::size_t>(id % threads)];
+    client.restore = restored[static_cast<std::size_t>(id - first)];
+    client.io_thread = manager->io_threads_[static_cast<std::size_t>((id - first) % threads)];
     GatewayClient::DispatchFn dispatch;
     if (on_event) {
       dispatch = [on_event, id](const DispatchAction& event) { on_event(id, event); };
@@ -144,21 +158,29 @@ core::Result<std::vector<GatewaySession>> ShardManager::stop(bool keep_sessions)
 }
 
 GatewayClient& ShardManager::client(int shard_id) {
-  CORE_CHECK(shard_id >= 0 && shard_id < shard_count());
-  return *clients_[static_cast<std::size_t>(shard_id)];
+  CORE_CHECK(runs_shard(shard_id));
+  return *clients_[static_cast<std::size_t>(shard_id - first_shard_)];
 }
 
 core::Status ShardManager::send(int shard_id, GatewayOp op, std::string_view data_json) {
-  if (shard_id < 0 || shard_id >= shard_count()) {
+  if (!runs_shard(shard_id)) {
     return core::fail(core::ErrorCode::kInvalidArgument,
-                      "shard manager: no shard " + std::to_string(shard_id) + " (there are " +
-                          std::to_string(shard_count()) + ")");
+                      "shard manager: no shard " + std::to_string(shard_id) + " (this runs " +
+                          std::to_string(first_shard_) + "-" +
+                          std::to_string(first_shard_ + shard_count() - 1) + ")");
   }
   return client(shard_id).send(op, data_json);
 }
 
 ShardState ShardManager::state(int shard_id) { return client(shard_id).state(); }
 ShardCounters ShardManager::counters(int shard_id) { return client(shard_id).counters(); }
+
+std::optional<std::chrono::microseconds> ShardManager::heartbeat_latency(int shard_id) {
+  if (!runs_shard(shard_id)) return std::nullopt;
+  const std::int64_t us = client(shard_id).counters().heartbeat_latency_us;
+  if (us < 0) return std::nullopt;
+  return std::chrono::microseconds(us);
+}
 GatewaySession ShardManager::session(int shard_id) { return client(shard_id).session(); }
 
 std::vector<int> ShardManager::fatally_closed() {

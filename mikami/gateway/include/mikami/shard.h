@@ -139,6 +139,9 @@ struct ShardCounters {
   // Resume URLs (READY's or a saved session's) refused by check_resume_url(): resumes then
   // go to gateway_url.
   std::uint64_t resume_urls_refused = 0;
+  // Not a counter but kept with them, so every layer that reports counters reports it: the
+  // last HEARTBEAT -> HEARTBEAT_ACK round trip in microseconds; -1 before the first ACK.
+  std::int64_t heartbeat_latency_us = -1;
 };
 
 class Shard {
@@ -173,7 +176,8 @@ class Shard {
   ShardState state() const { return state_; }
   const GatewaySession& session() const { return session_; }
   const ShardCounters& counters() const { return counters_; }
-  // Time from the last heartbeat to its ACK; nullopt before the first ACK.
+  // Time from the last heartbeat sent to its ACK; nullopt before the first ACK. An ACK that
+  // answers no outstanding heartbeat measures nothing.
   std::optional<core::Clock::Duration> latency() const { return latency_; }
 
  private:

@@ -27,7 +27,7 @@ class ProbeModule final : public framework::Module {
         Reply reply = body(ctx);
         std::lock_guard lock(log->mutex);
         log->runs.push_back(
-            {name, ctx.interaction().user_id, started, std::chrono::steady_clock::now()});
+            {name, ctx.user_id().to_string(), started, std::chrono::steady_clock::now()});
         return reply;
       };
     };
@@ -73,11 +73,12 @@ class ProbeModule final : public framework::Module {
     kick.name = "kick";
     kick.description = "Acts on a member";
     kick.options = {framework::option(OptionType::kUser, "user", "The member", true)};
-    kick.default_member_permissions = framework::permission::kKickMembers;
-    kick.bot_permissions = framework::permission::kKickMembers;
+    kick.default_member_permissions = framework::Permission::kKickMembers;
+    kick.bot_permissions = framework::Permission::kKickMembers;
     kick.target_member_option = "user";
     kick.handler = logged("kick", [](CommandContext& ctx) {
-      return Reply{"would kick " + ctx.id("user").value_or("?"), "", std::nullopt};
+      return Reply{"would kick " + ctx.id("user").value_or(model::Snowflake()).to_string(), "",
+                   std::nullopt};
     });
 
     CommandSpec daily;

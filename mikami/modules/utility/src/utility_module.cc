@@ -23,8 +23,8 @@ std::string millis(std::optional<std::chrono::microseconds> value) {
 }
 
 bool enabled_here(CommandContext& ctx, const framework::Module& module) {
-  if (!module.can_be_disabled() || ctx.interaction().guild_id.empty()) return true;
-  auto enabled = ctx.store().module_enabled(ctx.interaction().guild_id, module.name());
+  if (!module.can_be_disabled() || !ctx.interaction().in_guild()) return true;
+  auto enabled = ctx.store().module_enabled(ctx.interaction().guild_id.to_string(), module.name());
   if (!enabled) throw std::runtime_error(enabled.error().message());
   return enabled->value_or(module.enabled_by_default());
 }
@@ -75,7 +75,7 @@ Reply help(CommandContext& ctx) {
 
 Reply module_command(CommandContext& ctx) {
   const std::string sub = ctx.subcommand();
-  const std::string& guild = ctx.interaction().guild_id;
+  const std::string guild = ctx.interaction().guild_id.to_string();
   if (sub == "list") {
     std::string lines;
     for (const auto& module : ctx.registry().modules()) {
@@ -137,7 +137,7 @@ class UtilityModule final : public framework::Module {
     CommandSpec module_spec;
     module_spec.name = "module";
     module_spec.description = "Switch the bot's modules in this server";
-    module_spec.default_member_permissions = framework::permission::kManageGuild;
+    module_spec.default_member_permissions = framework::Permission::kManageGuild;
     module_spec.ephemeral = true;
     module_spec.options = {
         framework::option(OptionType::kSubCommand, "list", "Every module and whether it is on"),

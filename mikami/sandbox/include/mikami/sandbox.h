@@ -21,6 +21,7 @@ struct SandboxFaults {
   int rest_5xx = 0;            // the next N REST requests get a 502
   int latency_ms = 0;          // added before every REST response
   bool heartbeat_acks = true;  // false: no connection gets HEARTBEAT_ACKs
+  int ack_delay_ms = 0;        // each HEARTBEAT_ACK is sent this long after its HEARTBEAT
   // Every drop_every_ms (0: never), every gateway connection is dropped: without a close
   // frame when drop_code is 0, otherwise closed with drop_code.
   int drop_every_ms = 0;
@@ -33,6 +34,11 @@ struct SandboxOptions {
   // MIKAMI_SANDBOX_TOKEN or --token-file.
   std::string token = "sandbox-token";
   int heartbeat_interval_ms = 41'250;
+  // The shard count GET /gateway/bot recommends. IDENTIFY's "shard": [id, count] needs
+  // id < count (close 4010) and count at least this (close 4011). Above 1, the guild is on
+  // shard (guild_id >> 22) % count only, as on Discord; at 1 every session gets it.
+  int shard_count = 1;
+  int max_concurrency = 1;  // GET /gateway/bot's session_start_limit.max_concurrency
   // Discord-shaped limits: per (bucket, top-level resource) window, and a global window.
   int bucket_limit = 5;
   int bucket_window_ms = 5'000;

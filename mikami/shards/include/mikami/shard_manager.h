@@ -1,9 +1,9 @@
-// Runs every shard of a bot in one process: the recommended (GET /gateway/bot) or a
-// configured number of GatewayClients on a small pool of shared I/O threads, identifying
-// through one IdentifyQueue (max_concurrency rate-limit keys, one IDENTIFY per key per 5 s,
-// and the session start limit), saving and restoring every shard's session, and reporting
-// a fatal close per shard (that shard stops; the others go on; nothing retries it).
-// See mikami/gateway/doc/gateway.md.
+// Runs every shard of a bot in one process, or a range of them (a bot run as several
+// processes): the recommended (GET /gateway/bot) or a configured number of GatewayClients on a
+// small pool of shared I/O threads, identifying through one IdentifyQueue (max_concurrency
+// rate-limit keys, one IDENTIFY per key per 5 s, and the session start limit), saving and restoring
+// every shard's session, and reporting a fatal close per shard (that shard stops; the others go on;
+// nothing retries it). See mikami/gateway/doc/gateway.md.
 //
 // Events: the handler gets the shard id and the dispatch. Each shard's events arrive in
 // sequence order, exactly once per session, one at a time; different shards' events may
@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ struct ShardManagerOptions {
   std::uint64_t intents = 0;
   // Number of shards; 0 takes GET /gateway/bot's recommendation.
   int shard_count = 0;
+  // Only shards first_shard..last_shard (inclusive) of shard_count, which must then be set:
+  // one process of a bot run as several. last_shard -1: every shard.
+  int first_shard = 0;
+  int last_shard = -1;
   // I/O threads the shards share (shard i runs on thread i % io_threads); 0 picks
   // min(shard count, hardware threads).
   int io_threads = 0;
@@ -87,10 +92,21 @@ class ShardManager {
   // GatewayClient::send on one shard; kInvalidArgument for an unknown shard id.
   core::Status send(int shard_id, GatewayOp op, std::string_view data_json);
 
+  // Shard ids are the bot's: this manager runs ids first_shard() .. first_shard() +
+  // shard_count() - 1 of total_shard_count(). The members taking a shard id CORE_CHECK it
+  // is one of them (send() returns kInvalidArgument).
   int shard_count() const { return static_cast<int>(clients_.size()); }
+  int first_shard() const { return first_shard_; }
+  int total_shard_count() const { return total_shards_; }
+  bool runs_shard(int shard_id) const {
+    return shard_id >= first_shard_ && shard_id < first_shard_ + shard_count();
+  }
   int io_thread_count() const { return static_cast<int>(io_threads_.size()); }
   ShardState state(int shard_id);
   ShardCounters counters(int shard_id);
+  // The shard's last HEARTBEAT -> HEARTBEAT_ACK round trip; nullopt before its first ACK or
+  // for a shard this manager does not run.
+  std::optional<std::chrono::microseconds> heartbeat_latency(int shard_id);
   GatewaySession session(int shard_id);
   // Shards stopped by a fatal close code, in the order they failed.
   std::vector<int> fatally_closed();
@@ -105,6 +121,8 @@ class ShardManager {
   GatewayClient& client(int shard_id);
 
   ShardManagerOptions options_;
+  int first_shard_ = 0;
+  int total_shards_ = 0;
   // Destroyed in reverse: clients first (they use the queue and the threads).
   std::vector<std::shared_ptr<GatewayIoThread>> io_threads_;
   std::unique_ptr<IdentifyQueue> identify_queue_;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 
@@ -19,6 +20,10 @@ struct AppConfig {
   std::string api_url = "https://discord.com/api/v10";
   std::uint64_t intents = 1;  // GUILDS
   int shard_count = 0;        // 0: GET /gateway/bot's recommendation
+  // `shards = "0-3"`: run only shards 0..3 (inclusive) of shard_count (then required): one
+  // process of a bot run as several. last_shard -1: every shard.
+  int first_shard = 0;
+  int last_shard = -1;
   std::string ca_file;
   // [commands]
   std::string commands_guild_id;  // register in this guild only (instant); empty: globally
@@ -45,6 +50,8 @@ struct AppConfig {
 core::Result<AppConfig> load_config_file(const std::filesystem::path& path, AppConfig base = {});
 // MIKAMI_LOG_LEVEL, MIKAMI_LOG_FORMAT, MIKAMI_STORE, MIKAMI_METRICS_LISTEN, MIKAMI_API_URL.
 core::Result<AppConfig> apply_environment(AppConfig config);
+// Sets first_shard/last_shard from "A-B" (or "A" for one shard); kInvalidArgument otherwise.
+core::Status parse_shard_range(std::string_view text, AppConfig& config);
 // Cross-field checks: kInvalidArgument naming what is wrong.
 core::Status validate(const AppConfig& config);
 

@@ -67,7 +67,7 @@ bool can_manage_role(const MemberContext& actor, const model::Role& role);
 // a member that was not resolved): fetch it, never assume.
 struct InteractionPermissions {
   std::optional<Permissions> invoker{};
-  Permissions bot{};
+  std::optional<Permissions> bot{};
 };
 InteractionPermissions permissions_from_interaction(const model::Interaction& interaction);
 std::optional<Permissions> resolved_member_permissions(const model::Interaction& interaction,

@@ -1,60 +1,34 @@
 // What a module declares: slash commands with typed options (choices, ranges, required,
-// autocomplete; subcommands and groups), who may run them (default member permissions,
-// guild only), what the bot needs (its own permissions), how the reply is seen (public or
-// ephemeral, decided before any deferral), a cooldown, and the handler. The framework
-// turns these into Discord's application command JSON (command_json.h) and checks every
-// interaction against them before a handler runs.
+// autocomplete; subcommands and groups: the model's CommandOption), who may run them
+// (default member permissions, guild only), what the bot needs (its own permissions), how
+// the reply is seen (public or ephemeral, decided before any deferral), a cooldown, and the
+// handler. definition() is what Discord registers (the model serialises it); the framework
+// checks every interaction against the same declaration before a handler runs.
 // Reference: https://discord.com/developers/docs/interactions/application-commands
 #pragma once
 
+#include <boost/json/fwd.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
+
+#include "mikami/model/command.h"
+#include "mikami/model/permissions.h"
 
 namespace mikami::framework {
 
 class CommandContext;
 class AutocompleteContext;
 
-// Discord's option types.
-enum class OptionType : int {
-  kSubCommand = 1,
-  kSubCommandGroup = 2,
-  kString = 3,
-  kInteger = 4,
-  kBoolean = 5,
-  kUser = 6,
-  kChannel = 7,
-  kRole = 8,
-  kMentionable = 9,
-  kNumber = 10,
-  kAttachment = 11,
-};
-
-using ChoiceValue = std::variant<std::string, std::int64_t, double>;
-
-struct Choice {
-  std::string name;
-  ChoiceValue value;
-};
-
-struct OptionSpec {
-  OptionType type = OptionType::kString;
-  std::string name;  // 1-32 lowercase characters
-  std::string description;
-  bool required = false;
-  std::vector<Choice> choices;      // when set, the value must be one of them
-  std::optional<double> min_value;  // integers and numbers
-  std::optional<double> max_value;
-  std::optional<int> min_length;  // strings
-  std::optional<int> max_length;
-  bool autocomplete = false;        // the module's autocomplete handler suggests values
-  std::vector<OptionSpec> options;  // a subcommand's options, a group's subcommands
-};
+// The model's declaration types, under the names modules use.
+using OptionType = model::CommandOptionType;
+using Choice = model::CommandChoice;
+using OptionSpec = model::CommandOption;
+using model::Permission;
+using model::Permissions;
 
 // An option with the fields most have; set the others on the result.
 inline OptionSpec option(OptionType type, std::string name, std::string description,
@@ -86,16 +60,20 @@ struct CommandSpec {
   std::vector<OptionSpec> options;
   // Discord hides the command from members without these bits; the framework checks them
   // again, since guild admins can override the default. nullopt: everyone.
-  std::optional<std::uint64_t> default_member_permissions;
+  std::optional<Permissions> default_member_permissions;
   bool guild_only = true;
-  bool ephemeral = false;             // the reply (and any deferral) is private
-  std::uint64_t bot_permissions = 0;  // the bot needs these in the channel
+  bool ephemeral = false;       // the reply (and any deferral) is private
+  Permissions bot_permissions;  // the bot needs these in the channel
   // The option naming a member the command acts on (a moderation target): the invoker and
   // the bot must both be above that member in the role hierarchy. Empty: none.
   std::string target_member_option;
   std::chrono::milliseconds cooldown{0};  // per user and command; 0: none
   CommandHandler handler;
   AutocompleteHandler autocomplete;
+
+  // The chat input command Discord registers: name, description, options, default member
+  // permissions, and the guild context alone when guild_only.
+  model::ApplicationCommand definition() const;
 };
 
 // A component handler owns every custom_id that starts with its prefix ("poll:").
@@ -104,11 +82,11 @@ struct ComponentSpec {
   CommandHandler handler;  // its Reply updates the message holding the component
 };
 
-// A gateway event a module wants (e.g. "GUILD_MEMBER_ADD"): the raw dispatch JSON. Runs on
-// a worker thread, never on the shard's thread.
+// A gateway event a module wants (e.g. "GUILD_MEMBER_ADD"): the dispatch's `d`. Runs on a
+// worker thread, never on the shard's thread.
 struct EventSpec {
   std::string event_name;
-  std::function<void(const std::string& data_json)> handler;
+  std::function<void(const boost::json::value& data)> handler;
 };
 
 }  // namespace mikami::framework

@@ -1,5 +1,5 @@
-// What a handler sees: the interaction (typed options by name), the store, the registry
-// (for /help and /module) and the bot's services (latencies, role positions). A context
+// What a handler sees: the interaction (the model's, typed options by name), the store, the
+// registry (for /help and /module) and the bot's services (latencies, the guild cache). A context
 // lives for one handler call on one worker thread.
 #pragma once
 
@@ -9,47 +9,49 @@
 #include <string>
 #include <vector>
 
+#include "core/status.h"
 #include "mikami/bot_store.h"
-#include "mikami/framework/interaction.h"
+#include "mikami/cache/guild_cache.h"
 #include "mikami/framework/registry.h"
+#include "mikami/model/interaction.h"
 
 namespace mikami::framework {
 
-// What the running bot can tell handlers; the app implements it over its shards and REST
-// client, tests over whatever they need. Thread safe.
+// What the running bot can tell handlers and the pipeline; the app implements it over its
+// shards, caches and REST client, tests over whatever they need. Thread safe.
 class BotServices {
  public:
   virtual ~BotServices() = default;
-  // The gateway heartbeat latency of the shard serving `guild_id`; nullopt before the
-  // first acknowledged heartbeat.
-  virtual std::optional<std::chrono::microseconds> gateway_latency(const std::string& guild_id) = 0;
+  // The gateway heartbeat latency of the shard serving `guild` (any shard for none);
+  // nullopt before the first acknowledged heartbeat.
+  virtual std::optional<std::chrono::microseconds> gateway_latency(model::GuildId guild) = 0;
   // One REST round trip to Discord (a request that changes nothing); nullopt on failure.
   virtual std::optional<std::chrono::microseconds> rest_round_trip() = 0;
-  // The position of the highest of `role_ids` in the guild (0 for none, -1 when unknown),
-  // and the guild's owner, for the role hierarchy check. Defaults: unknown.
-  virtual int top_role_position(const std::string& guild_id,
-                                const std::vector<std::string>& role_ids) {
-    (void)guild_id;
-    (void)role_ids;
-    return -1;
+  // The cache of the shard serving `guild`, which fetches what it lacks over REST and keeps
+  // it. Null when the bot keeps none: the checks that need it then refuse, never guess.
+  virtual cache::GuildCache* guild_cache(model::GuildId guild) {
+    (void)guild;
+    return nullptr;
   }
-  virtual std::vector<std::string> bot_role_ids(const std::string& guild_id) {
-    (void)guild_id;
-    return {};
+  // The bot's own user id (from READY, else fetched); an error when it cannot be known.
+  virtual core::Result<model::UserId> bot_user() {
+    return core::fail(core::ErrorCode::kUnavailable, "the bot's user is not known");
   }
 };
 
 class CommandContext {
  public:
-  CommandContext(const Interaction& interaction, const RegisteredCommand* command, BotStore& store,
-                 const Registry& registry, BotServices& services)
+  CommandContext(const model::Interaction& interaction, const RegisteredCommand* command,
+                 BotStore& store, const Registry& registry, BotServices& services)
       : interaction_(interaction),
         command_(command),
         store_(store),
         registry_(registry),
         services_(services) {}
 
-  const Interaction& interaction() const { return interaction_; }
+  const model::Interaction& interaction() const { return interaction_; }
+  // The invoker (member.user in guilds, user in DMs).
+  model::UserId user_id() const;
   // The command being run (null for components).
   const RegisteredCommand* command() const { return command_; }
   BotStore& store() { return store_; }
@@ -63,13 +65,14 @@ class CommandContext {
   std::optional<std::int64_t> integer(const std::string& name) const;
   std::optional<double> number(const std::string& name) const;
   std::optional<bool> boolean(const std::string& name) const;
-  // User, channel, role and mentionable options hold ids.
-  std::optional<std::string> id(const std::string& name) const { return string(name); }
+  // User, channel, role, mentionable and attachment options hold ids (the entities are in
+  // interaction().data->resolved).
+  std::optional<model::Snowflake> id(const std::string& name) const;
 
  private:
-  const InteractionOption* find(const std::string& name) const;
+  const model::InteractionOption* find(const std::string& name) const;
 
-  const Interaction& interaction_;
+  const model::Interaction& interaction_;
   const RegisteredCommand* command_;
   BotStore& store_;
   const Registry& registry_;

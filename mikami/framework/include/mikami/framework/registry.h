@@ -39,8 +39,8 @@ class Registry {
   const RegisteredComponent* component(const std::string& custom_id) const;
   std::vector<const EventSpec*> subscribers(const std::string& event_name) const;
 
-  // The application commands as Discord's bulk-overwrite JSON array.
-  std::string commands_json() const;
+  // The application commands Discord registers (model::commands_to_json serialises them).
+  std::vector<model::ApplicationCommand> definitions() const;
 
  private:
   Registry() = default;

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "mikami/framework/interaction.h"
 #include "mikami/interaction_responder.h"
+#include "mikami/model/interaction.h"
 
 namespace mikami::framework {
 
@@ -30,9 +30,9 @@ class Replier {
   // Called on receipt, before anything else, on the shard's thread: must not block.
   // `ephemeral`: the visibility the command declares, which a deferral must already have
   // (Discord keeps the deferral's visibility for the message that later edits it).
-  virtual void received(const Interaction& interaction, bool ephemeral) = 0;
+  virtual void received(const model::Interaction& interaction, bool ephemeral) = 0;
   // Sends the answer; `done(ok, error)` runs once, on any thread.
-  virtual void answer(const Interaction& interaction, Answer answer,
+  virtual void answer(const model::Interaction& interaction, Answer answer,
                       std::function<void(bool ok, std::string error)> done) = 0;
 };
 
@@ -40,8 +40,8 @@ class Replier {
 class ResponderReplier final : public Replier {
  public:
   explicit ResponderReplier(InteractionResponder& responder) : responder_(responder) {}
-  void received(const Interaction& interaction, bool ephemeral) override;
-  void answer(const Interaction& interaction, Answer answer,
+  void received(const model::Interaction& interaction, bool ephemeral) override;
+  void answer(const model::Interaction& interaction, Answer answer,
               std::function<void(bool ok, std::string error)> done) override;
 
  private:

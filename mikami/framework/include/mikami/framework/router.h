@@ -13,7 +13,8 @@
 // handler still running at `handler_deadline` is answered and its lock released (its
 // late reply is discarded).
 //
-// Threading: on_dispatch() runs on a shard's thread and never blocks: it parses, tells
+// Threading: on_dispatch() runs on a shard's thread and never blocks: it parses (the model's
+// parse_interaction), tells
 // the Replier (whose deadline clock starts), and hands the rest to the router's worker
 // threads. Every member is thread safe. The destructor drains (see drain()).
 #pragma once

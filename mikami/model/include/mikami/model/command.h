@@ -78,6 +78,8 @@ bool same_definitions(const std::vector<ApplicationCommand>& a,
 core::Status validate_command(const ApplicationCommand& command);
 
 boost::json::object command_to_json(const ApplicationCommand& command);
+// A choices array, as options declare them and autocomplete answers (type 8) carry them.
+boost::json::array choices_to_json(const std::vector<CommandChoice>& choices);
 // The body of PUT /applications/{id}/commands (bulk overwrite): a JSON array.
 std::string commands_to_json(const std::vector<ApplicationCommand>& commands);
 

@@ -137,7 +137,9 @@ struct Interaction {
   std::string token{};               // valid for 15 minutes from `id`'s timestamp
   std::int32_t version = 1;
   std::optional<Message> message{};  // components: the message that holds the component
-  Permissions app_permissions{};     // the bot's permissions in the channel
+  // The bot's permissions in the channel, overwrites included; nullopt when Discord did not
+  // send them (compute them from the cache, never assume).
+  std::optional<Permissions> app_permissions{};
   std::string locale{};
   std::string guild_locale{};
   std::optional<InteractionContext> context{};
