@@ -474,9 +474,10 @@ bool MainWindow::validate_fields() {
   }
   show_field_error(output_error_, output_error);
 
+  // A missing size or output file blocks Generate only: the catalog of query types and the
+  // space come from the presets, so a fresh window shows them before anything is typed.
   return keywords_error.isEmpty() && filetypes_error.isEmpty() && targets_error.isEmpty() &&
-         types_error.isEmpty() && size_error.isEmpty() && seed_error.isEmpty() &&
-         presets_error.isEmpty();
+         types_error.isEmpty() && seed_error.isEmpty() && presets_error.isEmpty();
 }
 
 SettingOverrides MainWindow::overrides() const {
@@ -672,8 +673,9 @@ void MainWindow::show_estimate(Estimate estimate) {
 void MainWindow::update_buttons() {
   const bool running = job_ && !job_->finished();
   const bool current = estimate_is_current();
-  bool can_generate = !running && fields_ok_ && output_error_->text().isEmpty() && current &&
-                      estimate_->error.empty() && estimate_->space.shortfall == 0;
+  bool can_generate = !running && fields_ok_ && size_error_->text().isEmpty() &&
+                      output_error_->text().isEmpty() && current && estimate_->error.empty() &&
+                      estimate_->space.shortfall == 0;
   generate_->setEnabled(can_generate);
   generate_action_->setEnabled(can_generate);
   cancel_->setEnabled(running);

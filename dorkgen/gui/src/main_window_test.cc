@@ -149,6 +149,22 @@ class GuiTest : public QObject {
     qputenv("HOME", QByteArray::fromStdString(dir_.string()));
   }
 
+  // A new user opening the window sees the query types to pick from and the space at once;
+  // only Generate waits for a size and an output file.
+  void aFreshWindowShowsTheQueryTypesAndTheSpaceBeforeAnythingIsTyped() {
+    MainWindow window;
+    window.show();
+    CHECKED(wait_for_estimate(window));
+    QCOMPARE(field<QListWidget>(window, "types")->count(), 2);
+    QVERIFY2(summary(window).contains("queries"), qPrintable(summary(window)));
+    QVERIFY(!field<QPushButton>(window, "generate")->isEnabled());
+    replace_text(field<QLineEdit>(window, "size"), "1000");
+    replace_text(field<QLineEdit>(window, "output"),
+                 QString::fromStdString((dir_ / "fresh.txt").string()));
+    CHECKED(wait_for_estimate(window));
+    QVERIFY(field<QPushButton>(window, "generate")->isEnabled());
+  }
+
   void typingUpdatesTheEstimate() {
     MainWindow window;
     window.show();
