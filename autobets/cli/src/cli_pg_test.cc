@@ -6,31 +6,20 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include "autobets/testing/pg_test_db.h"
+#include "autobets/testing/shell.h"
 #include "autobets/testing/test_db.h"
 
 namespace autobets {
 namespace {
 
+using testing::CommandResult;
 using testing::pg_exec_sql;
 using testing::pg_query_int;
 using testing::pg_url_for;
 using testing::PgTestDb;
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::run_shell;
 
 class CliPgTest : public ::testing::Test {
  protected:
@@ -42,16 +31,7 @@ class CliPgTest : public ::testing::Test {
   CommandResult run(const std::string& url, const std::string& args, const std::string& env = "") {
     const char* bin = std::getenv("PROJECT_BIN_DIR");
     std::string binary = std::string(bin ? bin : ".") + "/autobets";
-    auto out = dir_.dir() / "out.txt";
-    auto err = dir_.dir() / "err.txt";
-    std::string command = env + " " + binary + " --db '" + url + "' " + args + " >" + out.string() +
-                          " 2>" + err.string();
-    int status = std::system(command.c_str());
-    CommandResult result;
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = slurp(out);
-    result.err = slurp(err);
-    return result;
+    return run_shell(env + " " + binary + " --db '" + url + "' " + args, dir_.dir());
   }
   // A login role with a password that owns the test database.
   std::string make_role(const std::string& password) {

@@ -3,45 +3,26 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
+#include "autobets/testing/shell.h"
 #include "autobets/testing/test_db.h"
 
 namespace autobets {
 namespace {
 
+using testing::CommandResult;
 using testing::exec_sql;
 using testing::file_digest;
 using testing::query_int;
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::run_shell;
+using testing::slurp;
 
 class CliTest : public ::testing::Test {
  protected:
   CommandResult run(const std::string& args) {
     const char* bin = std::getenv("PROJECT_BIN_DIR");
     std::string binary = std::string(bin ? bin : ".") + "/autobets";
-    auto out = db_.dir() / "out.txt";
-    auto err = db_.dir() / "err.txt";
-    std::string command = binary + " --db " + db_.path().string() + " " + args + " >" +
-                          out.string() + " 2>" + err.string();
-    int status = std::system(command.c_str());
-    CommandResult result;
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = slurp(out);
-    result.err = slurp(err);
-    return result;
+    return run_shell(binary + " --db " + db_.path().string() + " " + args, db_.dir());
   }
   // Runs a command that must be refused: non-zero exit, a message containing `reason`,
   // and the database file byte-for-byte unchanged.
