@@ -5,11 +5,13 @@
 
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 
+#include "autobets/connection_pool.h"
 #include "sqlite_connection.h"
 #include "sqlite_schema.h"
 
@@ -55,43 +57,23 @@ struct SqliteStore::Impl {
   std::optional<Statement> set_applied_seq;
   std::optional<Statement> begin, commit, rollback;  // prepared once: one of each per batch
 
-  std::mutex readers_mutex;
-  std::vector<std::unique_ptr<Reader>> idle_readers;  // guarded by readers_mutex
+  // Readers are opened on demand and all kept (one per thread that reads, at most).
+  ConnectionPool<Reader> readers{[this] { return open_reader(); },
+                                 std::numeric_limits<std::size_t>::max()};
 
   core::Status fault(FaultPoint point) {
     return options.fault ? options.fault(point) : core::ok_status();
   }
 
-  // Lends a reader; returned to the pool when the lease ends.
-  class Lease {
-   public:
-    Lease(Impl& impl, std::unique_ptr<Reader> reader) : impl_(impl), reader_(std::move(reader)) {}
-    ~Lease() {
-      std::lock_guard lock(impl_.readers_mutex);
-      impl_.idle_readers.push_back(std::move(reader_));
-    }
-    Reader* operator->() { return reader_.get(); }
+  core::Result<std::unique_ptr<ConnectionPool<Reader>::Lease>> reader() { return readers.lease(); }
 
-   private:
-    Impl& impl_;
-    std::unique_ptr<Reader> reader_;
-  };
-
-  core::Result<std::unique_ptr<Lease>> reader() {
-    {
-      std::lock_guard lock(readers_mutex);
-      if (!idle_readers.empty()) {
-        auto reader = std::move(idle_readers.back());
-        idle_readers.pop_back();
-        return std::make_unique<Lease>(*this, std::move(reader));
-      }
-    }
+  core::Result<std::unique_ptr<Reader>> open_reader() {
     auto connection = Connection::open(path, false);
     CORE_RETURN_IF_ERROR(connection);
     CORE_RETURN_IF_ERROR((*connection)->exec("PRAGMA query_only=1;"));
     auto reader = std::make_unique<Reader>();
     reader->connection = std::move(*connection);
-    return std::make_unique<Lease>(*this, std::move(reader));
+    return reader;
   }
 
   core::Status prepare_writer() {

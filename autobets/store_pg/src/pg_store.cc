@@ -4,10 +4,12 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <thread>
 
+#include "autobets/connection_pool.h"
 #include "pg_connection.h"
 #include "pg_schema.h"
 
@@ -135,43 +137,14 @@ struct PgStore::Impl {
   PgStoreOptions options;
   std::unique_ptr<Connection> writer;  // used by one thread at a time (the store contract)
 
-  std::mutex readers_mutex;
-  std::vector<std::unique_ptr<Connection>> idle_readers;  // guarded by readers_mutex
+  std::optional<ConnectionPool<Connection>> readers;  // set up once the options are known
 
   core::Status fault(FaultPoint point) {
     return options.fault ? options.fault(point) : core::ok_status();
   }
 
-  // Lends a reader connection; returned to the pool when the lease ends.
-  class Lease {
-   public:
-    Lease(Impl& impl, std::unique_ptr<Connection> reader)
-        : impl_(impl), reader_(std::move(reader)) {}
-    ~Lease() {
-      std::lock_guard lock(impl_.readers_mutex);
-      if (impl_.idle_readers.size() < impl_.options.max_idle_readers) {
-        impl_.idle_readers.push_back(std::move(reader_));
-      }
-    }
-    Connection* operator->() { return reader_.get(); }
-
-   private:
-    Impl& impl_;
-    std::unique_ptr<Connection> reader_;
-  };
-
-  core::Result<std::unique_ptr<Lease>> reader() {
-    {
-      std::lock_guard lock(readers_mutex);
-      if (!idle_readers.empty()) {
-        auto reader = std::move(idle_readers.back());
-        idle_readers.pop_back();
-        return std::make_unique<Lease>(*this, std::move(reader));
-      }
-    }
-    auto connection = Connection::open(url);
-    CORE_RETURN_IF_ERROR(connection);
-    return std::make_unique<Lease>(*this, std::move(*connection));
+  core::Result<std::unique_ptr<ConnectionPool<Connection>::Lease>> reader() {
+    return readers->lease();
   }
 
   // Runs `attempt` (one whole transaction) again while it fails with a deadlock or a
@@ -268,6 +241,8 @@ core::Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url,
   impl->url = url;
   impl->options = std::move(options);
   impl->writer = std::move(*writer);
+  impl->readers.emplace([url = impl->url] { return Connection::open(url); },
+                        impl->options.max_idle_readers);
   return std::unique_ptr<PgStore>(new PgStore(std::move(impl)));
 }
 
