@@ -242,7 +242,10 @@ TEST(EngineStress, TransfersInARingConserveMoneyUnderCommitFaults) {
 
   EXPECT_GT(injected, 0);
   EXPECT_GT(failed, 0);
-  EXPECT_GT(transfers_ok, kWagers / 4);
+  // Enough transfers went through for the checks below to mean something. A failed commit
+  // fails its whole batch, and batches grow when commits are slow (sanitizers, a loaded
+  // machine), so the share that succeeds depends on speed: the bound is loose on purpose.
+  EXPECT_GT(transfers_ok, kWagers / 20);
   auto report = replay(**store);
   ASSERT_TRUE(report.has_value());
   for (const auto& line : report->mismatches) ADD_FAILURE() << line;

@@ -86,8 +86,9 @@ void TimerQueue::run() {
       continue;
     }
     auto first = order_.begin();
-    if (Clock::now() < first->first) {
-      changed_.wait_until(lock, first->first);
+    if (const Clock::time_point when = first->first; Clock::now() < when) {
+      // A copy: the wait releases the lock, and a cancel may free the entry meanwhile.
+      changed_.wait_until(lock, when);
       continue;
     }
     const std::uint64_t id = first->second;
