@@ -1,5 +1,6 @@
 // The `autobets` command line: one function per command, sharing the options below.
-// Exit codes (docs/cli.md): 0 ok, 1 rejected or findings, 2 bad input, 3 operating error.
+// Exit codes: the suite's table (core/exit_codes.h, docs/exit-codes.md): 0 ok, 1 rejected or
+// findings, 2 bad input, 3 operating error.
 #pragma once
 
 #include <cstdint>
@@ -7,11 +8,15 @@
 #include <string>
 
 #include "autobets/model.h"
+#include "core/exit_codes.h"
 #include "core/status.h"
 
 namespace autobets::cli {
 
-enum ExitCode : int { kExitOk = 0, kExitFindings = 1, kExitBadInput = 2, kExitFailure = 3 };
+inline constexpr int kExitOk = core::kExitOk;
+inline constexpr int kExitFindings = core::kExitFindings;
+inline constexpr int kExitBadInput = core::kExitUsage;
+inline constexpr int kExitFailure = core::kExitIo;
 
 struct Options {
   std::string db = "autobets.db";
@@ -55,7 +60,7 @@ int run_demo(const Options& options);
 // Whether errors are also printed as a JSON object on stdout (--json); set once by main.
 void set_json_errors(bool json);
 // Prints an operating error ("autobets: <message>"; with --json also {"ok": false, "error":
-// <code>, "message": ...} on stdout) and returns the exit code for it.
+// <code>, "message": ...} on stdout) and returns the exit code for it (core::exit_code_for).
 int report_error(const core::Error& error);
 // The same for a user the database does not know (exit 2).
 int report_unknown_user(const std::string& user);

@@ -78,15 +78,7 @@ int report_error(const core::Error& error) {
   std::string code(core::to_string(error.code()));
   std::replace(code.begin(), code.end(), ' ', '_');
   print_json_error(code, error.message());
-  switch (error.code()) {
-    case core::ErrorCode::kInvalidArgument:
-    case core::ErrorCode::kNotFound:
-    case core::ErrorCode::kAlreadyExists:
-    case core::ErrorCode::kCorrupt:
-      return kExitBadInput;
-    default:
-      return kExitFailure;
-  }
+  return core::exit_code_for(error);
 }
 
 int exit_code_for(ReplyCode code) {

@@ -142,8 +142,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    int code = app.exit(error);
-    return code == 0 ? kExitOk : kExitBadInput;
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help
+    std::cerr << "autobets: " << error.what() << " (see autobets --help)\n";
+    return kExitBadInput;
   }
   if (!amount_text.empty()) {
     if (auto problem = parse_amount(amount_text, &options.amount); !problem.empty()) {

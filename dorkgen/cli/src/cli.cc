@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/exit_codes.h"
 #include "dorkgen/app_presets.h"
 #include "dorkgen/app_run.h"
 #include "dorkgen/app_settings.h"
@@ -25,37 +26,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kExitFailure = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitInterrupted = 130;
+using core::kExitIo;
+using core::kExitUsage;
 
 std::atomic<bool> g_interrupted{false};
 
 void on_signal(int) { g_interrupted.store(true); }
 
-int exit_code_for(const core::Error& error) {
-  switch (error.code()) {
-    case core::ErrorCode::kInvalidArgument:
-    case core::ErrorCode::kNotFound:
-    case core::ErrorCode::kFailedPrecondition:
-    case core::ErrorCode::kAlreadyExists:
-      return kExitBadInput;
-    case core::ErrorCode::kCancelled:
-      return kExitInterrupted;
-    default:
-      return kExitFailure;
-  }
-}
-
+// Every error leaves through here: the suite's one mapping (docs/exit-codes.md).
 int report(const core::Error& error) {
   std::cerr << "dorkgen: error: " << error.message() << "\n";
-  return exit_code_for(error);
-}
-
-// Presets and config files are input: even an I/O failure reading them is bad input (exit 2).
-int report_bad_input(const core::Error& error) {
-  std::cerr << "dorkgen: error: " << error.message() << "\n";
-  return kExitBadInput;
+  return core::exit_code_for(error);
 }
 
 void print_notes(const BuiltPlan& built) {
@@ -132,7 +113,7 @@ class GenerateCommand final : public Command {
   }
   int run() override {
     auto config = resolve_config(args_);
-    if (!config) return report_bad_input(config.error());
+    if (!config) return report(config.error());
     RunRequest request{std::move(*config), all_, out_, work_dir_, resume_};
     if (auto checked = check_request(request); !checked) return report(checked.error());
     auto built = load_plan(request.config);
@@ -179,7 +160,7 @@ class SpaceCommand final : public Command {
   }
   int run() override {
     auto config = resolve_config(args_);
-    if (!config) return report_bad_input(config.error());
+    if (!config) return report(config.error());
     auto built = load_plan(*config);
     if (!built) return report(built.error());
     if (!json_) print_notes(*built);
@@ -203,7 +184,7 @@ class PresetsCommand final : public Command {
   }
   int run() override {
     auto library = load_presets(std::vector<fs::path>(extra_.begin(), extra_.end()));
-    if (!library) return report_bad_input(library.error());
+    if (!library) return report(library.error());
     std::cout << (json_ ? as_json(*library) : as_text(*library));
     return 0;
   }
@@ -259,7 +240,7 @@ class ValidateCommand final : public Command {
   }
   int run() override {
     auto library = load_presets_from(std::vector<fs::path>(dirs_.begin(), dirs_.end()));
-    if (!library) return report_bad_input(library.error());
+    if (!library) return report(library.error());
     // Building a plan over every type also checks quoting rules across pools.
     std::size_t templates = 0;
     for (const QueryTypeFile& t : library->types()) templates += t.templates.size();
@@ -291,19 +272,19 @@ class LearnCommand final : public Command {
       std::cerr << "dorkgen: error: --type '" << options_.type_name
                 << "' is not a valid type name (a lowercase letter, then letters, digits, _ "
                    "or -)\n";
-      return kExitBadInput;
+      return kExitUsage;
     }
     std::vector<std::string> queries;
     for (const std::string& file : files_) {
       std::ifstream in(file, std::ios::binary);
       if (!in) {
         std::cerr << "dorkgen: error: " << file << ": cannot open\n";
-        return kExitBadInput;
+        return kExitUsage;
       }
       for (std::string line; std::getline(in, line);) queries.push_back(std::move(line));
       if (in.bad()) {
         std::cerr << "dorkgen: error: " << file << ": read error\n";
-        return kExitFailure;
+        return kExitIo;
       }
       options_.sources.push_back(fs::path(file).filename().string());
     }
@@ -356,7 +337,7 @@ int run_cli(int argc, char** argv) {
     if (error.get_exit_code() == 0) return app.exit(error);
     std::cerr << "dorkgen: error: " << error.what() << "\n"
               << "Run 'dorkgen --help' for the commands and options.\n";
-    return kExitBadInput;
+    return kExitUsage;
   }
   std::string names;
   for (auto& [sub, command] : parsed) {
@@ -365,7 +346,7 @@ int run_cli(int argc, char** argv) {
   }
   std::cerr << "dorkgen: error: a command is required (" << names << ")\n"
             << "Run 'dorkgen --help' for the commands and options.\n";
-  return kExitBadInput;
+  return kExitUsage;
 }
 
 }  // namespace dorkgen

@@ -4,11 +4,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "core/exit_codes.h"
 #include "dorky/menu.h"
 #include "dorky/process.h"
 #include "dorky/tool_catalog.h"
@@ -25,11 +27,12 @@ constexpr const char* kUsage =
     "Tools are executables named dorky-<tool> in the launcher's directory or on DORKY_PATH\n"
     "(colon-separated). Each tool has --help. Launcher exit codes: the tool's own code;\n"
     "128+N when the tool died of signal N; 124 when --timeout stopped it; 126/127 when it\n"
-    "could not be started or does not exist; 2 for a launcher usage error.\n";
+    "could not be started or does not exist; 2 for a launcher usage error; 141, silently, when\n"
+    "the tool's reader closed the pipe. All of them: docs/exit-codes.md.\n";
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "dorky: %s\n%s", message.c_str(), kUsage);
-  return 2;
+  return core::kExitUsage;
 }
 
 int list_tools(const std::vector<std::string>& directories, bool json) {
@@ -91,7 +94,7 @@ int main(int argc, char** argv) {
   if (index >= argc) {
     if (!on_terminal) {
       std::fputs(kUsage, stderr);
-      return 2;
+      return core::kExitUsage;
     }
     return dorky::run_menu({directories, run}, stdin, stdout);
   }
@@ -119,7 +122,7 @@ int main(int argc, char** argv) {
                  "dorky: no tool named '%s' (looked for dorky-%s in the launcher's "
                  "directory and DORKY_PATH); run 'dorky list'\n",
                  command.c_str(), command.c_str());
-    return 127;
+    return core::kExitNotFound;
   }
   std::vector<std::string> args = {"dorky-" + tool.name};
   for (int i = index + 1; i < argc; ++i) args.emplace_back(argv[i]);
@@ -128,7 +131,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "dorky: %s: %s\n", tool.name.c_str(), outcome.error().message().c_str());
     return 127;
   }
-  if (outcome->kind != dorky::Outcome::Kind::kExited || outcome->exit_code != 0) {
+  // A tool whose reader went away (`dorky shuffle big.txt | head`) stopped as it should, by
+  // SIGPIPE: 141 is passed on without a word, as the shell does (docs/exit-codes.md).
+  const bool reader_gone =
+      outcome->kind == dorky::Outcome::Kind::kSignaled && outcome->signal == SIGPIPE;
+  if (!reader_gone && (outcome->kind != dorky::Outcome::Kind::kExited || outcome->exit_code != 0)) {
     std::fprintf(stderr, "dorky: %s %s\n", tool.name.c_str(), outcome->describe().c_str());
   }
   return outcome->launcher_exit_code();

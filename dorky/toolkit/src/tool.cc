@@ -1,5 +1,6 @@
 #include "dorky/tool.h"
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -8,17 +9,6 @@
 #include "dorky/exit_codes.h"
 
 namespace dorky {
-
-int exit_code_for(const core::Error& error) {
-  switch (error.code()) {
-    case core::ErrorCode::kInvalidArgument:
-    case core::ErrorCode::kNotFound:
-    case core::ErrorCode::kCorrupt:
-      return kExitUsage;
-    default:
-      return kExitIo;
-  }
-}
 
 bool take_common(Args& args, CommonOptions& options) {
   std::string value;
@@ -60,6 +50,9 @@ std::string temp_directory(const CommonOptions& options) {
 
 int run_tool(const ToolSpec& spec, int argc, char** argv,
              const std::function<core::Result<int>(Args&)>& run) {
+  // A closed stdout (`dorky-shuffle big.txt | head`) stops the tool quietly by SIGPIPE, status
+  // 141, even when whoever started it ignored the signal (docs/exit-codes.md).
+  std::signal(SIGPIPE, SIG_DFL);
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--") break;

@@ -14,6 +14,7 @@
 #include <iostream>
 #include <thread>
 
+#include "core/exit_codes.h"
 #include "mikami/app/bot.h"
 #include "mikami/app/config.h"
 #include "mikami/app/console.h"
@@ -23,8 +24,12 @@
 
 namespace {
 
-// Exit codes: 0 done, 1 a console command got no answer, 2 configuration or start-up.
-constexpr int kExitStartup = 2;
+// Exit codes (docs/exit-codes.md): 0 done, 1 a console command got no answer, 2 usage,
+// configuration or token, 3 a start-up failure of the environment (store, network, sandbox).
+int report_failure(const core::Error& error) {
+  std::fprintf(stderr, "mikami: %s\n", error.message().c_str());
+  return core::exit_code_for(error);
+}
 
 }  // namespace
 
@@ -59,20 +64,23 @@ int main(int argc, char** argv) {
   cli.add_option("--reply-timeout-ms", reply_timeout_ms,
                  "console: how long to wait for a command's answer")
       ->check(CLI::PositiveNumber);
-  CLI11_PARSE(cli, argc, argv);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help is not an error; anything else is a usage error, whatever CLI11 numbers it.
+    if (error.get_exit_code() == 0) return cli.exit(error);
+    std::fprintf(stderr, "mikami: %s (see mikami --help)\n", error.what());
+    return core::kExitUsage;
+  }
 
   AppConfig config;
-  auto fail = [](const std::string& message) {
-    std::fprintf(stderr, "mikami: %s\n", message.c_str());
-    return kExitStartup;
-  };
   if (config_path) {
     auto loaded = load_config_file(*config_path);
-    if (!loaded) return fail(loaded.error().message());
+    if (!loaded) return report_failure(loaded.error());
     config = *loaded;
   }
   auto with_env = apply_environment(config);
-  if (!with_env) return fail(with_env.error().message());
+  if (!with_env) return report_failure(with_env.error());
   config = *with_env;
   if (log_level) config.log_level = *log_level;
   if (log_format) config.log_format = *log_format;
@@ -81,17 +89,17 @@ int main(int argc, char** argv) {
   if (shard_count) config.shard_count = *shard_count;
   if (shard_range) {
     if (auto status = parse_shard_range(*shard_range, config); !status) {
-      return fail("--shards: " + status.error().message());
+      return report_failure(status.error().with_context("--shards"));
     }
   }
   auto token =
       load_token(token_file ? std::optional<std::filesystem::path>(*token_file) : std::nullopt);
-  if (!token) return fail(token.error().message());
+  if (!token) return report_failure(token.error());
   const bool console = !token->has_value();
   if (console && !log_level && std::getenv("MIKAMI_LOG_LEVEL") == nullptr) {
     config.log_level = "warn";  // the console is the interface; logs only for trouble
   }
-  if (auto valid = validate(config); !valid) return fail(valid.error().message());
+  if (auto valid = validate(config); !valid) return report_failure(valid.error());
   if (check_config) {
     std::printf("configuration ok; %s\n",
                 console ? "no token: mikami would start the local sandbox and a console"
@@ -114,7 +122,7 @@ int main(int argc, char** argv) {
   std::string bot_token;
   if (console) {
     auto started = EmbeddedSandbox::start(5'000);
-    if (!started) return fail(started.error().message());
+    if (!started) return report_failure(started.error());
     sandbox = std::move(*started);
     config.api_url = sandbox->api_url();
     bot_token = EmbeddedSandbox::kToken;
@@ -137,13 +145,13 @@ int main(int argc, char** argv) {
     if (!bot) {
       logger.error(bot.error().message());
       if (!temp_dir.empty()) std::filesystem::remove_all(temp_dir);
-      return kExitStartup;
+      return core::exit_code_for(bot.error());
     }
     if (auto ready = (*bot)->wait_ready(std::chrono::seconds(30)); !ready) {
       logger.error(ready.error().message());
       (*bot)->shutdown();
       if (!temp_dir.empty()) std::filesystem::remove_all(temp_dir);
-      return kExitStartup;
+      return core::exit_code_for(ready.error());
     }
     std::atomic<int> console_code{0};
     std::atomic<bool> console_done{false};

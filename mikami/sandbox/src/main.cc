@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "core/exit_codes.h"
 #include "mikami/sandbox.h"
 
 int main(int argc, char** argv) {
@@ -94,7 +95,15 @@ int main(int argc, char** argv) {
   app.add_option("--fault-drop-code", faults.drop_code,
                  "close code for those drops (0: no close frame, like a network failure)")
       ->check(CLI::Range(0, 4999));
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help is not an error; anything else is a usage error (docs/exit-codes.md), whatever
+    // number CLI11 gives it.
+    if (error.get_exit_code() == 0) return app.exit(error);
+    std::fprintf(stderr, "mikami-sandbox: %s (see mikami-sandbox --help)\n", error.what());
+    return core::kExitUsage;
+  }
   if (const char* env = std::getenv("MIKAMI_SANDBOX_TOKEN"); env != nullptr && *env != '\0') {
     options.token = env;
   }
@@ -104,14 +113,16 @@ int main(int argc, char** argv) {
     if (!std::getline(in, line) || line.empty()) {
       std::fprintf(stderr, "mikami-sandbox: --token-file %s: no token on its first line\n",
                    token_file.c_str());
-      return 2;
+      return core::kExitUsage;
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     options.token = line;
   }
-  return mikami::run_sandbox(options, [](std::uint16_t port) {
+  int stopped = mikami::run_sandbox(options, [](std::uint16_t port) {
     // Tests read this line to find the port.
     std::printf("mikami-sandbox listening on 127.0.0.1:%u\n", static_cast<unsigned>(port));
     std::fflush(stdout);
   });
+  // run_sandbox fails only when it cannot listen (the port is taken, a TLS file is unusable).
+  return stopped == 0 ? core::kExitOk : core::kExitIo;
 }
