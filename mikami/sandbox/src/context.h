@@ -1,5 +1,5 @@
 // The state every part of the sandbox shares. One io_context on one thread owns it, so
-// nothing here needs a lock (STYLE.md: state has one owner).
+// nothing here needs a lock (docs/conventions.md: state has one owner).
 #pragma once
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The wager engine. Every request runs this pipeline (DESIGN.md, docs/ledger.md):
+// The wager engine. Every request runs this pipeline (autobets/docs/ledger.md):
 //
 //   pre-lock validation (format, limits, payout cap, a racy fast check of the balance)
 //   -> acquire the user's lock -> read the user's balance inside the lock

@@ -1,5 +1,5 @@
 // Time behind one small interface, so code that waits, times out or stamps records can be
-// tested on a fake clock without sleeping (STYLE.md, point 4).
+// tested on a fake clock without sleeping (docs/conventions.md, section 3).
 #pragma once
 
 #include <chrono>

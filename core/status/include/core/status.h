@@ -1,4 +1,4 @@
-// The error model shared by every system (STYLE.md, "Error model"):
+// The error model shared by every system (docs/conventions.md, "Error model"):
 //   - programmer bugs abort through CORE_CHECK;
 //   - operating errors (I/O, a broken store, bad input to a library) are returned as a
 //     [[nodiscard]] core::Status or core::Result<T> carrying a core::Error;

@@ -7,8 +7,8 @@
 // error message or event. Request paths may hold webhook and interaction tokens: they are
 // never put into an error message either.
 //
-// Threading: the client owns one I/O thread, which owns the scheduler (STYLE.md: state has
-// one owner). request() and RestRequestHandle::cancel() may be called from any thread;
+// Threading: the client owns one I/O thread, which owns the scheduler (docs/conventions.md: state
+// has one owner). request() and RestRequestHandle::cancel() may be called from any thread;
 // callbacks run on the I/O thread and must not block. Destroying the client cancels what is
 // still queued (their callbacks are not called) and joins the thread; it must not happen on
 // the I/O thread (inside a callback).
