@@ -206,15 +206,15 @@ core::Result<double> run_baseline(const Options& options, const std::filesystem:
                    nullptr, nullptr, nullptr);
       sqlite3_stmt *select = nullptr, *insert = nullptr, *update = nullptr;
       sqlite3_prepare_v2(db,
-                         "SELECT a.balance, a.next_nonce, a.last_seq, a.commitment, "
+                         "SELECT a.balance, a.next_nonce, a.last_seq, a.seed_id, "
                          "s.server_seed, s.client_seed FROM accounts a JOIN seeds s ON "
-                         "s.commitment = a.commitment WHERE a.user_id = ?1",
+                         "s.seed_id = a.seed_id WHERE a.user_id = ?1",
                          -1, &select, nullptr);
       sqlite3_prepare_v2(
           db,
-          "INSERT INTO ledger (user_id, kind, idem_key, amount, game, params, "
+          "INSERT INTO ledger_entries (user_id, kind, idem_key, amount, game, params, "
           "outcome, payout, house_edge_bp, balance_before, balance_after, "
-          "commitment, client_seed, nonce, created_at_us, prev_seq) VALUES "
+          "seed_id, client_seed, nonce, created_at_us, prev_seq) VALUES "
           "(?1, 'wager', ?2, ?3, ?4, ?5, ?6, ?7, 100, ?8, ?9, ?11, ?12, ?10, 0, ?13)",
           -1, &insert, nullptr);
       sqlite3_prepare_v2(db,
@@ -235,7 +235,7 @@ core::Result<double> run_baseline(const Options& options, const std::filesystem:
           const auto* text = sqlite3_column_text(select, index);
           return text ? std::string(reinterpret_cast<const char*>(text)) : std::string();
         };
-        std::string commitment = ok ? column(3) : "";
+        std::int64_t seed_id = ok ? sqlite3_column_int64(select, 3) : 0;
         std::string server_seed = ok ? column(4) : "";
         std::string client_seed = ok ? column(5) : "";
         sqlite3_reset(select);
@@ -253,7 +253,7 @@ core::Result<double> run_baseline(const Options& options, const std::filesystem:
           sqlite3_bind_int64(insert, 8, balance);
           sqlite3_bind_int64(insert, 9, after);
           sqlite3_bind_int64(insert, 10, nonce);
-          sqlite3_bind_text(insert, 11, commitment.c_str(), -1, SQLITE_STATIC);
+          sqlite3_bind_int64(insert, 11, seed_id);
           sqlite3_bind_text(insert, 12, client_seed.c_str(), -1, SQLITE_STATIC);
           sqlite3_bind_int64(insert, 13, last_seq);
           ok = sqlite3_step(insert) == SQLITE_DONE;

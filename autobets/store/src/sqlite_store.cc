@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 
+#include "autobets/commit_rules.h"
 #include "autobets/connection_pool.h"
 #include "sqlite_connection.h"
 #include "sqlite_schema.h"
@@ -87,8 +88,8 @@ struct SqliteStore::Impl {
         insert_record,
         // A key the user already has is not an error but a conflict (the store contract):
         // the row is skipped, and the batch is then rolled back.
-        "INSERT OR ROLLBACK INTO ledger (user_id, kind, idem_key, amount, game, params, "
-        "outcome, payout, house_edge_bp, balance_before, balance_after, commitment, "
+        "INSERT OR ROLLBACK INTO ledger_entries (user_id, kind, idem_key, amount, game, "
+        "params, outcome, payout, house_edge_bp, balance_before, balance_after, seed_id, "
         "client_seed, nonce, created_at_us, prev_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
         "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT (user_id, idem_key) DO NOTHING"));
     CORE_RETURN_IF_ERROR(prepare(insert_seed,
@@ -98,8 +99,8 @@ struct SqliteStore::Impl {
                                  "UPDATE seeds SET revealed_at_us = ?3 WHERE user_id = ?1 AND "
                                  "revealed_at_us IS NULL AND commitment <> ?2"));
     CORE_RETURN_IF_ERROR(prepare(select_account,
-                                 "SELECT balance, last_seq, commitment, next_nonce, version "
-                                 "FROM accounts WHERE user_id = ?1"));
+                                 "SELECT balance, last_seq, commitment, next_nonce, version, "
+                                 "seed_id FROM accounts WHERE user_id = ?1"));
     CORE_RETURN_IF_ERROR(
         prepare(select_next_seed, "SELECT commitment FROM next_seeds WHERE user_id = ?1"));
     CORE_RETURN_IF_ERROR(prepare(
@@ -115,16 +116,18 @@ struct SqliteStore::Impl {
                                  "AND CAST(value AS INTEGER) < ?1"));
     return prepare(
         put_account,
-        "INSERT INTO accounts (user_id, balance, last_seq, commitment, next_nonce, version) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (user_id) DO UPDATE SET balance = "
-        "excluded.balance, last_seq = excluded.last_seq, commitment = excluded.commitment, "
-        "next_nonce = excluded.next_nonce, version = excluded.version WHERE version = ?7");
+        "INSERT INTO accounts (user_id, balance, last_seq, commitment, next_nonce, version, "
+        "seed_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8) ON CONFLICT (user_id) DO UPDATE SET "
+        "balance = excluded.balance, last_seq = excluded.last_seq, commitment = "
+        "excluded.commitment, next_nonce = excluded.next_nonce, version = excluded.version, "
+        "seed_id = excluded.seed_id WHERE version = ?7");
   }
 
   // The account row as this transaction reads it, then as the batch moves it.
   struct Projection {
     Account account;
     std::string next_commitment;
+    std::int64_t seed_id = 0;  // of account.commitment
     std::int64_t read_version = 0;
   };
   core::Result<Projection> read_projection(std::string_view user);
@@ -217,10 +220,18 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesyst
           core::ErrorCode::kCorrupt,
           path.string() + " is not a readable AutoBets database (" + row.error().message() + ")");
     }
-    if (!*row || version->text(0) != kSchemaVersion) {
+    std::string found = *row ? version->text(0) : std::string("none");
+    if (found == "1" || found == "2") {
+      // Older ledgers are refused by name rather than migrated (docs/ledger.md).
       return core::fail(core::ErrorCode::kCorrupt,
-                        path.string() + " has an unsupported schema version '" +
-                            (*row ? version->text(0) : std::string("none")) + "'");
+                        path.string() + " is an AutoBets database of schema version " + found +
+                            ", which this version no longer opens (it needs schema version " +
+                            std::string(kSchemaVersion) +
+                            "; open it with the release that created it)");
+    }
+    if (found != kSchemaVersion) {
+      return core::fail(core::ErrorCode::kCorrupt,
+                        path.string() + " has an unsupported schema version '" + found + "'");
     }
   }
   CORE_RETURN_IF_ERROR(apply_pragmas(**connection));
@@ -258,8 +269,8 @@ core::Result<std::optional<Store::Snapshot>> SqliteStore::load(std::string_view 
     auto statement = reader->connection->prepare(
         "SELECT a.balance, a.last_seq, a.next_nonce, s.commitment, s.user_id, s.server_seed, "
         "s.client_seed, s.created_at_us, s.revealed_at_us, a.version, n.commitment, "
-        "n.server_seed, n.created_at_us FROM accounts a JOIN seeds s ON s.commitment = "
-        "a.commitment LEFT JOIN next_seeds n ON n.user_id = a.user_id WHERE a.user_id = ?1");
+        "n.server_seed, n.created_at_us FROM accounts a JOIN seeds s ON s.seed_id = "
+        "a.seed_id LEFT JOIN next_seeds n ON n.user_id = a.user_id WHERE a.user_id = ?1");
     CORE_RETURN_IF_ERROR(statement);
     reader->load.emplace(std::move(*statement));
   }
@@ -322,6 +333,7 @@ core::Result<SqliteStore::Impl::Projection> SqliteStore::Impl::read_projection(
     projection.account.commitment = account.text(2);
     projection.account.next_nonce = account.int64(3);
     projection.account.version = account.int64(4);
+    projection.seed_id = account.int64(5);
   }
   account.reset();
   Statement& next = *select_next_seed;
@@ -380,20 +392,17 @@ core::Result<CommitResult> SqliteStore::Impl::commit_in_transaction(std::span<co
     }
     Projection& projection = touched.find(user_of(op))->second;
     Account& account = projection.account;
+    CORE_RETURN_IF_ERROR(check_op_continues(op, account, projection.next_commitment));
     ++account.version;
     if (op.type == StoreOp::Type::kNewSeed) {
       const SeedRecord& seed = op.seed;
-      if (account.version > 1 && seed.commitment != projection.next_commitment) {
-        return core::fail(core::ErrorCode::kFailedPrecondition,
-                          "seed change for user '" + seed.user +
-                              "' does not activate the published next commitment");
-      }
       CORE_RETURN_IF_ERROR(insert_seed->bind(1, seed.commitment)
                                .bind(2, seed.user)
                                .bind(3, seed.server_seed)
                                .bind(4, seed.client_seed)
                                .bind(5, seed.created_at_us)
                                .run());
+      projection.seed_id = writer->last_insert_rowid();
       CORE_RETURN_IF_ERROR(reveal_seeds->bind(1, seed.user)
                                .bind(2, seed.commitment)
                                .bind(3, seed.created_at_us)
@@ -410,21 +419,14 @@ core::Result<CommitResult> SqliteStore::Impl::commit_in_transaction(std::span<co
       continue;
     }
     const LedgerRecord& r = op.record;
-    if (account.commitment.empty() || r.balance_before != account.balance ||
-        (r.kind == RecordKind::kWager &&
-         (r.commitment != account.commitment || r.nonce != account.next_nonce))) {
-      return core::fail(core::ErrorCode::kFailedPrecondition,
-                        "ledger record for user '" + r.user +
-                            "' does not continue the account it names (no account, balance or "
-                            "nonce differs)");
-    }
-    // The texts are bound by reference: `ops` outlives the statement's run.
+    // The texts are bound by reference: `ops` outlives the statement's run. Every record
+    // carries its user's seed position (a wager's nonce is the account's next one).
     Statement& insert = *insert_record;
     insert.bind_ref(1, r.user).bind_ref(2, to_string(r.kind)).bind_ref(3, r.idempotency_key);
     insert.bind(4, r.amount).bind_ref(5, r.game).bind_ref(6, r.params).bind(7, r.outcome);
     insert.bind(8, r.payout).bind(9, std::int64_t{r.house_edge_bp}).bind(10, r.balance_before);
-    insert.bind(11, r.balance_after).bind_ref(12, r.commitment).bind_ref(13, r.client_seed);
-    insert.bind(14, r.nonce).bind(15, r.created_at_us).bind(16, account.last_seq);
+    insert.bind(11, r.balance_after).bind(12, projection.seed_id).bind_ref(13, r.client_seed);
+    insert.bind(14, account.next_nonce).bind(15, r.created_at_us).bind(16, account.last_seq);
     CORE_RETURN_IF_ERROR(insert.run());
     if (sqlite3_changes(writer->handle()) != 1) {
       conflict(r.user);
@@ -451,6 +453,7 @@ core::Result<CommitResult> SqliteStore::Impl::commit_in_transaction(std::span<co
                              .bind(5, a.next_nonce)
                              .bind(6, a.version)
                              .bind(7, projection.read_version)
+                             .bind(8, projection.seed_id)
                              .run());
     if (sqlite3_changes(writer->handle()) != 1) {
       return core::fail(core::ErrorCode::kInternal,
@@ -525,8 +528,9 @@ core::Result<std::vector<std::string>> SqliteStore::put_accounts(std::span<const
   Connection& db = *impl_->writer;
   CORE_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
   auto statement = db.prepare(
-      "UPDATE accounts SET balance = ?2, last_seq = ?3, commitment = ?4, next_nonce = ?5, "
-      "version = version + 1 WHERE user_id = ?1 AND version = ?6");
+      "UPDATE accounts SET balance = ?2, last_seq = ?3, commitment = ?4, seed_id = (SELECT "
+      "seed_id FROM seeds WHERE commitment = ?4), next_nonce = ?5, version = version + 1 "
+      "WHERE user_id = ?1 AND version = ?6");
   core::Status status = statement ? core::ok_status() : core::fail(statement.error());
   std::vector<std::string> conflicts;
   for (const Account& account : accounts) {

@@ -82,6 +82,20 @@ std::unique_ptr<Backend> make_backend(Kind kind) {
   return std::make_unique<PgBackend>();
 }
 
+// Raw inserts, as another client would write them: a losing coin wager of 10, and a record
+// of another kind (no game or seed fields).
+std::string raw_wager(const std::string& user, const std::string& key, Amount before,
+                      const std::string& commitment, std::int64_t nonce, Seq prev_seq) {
+  return "INSERT INTO ledger (user_id, kind, idem_key, amount, game, params, balance_before, "
+         "balance_after, commitment, client_seed, nonce, created_at_us, prev_seq) VALUES ('" +
+         user + "', 'wager', '" + key + "', 10, 'coin', 'heads', " + std::to_string(before) + ", " +
+         std::to_string(before - 10) + ", '" + commitment + "', 'client', " +
+         std::to_string(nonce) + ", 0, " + std::to_string(prev_seq) + ")";
+}
+const std::string kRawRecord =
+    "INSERT INTO ledger (user_id, kind, idem_key, amount, balance_before, balance_after, "
+    "created_at_us, prev_seq) VALUES ";
+
 class StoreConformance : public ::testing::TestWithParam<Kind> {
  protected:
   void SetUp() override {
@@ -188,21 +202,18 @@ TEST_P(StoreConformance, LedgerRefusesUpdateAndDeleteFromAnyClient) {
 
 TEST_P(StoreConformance, SchemaRefusesRecordsThatBreakTheInvariants) {
   open();
-  std::string insert =
-      "INSERT INTO ledger (user_id, kind, idem_key, amount, balance_before, balance_after, "
-      "created_at_us, prev_seq) VALUES ";
   // The balance change must follow from the kind and amount.
-  EXPECT_NE(backend_->exec_sql(insert + "('a', 'deposit', 'k', 10, 0, 11, 0, 0)"), "");
+  EXPECT_NE(backend_->exec_sql(kRawRecord + "('a', 'deposit', 'k', 10, 0, 11, 0, 0)"), "");
   // No balance may go below zero.
-  EXPECT_NE(backend_->exec_sql(insert + "('a', 'withdrawal', 'k', 10, 0, -10, 0, 0)"), "");
+  EXPECT_NE(backend_->exec_sql(kRawRecord + "('a', 'withdrawal', 'k', 10, 0, -10, 0, 0)"), "");
   // Amounts are positive.
-  EXPECT_NE(backend_->exec_sql(insert + "('a', 'deposit', 'k', 0, 0, 0, 0, 0)"), "");
+  EXPECT_NE(backend_->exec_sql(kRawRecord + "('a', 'deposit', 'k', 0, 0, 0, 0, 0)"), "");
   // Unknown kinds.
-  EXPECT_NE(backend_->exec_sql(insert + "('a', 'gift', 'k', 10, 0, 10, 0, 0)"), "");
+  EXPECT_NE(backend_->exec_sql(kRawRecord + "('a', 'gift', 'k', 10, 0, 10, 0, 0)"), "");
   EXPECT_EQ(backend_->query_int("SELECT count(*) FROM ledger"), 0);
   // A valid one is accepted, and its idempotency key cannot be used again by that user.
-  EXPECT_EQ(backend_->exec_sql(insert + "('a', 'deposit', 'k', 10, 0, 10, 0, 0)"), "");
-  EXPECT_NE(backend_->exec_sql(insert + "('a', 'deposit', 'k', 10, 10, 20, 0, 1)"), "");
+  EXPECT_EQ(backend_->exec_sql(kRawRecord + "('a', 'deposit', 'k', 10, 0, 10, 0, 0)"), "");
+  EXPECT_NE(backend_->exec_sql(kRawRecord + "('a', 'deposit', 'k', 10, 10, 20, 0, 1)"), "");
   EXPECT_EQ(backend_->query_int("SELECT count(*) FROM ledger"), 1);
 }
 
@@ -214,34 +225,65 @@ TEST_P(StoreConformance, SchemaRefusesAForkedChainAndRepeatedOrGappedNonces) {
         std::vector<StoreOp>{append(wager("alice", 500, "commit-alice", 0, "w0"), 2)});
     ASSERT_TRUE(played.has_value() && played->committed()) << played.error().message();
   }
-  std::string insert =
-      "INSERT INTO ledger (user_id, kind, idem_key, amount, game, params, balance_before, "
-      "balance_after, commitment, client_seed, nonce, created_at_us, prev_seq) VALUES ";
-  std::string plain =
-      "INSERT INTO ledger (user_id, kind, idem_key, amount, balance_before, balance_after, "
-      "created_at_us, prev_seq) VALUES ";
   // A second record continuing seq 1 (a fork), and one that skips the previous balance.
-  EXPECT_NE(backend_->exec_sql(plain + "('alice', 'deposit', 'fork', 5, 500, 505, 0, 1)"), "");
-  EXPECT_NE(backend_->exec_sql(plain + "('alice', 'deposit', 'jump', 5, 1000, 1005, 0, 2)"), "");
+  EXPECT_NE(backend_->exec_sql(kRawRecord + "('alice', 'deposit', 'fork', 5, 500, 505, 0, 1)"), "");
+  EXPECT_NE(backend_->exec_sql(kRawRecord + "('alice', 'deposit', 'jump', 5, 1000, 1005, 0, 2)"),
+            "");
   // The same (commitment, nonce) again, and a gap in the nonces.
-  EXPECT_NE(backend_->exec_sql(insert + "('alice', 'wager', 'again', 10, 'coin', 'heads', 490, "
-                                        "480, 'commit-alice', 'client', 0, 0, 2)"),
-            "");
-  EXPECT_NE(backend_->exec_sql(insert + "('alice', 'wager', 'gap', 10, 'coin', 'heads', 490, "
-                                        "480, 'commit-alice', 'client', 2, 0, 2)"),
-            "");
+  EXPECT_NE(backend_->exec_sql(raw_wager("alice", "again", 490, "commit-alice", 0, 2)), "");
+  EXPECT_NE(backend_->exec_sql(raw_wager("alice", "gap", 490, "commit-alice", 2, 2)), "");
   // The next nonce is accepted; a wager on a commitment that is not an active seed is not.
-  EXPECT_EQ(backend_->exec_sql(insert + "('alice', 'wager', 'next', 10, 'coin', 'heads', 490, "
-                                        "480, 'commit-alice', 'client', 1, 0, 2)"),
-            "");
-  EXPECT_NE(backend_->exec_sql(insert + "('alice', 'wager', 'unseeded', 10, 'coin', 'heads', "
-                                        "480, 470, 'commit-alice-next', 'client', 0, 0, 3)"),
-            "");
+  EXPECT_EQ(backend_->exec_sql(raw_wager("alice", "next", 490, "commit-alice", 1, 2)), "");
+  EXPECT_NE(backend_->exec_sql(raw_wager("alice", "unseeded", 480, "commit-alice-next", 0, 3)), "");
   // A transfer_in that does not directly follow its transfer_out.
-  EXPECT_NE(backend_->exec_sql(plain.substr(0, plain.size() - 8) + ", params) VALUES " +
+  EXPECT_NE(backend_->exec_sql(kRawRecord.substr(0, kRawRecord.size() - 8) + ", params) VALUES " +
                                "('bob', 'transfer_in', 'alice t9', 5, 0, 5, 0, 0, 'alice')"),
             "");
   EXPECT_EQ(backend_->query_int("SELECT count(*) FROM ledger"), 3);
+}
+
+// Schema v3 checks nonces against the user's previous record (its seed position), not
+// with a lookup per commitment: a wager must still draw from its own user's unrevealed seed,
+// and the nonces carry on across records of other kinds.
+TEST_P(StoreConformance, SchemaRefusesAWagerOnARevealedOrAnotherUsersSeed) {
+  {
+    auto store = open();
+    ASSERT_TRUE(store->commit(open_account("alice", 500))->committed());
+    ASSERT_TRUE(store->commit(open_account("bob", 100))->committed());
+    auto rotated =
+        store->commit(std::vector<StoreOp>{append(wager("alice", 500, "commit-alice", 0, "w0"), 2),
+                                           new_seed("alice", 3, "-next", "-n2")});
+    ASSERT_TRUE(rotated.has_value() && rotated->committed()) << rotated.error().message();
+  }
+  // The next nonce of alice's revealed seed, and bob drawing from alice's active seed.
+  EXPECT_NE(backend_->exec_sql(raw_wager("alice", "old", 490, "commit-alice", 1, 3)), "");
+  EXPECT_NE(backend_->exec_sql(raw_wager("bob", "theirs", 100, "commit-alice-next", 0, 2)), "");
+  // Alice's new seed from nonce 0, not 1; then a deposit, and the nonce after it is 1.
+  EXPECT_NE(backend_->exec_sql(raw_wager("alice", "skip", 490, "commit-alice-next", 1, 3)), "");
+  EXPECT_EQ(backend_->exec_sql(raw_wager("alice", "new", 490, "commit-alice-next", 0, 3)), "");
+  EXPECT_EQ(backend_->exec_sql(kRawRecord + "('alice', 'deposit', 'more', 20, 480, 500, 0, 4)"),
+            "");
+  EXPECT_NE(backend_->exec_sql(raw_wager("alice", "again", 500, "commit-alice-next", 0, 5)), "");
+  EXPECT_EQ(backend_->exec_sql(raw_wager("alice", "after", 500, "commit-alice-next", 1, 5)), "");
+  EXPECT_EQ(backend_->query_int("SELECT count(*) FROM ledger"), 6);
+  EXPECT_EQ(backend_->query_int("SELECT nonce FROM ledger WHERE idem_key = 'after'"), 1);
+  EXPECT_EQ(backend_->query_int("SELECT nonce FROM ledger WHERE idem_key = 'more'"), 0);
+}
+
+// A database of an older schema (version 2 kept commitments as text on every record and
+// checked nonces with a lookup) is refused by name, with nothing changed.
+TEST_P(StoreConformance, AnOlderSchemaVersionIsRefusedByName) {
+  open();
+  ASSERT_EQ(backend_->exec_sql("UPDATE settings SET value = '2' WHERE key = 'schema_version'"), "");
+  auto refused = backend_->open();
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), core::ErrorCode::kCorrupt);
+  EXPECT_NE(refused.error().message().find("schema version 2"), std::string::npos)
+      << refused.error().message();
+  EXPECT_NE(refused.error().message().find("needs schema version 3"), std::string::npos);
+  EXPECT_EQ(backend_->query_int("SELECT count(*) FROM settings WHERE key = 'schema_version' "
+                                "AND value = '2'"),
+            1);
 }
 
 TEST_P(StoreConformance, ACommitComputedFromAStaleVersionIsAConflictAndWritesNothing) {

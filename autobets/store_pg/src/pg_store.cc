@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "autobets/commit_rules.h"
 #include "autobets/connection_pool.h"
 #include "pg_connection.h"
 #include "pg_schema.h"
@@ -46,7 +47,7 @@ std::string str(std::int64_t value) { return std::to_string(value); }
 const std::string kLoadSql =
     "SELECT a.balance, a.last_seq, a.next_nonce, s.commitment, s.user_id, s.server_seed, "
     "s.client_seed, s.created_at_us, s.revealed_at_us, a.version, n.commitment, n.server_seed, "
-    "n.created_at_us FROM accounts a JOIN seeds s ON s.commitment = a.commitment LEFT JOIN "
+    "n.created_at_us FROM accounts a JOIN seeds s ON s.seed_id = a.seed_id LEFT JOIN "
     "next_seeds n ON n.user_id = a.user_id WHERE a.user_id = $1";
 const std::string kFindByKeySql =
     "SELECT " + std::string(kLedgerColumns) + " FROM ledger WHERE user_id = $1 AND idem_key = $2";
@@ -55,31 +56,32 @@ const std::string kFindByKeySql =
 const std::string kLockHeadSql = "SELECT last_seq FROM ledger_head WHERE id = 1 FOR UPDATE";
 const std::string kLockAccountsSql =
     "SELECT a.user_id, a.balance, a.last_seq, a.commitment, a.next_nonce, a.version, "
-    "coalesce(n.commitment, '') FROM accounts a LEFT JOIN next_seeds n ON n.user_id = "
+    "coalesce(n.commitment, ''), a.seed_id FROM accounts a LEFT JOIN next_seeds n ON n.user_id = "
     "a.user_id WHERE a.user_id = ANY($1::text[]) ORDER BY a.user_id COLLATE \"C\" FOR UPDATE OF a";
 const std::string kExistingKeysSql =
     "SELECT l.user_id, l.idem_key FROM ledger l JOIN unnest($1::text[], $2::text[]) AS k(user_id, "
     "idem_key) ON l.user_id = k.user_id AND l.idem_key = k.idem_key";
 const std::string kInsertLedgerSql =
-    "INSERT INTO ledger (seq, user_id, kind, idem_key, amount, game, params, outcome, payout, "
-    "house_edge_bp, balance_before, balance_after, commitment, client_seed, nonce, "
+    "INSERT INTO ledger_entries (seq, user_id, kind, idem_key, amount, game, params, outcome, "
+    "payout, house_edge_bp, balance_before, balance_after, seed_id, client_seed, nonce, "
     "created_at_us, prev_seq) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], "
     "$4::text[], $5::bigint[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], "
-    "$10::integer[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], $15::bigint[], "
+    "$10::integer[], $11::bigint[], $12::bigint[], $13::bigint[], $14::text[], $15::bigint[], "
     "$16::bigint[], $17::bigint[]) ORDER BY 1";
 const std::string kUpdateAccountsSql =
     "UPDATE accounts a SET balance = u.balance, last_seq = u.last_seq, commitment = "
-    "u.commitment, next_nonce = u.next_nonce, version = u.version FROM unnest($1::text[], "
-    "$2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[]) AS "
-    "u(user_id, balance, last_seq, commitment, next_nonce, version, read_version) WHERE "
-    "a.user_id = u.user_id AND a.version = u.read_version";
+    "u.commitment, next_nonce = u.next_nonce, version = u.version, seed_id = u.seed_id FROM "
+    "unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], "
+    "$7::bigint[], $8::bigint[]) AS u(user_id, balance, last_seq, commitment, next_nonce, "
+    "version, seed_id, read_version) WHERE a.user_id = u.user_id AND a.version = "
+    "u.read_version";
 const std::string kInsertAccountsSql =
-    "INSERT INTO accounts (user_id, balance, last_seq, commitment, next_nonce, version) SELECT "
-    "* FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], "
-    "$6::bigint[]) ON CONFLICT (user_id) DO NOTHING";
+    "INSERT INTO accounts (user_id, balance, last_seq, commitment, next_nonce, version, "
+    "seed_id) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], "
+    "$5::bigint[], $6::bigint[], $7::bigint[]) ON CONFLICT (user_id) DO NOTHING";
 const std::string kInsertSeedSql =
     "INSERT INTO seeds (commitment, user_id, server_seed, client_seed, created_at_us) VALUES "
-    "($1, $2, $3, $4, $5)";
+    "($1, $2, $3, $4, $5) RETURNING seed_id";
 const std::string kRevealSeedsSql =
     "UPDATE seeds SET revealed_at_us = $3 WHERE user_id = $1 AND revealed_at_us IS NULL AND "
     "commitment <> $2";
@@ -94,7 +96,8 @@ const std::string kAdvanceAppliedSql =
 struct LedgerColumns {
   std::vector<std::string> columns[17];
   std::size_t size() const { return columns[0].size(); }
-  void add(const LedgerRecord& r, Seq seq, Seq prev_seq) {
+  // Every record carries its user's seed position (a wager's nonce is the account's next).
+  void add(const LedgerRecord& r, Seq seq, Seq prev_seq, std::int64_t seed_id, std::int64_t nonce) {
     const std::string values[17] = {str(seq),
                                     r.user,
                                     std::string(to_string(r.kind)),
@@ -107,9 +110,9 @@ struct LedgerColumns {
                                     str(r.house_edge_bp),
                                     str(r.balance_before),
                                     str(r.balance_after),
-                                    r.commitment,
+                                    str(seed_id),
                                     r.client_seed,
-                                    str(r.nonce),
+                                    str(nonce),
                                     str(r.created_at_us),
                                     str(prev_seq)};
     for (int i = 0; i < 17; ++i) columns[i].push_back(values[i]);
@@ -174,6 +177,7 @@ struct PgStore::Impl {
   struct Projection {
     Account account;
     std::string next_commitment;
+    std::int64_t seed_id = 0;  // of account.commitment
     std::int64_t read_version = 0;
     bool exists = false;
   };
@@ -230,6 +234,15 @@ core::Result<std::unique_ptr<PgStore>> PgStore::open(const std::string& url,
                             "`autobets init` on it first");
     }
     return core::fail(version.error());
+  }
+  if (!version->empty() && (version->text(0, 0) == "1" || version->text(0, 0) == "2")) {
+    // Older ledgers are refused by name rather than migrated (docs/ledger.md).
+    return core::fail(core::ErrorCode::kCorrupt,
+                      "the database at " + (*writer)->display_url() +
+                          " holds AutoBets tables of schema version " + version->text(0, 0) +
+                          ", which this version no longer opens (it needs schema version " +
+                          std::string(pg::kSchemaVersion) +
+                          "; open it with the release that created it)");
   }
   if (version->empty() || version->text(0, 0) != pg::kSchemaVersion) {
     return core::fail(core::ErrorCode::kCorrupt,
@@ -335,6 +348,7 @@ core::Result<CommitResult> PgStore::Impl::commit_once(std::span<const StoreOp> o
     projection.account.version = locked->int64(i, 5);
     projection.read_version = projection.account.version;
     projection.next_commitment = locked->text(i, 6);
+    projection.seed_id = locked->int64(i, 7);
   }
 
   // 2. The optimistic check: every op applies on top of exactly the version it was computed
@@ -398,18 +412,16 @@ core::Result<CommitResult> PgStore::Impl::commit_once(std::span<const StoreOp> o
   for (const StoreOp& op : ops) {
     Projection& projection = touched.find(user_of(op))->second;
     Account& account = projection.account;
+    CORE_RETURN_IF_ERROR(check_op_continues(op, account, projection.next_commitment));
     ++account.version;
     if (op.type == StoreOp::Type::kNewSeed) {
       const SeedRecord& seed = op.seed;
-      if (account.version > 1 && seed.commitment != projection.next_commitment) {
-        return core::fail(core::ErrorCode::kFailedPrecondition,
-                          "seed change for user '" + seed.user +
-                              "' does not activate the published next commitment");
-      }
       CORE_RETURN_IF_ERROR(flush(rows));
-      CORE_RETURN_IF_ERROR(writer->prepared("insert_seed", kInsertSeedSql,
-                                            {seed.commitment, seed.user, seed.server_seed,
-                                             seed.client_seed, str(seed.created_at_us)}));
+      auto inserted = writer->prepared("insert_seed", kInsertSeedSql,
+                                       {seed.commitment, seed.user, seed.server_seed,
+                                        seed.client_seed, str(seed.created_at_us)});
+      CORE_RETURN_IF_ERROR(inserted);
+      projection.seed_id = inserted->int64(0, 0);
       CORE_RETURN_IF_ERROR(writer->prepared("reveal_seeds", kRevealSeedsSql,
                                             {seed.user, seed.commitment, str(seed.created_at_us)}));
       const SeedRecord& next = op.next_seed;
@@ -422,16 +434,8 @@ core::Result<CommitResult> PgStore::Impl::commit_once(std::span<const StoreOp> o
       continue;
     }
     const LedgerRecord& r = op.record;
-    if (account.commitment.empty() || r.balance_before != account.balance ||
-        (r.kind == RecordKind::kWager &&
-         (r.commitment != account.commitment || r.nonce != account.next_nonce))) {
-      return core::fail(core::ErrorCode::kFailedPrecondition,
-                        "ledger record for user '" + r.user +
-                            "' does not continue the account it names (no account, balance or "
-                            "nonce differs)");
-    }
     Seq seq = ++next_seq;
-    rows.add(r, seq, account.last_seq);
+    rows.add(r, seq, account.last_seq, projection.seed_id, account.next_nonce);
     result.seqs.push_back(seq);
     account.balance = r.balance_after;
     account.last_seq = seq;
@@ -441,24 +445,25 @@ core::Result<CommitResult> PgStore::Impl::commit_once(std::span<const StoreOp> o
 
   // 5. The balance projection, each row only on top of the version read in step 1.
   CORE_RETURN_IF_ERROR(fault(FaultPoint::kBeforeBalanceWrite));
-  std::vector<std::string> columns[7];
-  std::vector<std::string> fresh[6];
+  std::vector<std::string> columns[8];
+  std::vector<std::string> fresh[7];
   std::int64_t existing = 0;
   std::int64_t created = 0;
   for (const auto& [user, projection] : touched) {
     const Account& a = projection.account;
-    const std::string values[7] = {user,
+    const std::string values[8] = {user,
                                    str(a.balance),
                                    str(a.last_seq),
                                    a.commitment,
                                    str(a.next_nonce),
                                    str(a.version),
+                                   str(projection.seed_id),
                                    str(projection.read_version)};
     if (projection.exists) {
-      for (int i = 0; i < 7; ++i) columns[i].push_back(values[i]);
+      for (int i = 0; i < 8; ++i) columns[i].push_back(values[i]);
       ++existing;
     } else {
-      for (int i = 0; i < 6; ++i) fresh[i].push_back(values[i]);
+      for (int i = 0; i < 7; ++i) fresh[i].push_back(values[i]);
       ++created;
     }
   }
@@ -553,8 +558,9 @@ core::Result<std::vector<std::string>> PgStore::put_accounts(std::span<const Acc
         for (const Account* account : sorted) {
           auto updated = db.prepared(
               "put_account",
-              "UPDATE accounts SET balance = $2, last_seq = $3, commitment = $4, next_nonce = "
-              "$5, version = version + 1 WHERE user_id = $1 AND version = $6",
+              "UPDATE accounts SET balance = $2, last_seq = $3, commitment = $4, seed_id = "
+              "(SELECT seed_id FROM seeds WHERE commitment = $4), next_nonce = $5, version = "
+              "version + 1 WHERE user_id = $1 AND version = $6",
               {account->user, str(account->balance), str(account->last_seq), account->commitment,
                str(account->next_nonce), str(account->version)});
           CORE_RETURN_IF_ERROR(updated);
