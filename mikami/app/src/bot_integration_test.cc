@@ -128,13 +128,13 @@ TEST_F(BotTest, EachStageStopsTheLaterOnes) {
   EXPECT_EQ(ask("/echo text:hi count:2", "member"), "hi hi");
   EXPECT_EQ(runs("echo"), 1u);
   // checks: the invoker's permissions (validation passed first)
-  EXPECT_EQ(ask("/kick user:@carol", "bob"), "you need Kick Members to use /kick");
+  EXPECT_EQ(ask("/nudge user:@carol", "bob"), "you need Kick Members to use /nudge");
   // role hierarchy, for a command acting on a member
-  EXPECT_EQ(ask("/kick user:@alice", "alice"), "you cannot use /kick on yourself");
-  EXPECT_EQ(ask("/kick user:@mikami", "alice"),
-            "you can only use /kick on members below your highest role");
-  EXPECT_EQ(ask("/kick user:@bob", "alice"), "would kick 4");
-  EXPECT_EQ(runs("kick"), 1u);
+  EXPECT_EQ(ask("/nudge user:@alice", "alice"), "you cannot use /nudge on yourself");
+  EXPECT_EQ(ask("/nudge user:@mikami", "alice"),
+            "you can only use /nudge on members below your highest role");
+  EXPECT_EQ(ask("/nudge user:@bob", "alice"), "would nudge 4");
+  EXPECT_EQ(runs("nudge"), 1u);
   // cooldowns, per user
   EXPECT_EQ(ask("/daily", "carol"), "claimed");
   EXPECT_EQ(ask("/daily", "carol"), "slow down: you can use /daily again in 60 s");
@@ -155,10 +155,10 @@ TEST_F(BotTest, EachStageStopsTheLaterOnes) {
 TEST_F(BotTest, TheOwnerActsOnAnyoneAndNobodyActsOnTheOwner) {
   start(config());
   // The owner holds no role at all, yet is above everyone.
-  EXPECT_EQ(ask("/kick user:@alice", "owner"), "would kick 3");
-  EXPECT_EQ(ask("/kick user:@owner", "alice"), "you cannot use /kick on the server owner");
-  EXPECT_EQ(ask("/kick user:@owner", "owner"), "you cannot use /kick on yourself");
-  EXPECT_EQ(runs("kick"), 1u);
+  EXPECT_EQ(ask("/nudge user:@alice", "owner"), "would nudge 3");
+  EXPECT_EQ(ask("/nudge user:@owner", "alice"), "you cannot use /nudge on the server owner");
+  EXPECT_EQ(ask("/nudge user:@owner", "owner"), "you cannot use /nudge on yourself");
+  EXPECT_EQ(runs("nudge"), 1u);
   // The gateway fed the cache (GUILD_CREATE): nothing was fetched.
   EXPECT_EQ(stat("guild_reads"), 0);
   EXPECT_EQ(stat("member_reads"), 0);
@@ -173,14 +173,14 @@ TEST_F(BotTest, ChecksAfterAResumedStartFetchWhatTheEmptyCacheLacksOnceAndKeepIt
   start(c);  // resumes: GUILD_CREATE is not replayed, the cache starts empty
   EXPECT_EQ(stat("resumes"), 1);
   EXPECT_EQ(stat("guild_reads"), 0);
-  EXPECT_EQ(ask("/kick user:@bob", "alice"), "would kick 4");
+  EXPECT_EQ(ask("/nudge user:@bob", "alice"), "would nudge 4");
   // The role positions and owner (the guild) and the bot's member were fetched...
   EXPECT_EQ(stat("guild_reads"), 1);
   EXPECT_EQ(stat("member_reads"), 1);
   // ...and kept: the next checks fetch nothing.
-  EXPECT_EQ(ask("/kick user:@mikami", "alice"),
-            "you can only use /kick on members below your highest role");
-  EXPECT_EQ(ask("/kick user:@bob", "alice"), "would kick 4");
+  EXPECT_EQ(ask("/nudge user:@mikami", "alice"),
+            "you can only use /nudge on members below your highest role");
+  EXPECT_EQ(ask("/nudge user:@bob", "alice"), "would nudge 4");
   EXPECT_EQ(stat("guild_reads"), 1);
   EXPECT_EQ(stat("member_reads"), 1);
 }

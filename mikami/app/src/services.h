@@ -47,6 +47,7 @@ class Services final : public framework::BotServices {
   std::optional<std::chrono::microseconds> rest_round_trip() override;
   cache::GuildCache* guild_cache(model::GuildId guild) override;
   core::Result<model::UserId> bot_user() override;
+  RestClient* rest() override { return &rest_; }
   // GET /applications/@me: the application after a resumed start.
   core::Result<model::ApplicationId> application_id();
 

@@ -361,6 +361,24 @@ struct Router::Impl {
            [shared_release] { (*shared_release)(); });
   }
 
+  // Runs `task` on a worker now, then every task.every after each run ends (never two at
+  // once). Stops with the router: a drain schedules no further run.
+  void start_task(TaskSpec task) {
+    auto shared = std::make_shared<const TaskSpec>(std::move(task));
+    pool.post([this, shared] { run_task(shared); });
+  }
+  void run_task(const std::shared_ptr<const TaskSpec>& task) {
+    if (draining.load()) return;
+    try {
+      task->run(store, services);
+    } catch (const std::exception& e) {
+      log("error", "task " + task->name + " threw: " + e.what());
+    }
+    if (draining.load()) return;
+    timers.schedule(SteadyClock::now() + task->every,
+                    [this, task] { pool.post([this, task] { run_task(task); }); });
+  }
+
   // Joins the workers (after a drain none is busy, except a handler past its deadline)
   // and the timer thread before any member goes.
   ~Impl() {
@@ -394,6 +412,9 @@ Router::Router(const Registry& registry, BotStore& store, Replier& replier, BotS
   metrics.describe("mikami_pipeline_seconds",
                    "From INTERACTION_CREATE received to the answer accepted by Discord.");
   metrics.describe("mikami_lock_wait_seconds", "Time a command waited for its user's lock.");
+  for (const auto& module : registry.modules()) {
+    for (TaskSpec& task : module->tasks()) impl_->start_task(std::move(task));
+  }
   metrics.add_collector([gate = &impl_->gate](auto& counters, auto& gauges) {
     counters.push_back({"mikami_lock_waits_total", {}, static_cast<double>(gate->waits())});
     gauges.push_back({"mikami_lock_active_users", {}, static_cast<double>(gate->active_users())});
@@ -415,7 +436,11 @@ void Router::on_dispatch(std::string_view event_name, const boost::json::value& 
     Impl* self = impl_.get();
     impl_->pool.post([self, spec, data] {
       try {
-        spec->handler(*data);
+        if (spec->handler_with_services) {
+          spec->handler_with_services(*data, self->store, self->services);
+        } else if (spec->handler) {
+          spec->handler(*data);
+        }
       } catch (const std::exception& e) {
         self->log("error", "event handler for " + spec->event_name + " threw: " + e.what());
       }

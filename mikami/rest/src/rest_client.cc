@@ -16,6 +16,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
+#include <cctype>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -63,7 +64,8 @@ struct Call {
   bool followup = false;
   bool authorize = true;
   std::optional<std::chrono::steady_clock::time_point> give_up_at;
-  RestClient::Callback done;  // released once called
+  std::string audit_log_reason;  // already encoded; empty: no header
+  RestClient::Callback done;     // released once called
   std::shared_ptr<Link> link;
 
   std::optional<RequestId> id;                         // the scheduler's id, once submitted
@@ -354,6 +356,9 @@ struct RestClient::Impl {
       request.set(http::field::host, base.host_header);
       request.set(http::field::user_agent, options.user_agent);
       if (call->authorize) request.set(http::field::authorization, "Bot " + options.token);
+      if (!call->audit_log_reason.empty()) {
+        request.set("X-Audit-Log-Reason", call->audit_log_reason);
+      }
       if (!call->body.empty()) {
         request.set(http::field::content_type, "application/json");
         request.body() = call->body;
@@ -485,6 +490,22 @@ void RestRequestHandle::cancel() const {
   if (link.post_cancel) link.post_cancel(call_);
 }
 
+std::string audit_log_header_value(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    }
+  }
+  return out;
+}
+
 RestRequestHandle RestClient::request(Method method, std::string path, std::string body,
                                       Callback done, bool interaction_followup) {
   RestRequestOptions options;
@@ -500,6 +521,7 @@ RestRequestHandle RestClient::request(Method method, std::string path, std::stri
   call->followup = options.interaction_followup;
   call->authorize = options.authorize;
   call->give_up_at = options.give_up_at;
+  call->audit_log_reason = audit_log_header_value(options.audit_log_reason);
   call->done = std::move(done);
   call->link = impl_->link;
   auto valid = rest_internal::check_request_path(path);

@@ -1,5 +1,8 @@
 // Guild bans: GET the list (limit/before/after), GET one, PUT (ban, which also removes the
 // member), DELETE (unban).
+#include <chrono>
+#include <iterator>
+
 #include "form_errors.h"
 #include "guild_api.h"
 
@@ -37,6 +40,7 @@ Response GuildApi::get_ban(const std::string& user_id) {
 
 Response GuildApi::create_ban(const std::string& user_id, const Request& request,
                               const json::object& body) {
+  (void)request;  // the reason header was read by handle()
   FormErrors errors;
   errors.int_field(body, "delete_message_seconds", 0, 604'800);
   errors.int_field(body, "delete_message_days", 0, 7);
@@ -51,15 +55,28 @@ Response GuildApi::create_ban(const std::string& user_id, const Request& request
   }
   Ban ban{user_id, std::nullopt};
   // The reason comes from the audit-log header (URL-encoded), or the deprecated body field.
-  if (auto header = request.find("X-Audit-Log-Reason"); header != request.end()) {
-    ban.reason = percent_decode(header->value());
+  if (reason_header_) {
+    ban.reason = percent_decode(*reason_header_);
   } else if (const json::value* reason = body.if_contains("reason");
              reason != nullptr && reason->is_string()) {
     ban.reason = std::string(reason->as_string());
   }
+  // Discord deletes the member's messages of the last delete_message_seconds.
+  if (const json::value* seconds = body.if_contains("delete_message_seconds");
+      seconds != nullptr && seconds->to_number<std::int64_t>() > 0) {
+    const auto cutoff_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count() -
+                           1'420'070'400'000 - seconds->to_number<std::int64_t>() * 1000;
+    for (auto it = guild_.messages.begin(); it != guild_.messages.end();) {
+      const bool recent = static_cast<std::int64_t>(std::stoull(it->first) >> 22) >= cutoff_ms;
+      it = it->second.author_id == user_id && recent ? guild_.messages.erase(it) : std::next(it);
+    }
+  }
   guild_.bans[user_id] = ban;
   emit_("GUILD_BAN_ADD",
         json::object{{"guild_id", guild_.id}, {"user", guild_.user_json(user_id)}});
+  audit(audit_action::kMemberBanAdd, user_id);
   return empty_response(http::status::no_content);
 }
 
@@ -69,6 +86,7 @@ Response GuildApi::remove_ban(const std::string& user_id) {
   guild_.bans.erase(it);
   emit_("GUILD_BAN_REMOVE",
         json::object{{"guild_id", guild_.id}, {"user", guild_.user_json(user_id)}});
+  audit(audit_action::kMemberBanRemove, user_id);
   return empty_response(http::status::no_content);
 }
 

@@ -138,6 +138,10 @@ Response interact(Context& context, Gateway& gateway, const json::object& body) 
   const std::string id = record.id;
   remember(state, std::move(record));
   gateway.dispatch_to_all("INTERACTION_CREATE", interaction);
+  state.recent_payloads.emplace_back(id, std::move(interaction));
+  if (state.recent_payloads.size() > ConsoleState::kMaxRecentPayloads) {
+    state.recent_payloads.pop_front();
+  }
   return json_response(http::status::ok, {{"id", id}});
 }
 
@@ -187,6 +191,20 @@ std::optional<Response> handle_console(Context& context, Gateway& gateway, const
       return json_response(http::status::bad_request, {{"message", "body must be a JSON object"}});
     }
     return interact(context, gateway, body->as_object());
+  }
+  if (what == "redeliver" && parts.size() == 2 && request.method() == http::verb::post) {
+    // The same INTERACTION_CREATE again, same id and token.
+    const auto body = parse_body(request.body());
+    const json::value* id =
+        body && body->is_object() ? body->as_object().if_contains("id") : nullptr;
+    for (const auto& [payload_id, payload] : state.recent_payloads) {
+      if (id != nullptr && id->is_string() && payload_id == id->as_string()) {
+        gateway.dispatch_to_all("INTERACTION_CREATE", payload);
+        return empty_response(http::status::no_content);
+      }
+    }
+    return json_response(http::status::not_found,
+                         {{"message", "no recent interaction of that id"}});
   }
   if (what == "interactions" && parts.size() == 3 && get) {
     auto it = state.interactions.find(parts[2]);

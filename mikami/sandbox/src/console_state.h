@@ -41,6 +41,11 @@ struct ConsoleState {
   // /_sandbox/interaction_latencies.
   std::vector<std::int64_t> latencies_us;
 
+  // The last INTERACTION_CREATE payloads, by id, for POST /_sandbox/redeliver (a gateway
+  // replaying an event, a double click): bounded, since benchmarks type many lines.
+  std::deque<std::pair<std::string, boost::json::object>> recent_payloads;
+  static constexpr std::size_t kMaxRecentPayloads = 256;
+
   static constexpr std::size_t kMaxInteractions = 50'000;
 };
 

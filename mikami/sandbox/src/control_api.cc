@@ -47,6 +47,37 @@ Response ControlApi::handle(const Request& request) {
     const auto invalid = context_.limiter.invalid_requests(SteadyClock::now());
     return json_response(http::status::ok, context_.stats.to_json(invalid));
   }
+  if (what == "audit_log" && request.method() == http::verb::get) {
+    json::array entries;
+    for (const AuditLogEntry& e : context_.guild.audit_log) {
+      json::object entry = context_.guild.audit_entry_json(e);
+      entry["reason_header"] = e.reason_header ? json::value(*e.reason_header) : nullptr;
+      entries.push_back(std::move(entry));
+    }
+    return json_response(http::status::ok, entries);
+  }
+  if (what == "messages" && request.method() == http::verb::get) {
+    // Every kept message of ?channel= (oldest first), with its content and embeds.
+    const auto params = query_params(request.target());
+    const auto channel = params.find("channel");
+    json::array out;
+    for (const auto& [id, m] : context_.guild.messages) {
+      if (channel == params.end() || m.channel_id == channel->second) {
+        out.push_back(context_.guild.message_json(m));
+      }
+    }
+    return json_response(http::status::ok, out);
+  }
+  if (what == "bans" && request.method() == http::verb::get) {
+    json::array out;
+    for (const auto& [id, ban] : context_.guild.bans) out.push_back(context_.guild.ban_json(ban));
+    return json_response(http::status::ok, out);
+  }
+  if (what == "dm_channels" && request.method() == http::verb::get) {
+    json::object out;
+    for (const auto& [user, channel] : context_.guild.dm_channels) out[user] = channel;
+    return json_response(http::status::ok, out);
+  }
   if (request.method() != http::verb::post) {
     return empty_response(http::status::method_not_allowed);
   }
@@ -60,6 +91,8 @@ Response ControlApi::handle(const Request& request) {
     return empty_response(http::status::no_content);
   }
   if (what == "dispatch") return dispatch(body);
+  if (what == "moderate") return rest_.act_by_hand(body);
+  if (what == "messages") return rest_.seed_messages(body);
   if (what == "fault") return fault(body);
   return empty_response(http::status::not_found);
 }

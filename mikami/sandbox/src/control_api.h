@@ -5,12 +5,14 @@
 #include "context.h"
 #include "gateway.h"
 #include "http_util.h"
+#include "rest_api.h"
 
 namespace mikami::sandbox {
 
 class ControlApi {
  public:
-  ControlApi(Context& context, Gateway& gateway) : context_(context), gateway_(gateway) {}
+  ControlApi(Context& context, Gateway& gateway, RestApi& rest)
+      : context_(context), gateway_(gateway), rest_(rest) {}
 
   // `request.target()` starts with /_sandbox/.
   Response handle(const Request& request);
@@ -21,6 +23,7 @@ class ControlApi {
 
   Context& context_;
   Gateway& gateway_;
+  RestApi& rest_;
 };
 
 }  // namespace mikami::sandbox

@@ -2,6 +2,8 @@
 
 #include <tuple>
 
+#include "timestamps.h"
+
 namespace mikami::sandbox {
 
 namespace json = boost::json;
@@ -125,6 +127,37 @@ json::object Guild::channel_json(const Channel& channel) const {
 
 json::object Guild::ban_json(const Ban& ban) const {
   return {{"reason", optional_string(ban.reason)}, {"user", user_json(ban.user_id)}};
+}
+
+json::object Guild::message_json(const Message& message) const {
+  // The time is the id's (ms since Discord's epoch in the top 42 bits).
+  const auto ms = static_cast<std::int64_t>(std::stoull(message.id) >> 22) + 1'420'070'400'000;
+  return {{"id", message.id},
+          {"type", 0},
+          {"channel_id", message.channel_id},
+          {"author", user_json(message.author_id)},
+          {"content", message.content},
+          {"timestamp", format_iso8601(SystemTime(std::chrono::milliseconds(ms)))},
+          {"edited_timestamp", nullptr},
+          {"tts", false},
+          {"mention_everyone", false},
+          {"mentions", json::array{}},
+          {"mention_roles", json::array{}},
+          {"attachments", json::array{}},
+          {"embeds", message.embeds.is_array() ? message.embeds : json::array{}},
+          {"pinned", false}};
+}
+
+json::object Guild::audit_entry_json(const AuditLogEntry& entry) const {
+  json::object out{{"id", entry.id},
+                   {"guild_id", id},
+                   {"action_type", entry.action_type},
+                   {"user_id", entry.user_id},
+                   {"target_id", entry.target_id},
+                   {"changes", entry.changes}};
+  if (entry.reason) out["reason"] = *entry.reason;
+  if (!entry.options.empty()) out["options"] = entry.options;
+  return out;
 }
 
 json::object Guild::guild_json() const {

@@ -67,6 +67,38 @@ struct Ban {
   std::optional<std::string> reason;
 };
 
+// A message in a channel (guild or DM). Its age, which decides whether it can be deleted
+// in bulk, is read from its id.
+struct Message {
+  std::string id;
+  std::string channel_id;
+  std::string author_id;
+  std::string content;
+  boost::json::value embeds;  // as sent (an array or null)
+};
+
+// Discord's audit-log action types the sandbox records.
+namespace audit_action {
+constexpr int kMemberKick = 20;
+constexpr int kMemberBanAdd = 22;
+constexpr int kMemberBanRemove = 23;
+constexpr int kMemberUpdate = 24;
+constexpr int kMessageDelete = 72;
+constexpr int kMessageBulkDelete = 73;
+}  // namespace audit_action
+
+struct AuditLogEntry {
+  std::string id;
+  int action_type = 0;
+  std::string user_id;    // who acted: the bot for REST calls, a person for the console's
+  std::string target_id;  // the member, or the channel of deleted messages
+  std::optional<std::string> reason;  // decoded
+  // The X-Audit-Log-Reason header exactly as received (still URL-encoded); nullopt: none.
+  std::optional<std::string> reason_header;
+  boost::json::array changes;   // [{"key", "old_value", "new_value"}]
+  boost::json::object options;  // e.g. {"count": "12"} for a bulk delete
+};
+
 template <class T>
 using SnowflakeMap = std::map<std::string, T, SnowflakeLess>;
 
@@ -85,6 +117,12 @@ class Guild {
   SnowflakeMap<Role> roles;  // the @everyone role has the guild's id
   SnowflakeMap<Channel> channels;
   SnowflakeMap<Ban> bans;
+  SnowflakeMap<Message> messages;         // every channel's, DMs included
+  SnowflakeMap<std::string> dm_channels;  // by recipient: the DM channel's id
+  std::vector<AuditLogEntry> audit_log;   // oldest first
+
+  boost::json::object message_json(const Message& message) const;
+  boost::json::object audit_entry_json(const AuditLogEntry& entry) const;
 
   boost::json::object user_json(const std::string& user_id) const;
   boost::json::object member_json(const Member& member) const;

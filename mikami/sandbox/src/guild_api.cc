@@ -34,14 +34,23 @@ bool GuildApi::serves(Endpoint endpoint) {
     case Endpoint::kDeleteChannel:
     case Endpoint::kListGuildChannels:
     case Endpoint::kCreateGuildChannel:
+    case Endpoint::kListMessages:
+    case Endpoint::kDeleteMessage:
+    case Endpoint::kBulkDeleteMessages:
+    case Endpoint::kCreateDm:
       return true;
     default:
       return false;
   }
 }
 
-Response GuildApi::handle(const RouteMatch& route, const Request& request,
-                          const json::value& body) {
+Response GuildApi::handle(const RouteMatch& route, const Request& request, const json::value& body,
+                          const std::string& actor) {
+  actor_ = actor.empty() ? guild_.bot_id : actor;
+  reason_header_.reset();
+  if (auto header = request.find("X-Audit-Log-Reason"); header != request.end()) {
+    reason_header_ = std::string(header->value());
+  }
   auto param = [&](const char* name) -> std::string {
     auto it = route.params.find(name);
     return it == route.params.end() ? "" : it->second;
@@ -53,7 +62,8 @@ Response GuildApi::handle(const RouteMatch& route, const Request& request,
   const bool takes_body =
       endpoint == Endpoint::kModifyMember || endpoint == Endpoint::kCreateRole ||
       endpoint == Endpoint::kModifyRole || endpoint == Endpoint::kCreateBan ||
-      endpoint == Endpoint::kModifyChannel || endpoint == Endpoint::kCreateGuildChannel;
+      endpoint == Endpoint::kModifyChannel || endpoint == Endpoint::kCreateGuildChannel ||
+      endpoint == Endpoint::kBulkDeleteMessages || endpoint == Endpoint::kCreateDm;
   if (takes_body && !body.is_object()) {
     FormErrors errors;
     errors.add("", "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType");
@@ -102,6 +112,14 @@ Response GuildApi::handle(const RouteMatch& route, const Request& request,
       return list_channels();
     case Endpoint::kCreateGuildChannel:
       return create_channel(object);
+    case Endpoint::kListMessages:
+      return list_messages(param("channel"), request);
+    case Endpoint::kDeleteMessage:
+      return delete_message(param("channel"), param("message"));
+    case Endpoint::kBulkDeleteMessages:
+      return bulk_delete(param("channel"), object);
+    case Endpoint::kCreateDm:
+      return create_dm(object);
     default:
       return discord_error(http::status::not_found, "404: Not Found", 0);
   }
@@ -121,6 +139,21 @@ bool GuildApi::is_administrator(const Member& member) const {
     if (permissions & 0x8) return true;  // ADMINISTRATOR
   }
   return false;
+}
+
+void GuildApi::audit(int action_type, const std::string& target_id, json::array changes,
+                     json::object options) {
+  AuditLogEntry entry;
+  entry.id = next_id_();
+  entry.action_type = action_type;
+  entry.user_id = actor_;
+  entry.target_id = target_id;
+  entry.reason_header = reason_header_;
+  if (reason_header_) entry.reason = percent_decode(*reason_header_);
+  entry.changes = std::move(changes);
+  entry.options = std::move(options);
+  guild_.audit_log.push_back(entry);
+  emit_("GUILD_AUDIT_LOG_ENTRY_CREATE", guild_.audit_entry_json(entry));
 }
 
 void GuildApi::emit_member_update(const Member& member) {

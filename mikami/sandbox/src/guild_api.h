@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,8 +29,16 @@ class GuildApi {
   // Whether `endpoint` is one of these routes.
   static bool serves(Endpoint endpoint);
 
-  // `body` is the parsed JSON body (an empty object when there was none).
-  Response handle(const RouteMatch& route, const Request& request, const json::value& body);
+  // `body` is the parsed JSON body (an empty object when there was none). `actor`: who acts,
+  // for the audit log (empty: the bot; the console's moderation by hand names a person).
+  Response handle(const RouteMatch& route, const Request& request, const json::value& body,
+                  const std::string& actor = "");
+
+  // A message posted to `channel_id` (any channel, DMs included), kept for GET and deletes;
+  // a channel keeps its last kMaxMessagesPerChannel.
+  const Message& store_message(const std::string& channel_id, const std::string& author_id,
+                               std::string content, json::value embeds, std::string id = "");
+  static constexpr std::size_t kMaxMessagesPerChannel = 1000;
 
  private:
   // members_api.cc
@@ -49,6 +58,12 @@ class GuildApi {
   Response get_ban(const std::string& user_id);
   Response create_ban(const std::string& user_id, const Request& request, const json::object& body);
   Response remove_ban(const std::string& user_id);
+  // messages_api.cc
+  Response list_messages(const std::string& channel_id, const Request& request);
+  Response delete_message(const std::string& channel_id, const std::string& message_id);
+  Response bulk_delete(const std::string& channel_id, const json::object& body);
+  Response create_dm(const json::object& body);
+  bool known_channel(const std::string& channel_id) const;
   // channels_api.cc
   Response get_channel(const std::string& channel_id);
   Response modify_channel(const std::string& channel_id, const json::object& body);
@@ -58,6 +73,14 @@ class GuildApi {
 
   bool is_administrator(const Member& member) const;
   void emit_member_update(const Member& member);
+  // Records an audit-log entry by the current actor with the request's reason and
+  // dispatches GUILD_AUDIT_LOG_ENTRY_CREATE.
+  void audit(int action_type, const std::string& target_id, json::array changes = {},
+             json::object options = {});
+
+  // Of the request being handled (one at a time: the sandbox has one thread).
+  std::string actor_;
+  std::optional<std::string> reason_header_;
 
   Guild& guild_;
   NextId next_id_;

@@ -121,8 +121,18 @@ Response GuildApi::modify_member(const std::string& user_id, const json::object&
   if (timeout_changed && updated.communication_disabled_until && is_administrator(it->second)) {
     return missing_permissions();  // the owner and administrators cannot be timed out
   }
+  const std::optional<std::string> before = it->second.communication_disabled_until;
   it->second = std::move(updated);
   emit_member_update(it->second);
+  if (timeout_changed && before != it->second.communication_disabled_until) {
+    auto value = [](const std::optional<std::string>& v) {
+      return v ? json::value(*v) : json::value(nullptr);
+    };
+    audit(audit_action::kMemberUpdate, user_id,
+          json::array{json::object{{"key", "communication_disabled_until"},
+                                   {"old_value", value(before)},
+                                   {"new_value", value(it->second.communication_disabled_until)}}});
+  }
   return json_response(http::status::ok, guild_.member_json(it->second));
 }
 
@@ -148,9 +158,11 @@ Response GuildApi::remove_member(const std::string& user_id) {
   auto it = guild_.members.find(user_id);
   if (it == guild_.members.end()) return unknown("Member", 10007);
   if (user_id == guild_.owner_id) return missing_permissions();
+  if (is_administrator(it->second)) return missing_permissions();
   guild_.members.erase(it);
   emit_("GUILD_MEMBER_REMOVE",
         json::object{{"guild_id", guild_.id}, {"user", guild_.user_json(user_id)}});
+  audit(audit_action::kMemberKick, user_id);
   return empty_response(http::status::no_content);
 }
 

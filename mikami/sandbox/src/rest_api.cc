@@ -1,5 +1,6 @@
 #include "rest_api.h"
 
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -209,9 +210,16 @@ Response RestApi::serve(const RouteMatch& route, const Request& request, const j
                               {"remaining", 1000},
                               {"reset_after", 0},
                               {"max_concurrency", context_.options.max_concurrency}}}});
-    case Endpoint::kMessageCreate:
+    case Endpoint::kMessageCreate: {
       ++context_.stats.messages_created;
-      return message(route, body);
+      Response response = message(route, body);
+      // Kept, so it can be listed and deleted (a purge, a member's DMs read back by tests).
+      const json::value sent = json::parse(response.body());
+      guild_api_.store_message(std::string(sent.at("channel_id").as_string()),
+                               context_.guild.bot_id, std::string(sent.at("content").as_string()),
+                               sent.at("embeds"), std::string(sent.at("id").as_string()));
+      return response;
+    }
     case Endpoint::kMessageEdit:
       return message(route, body);
     case Endpoint::kWebhook:
@@ -234,6 +242,109 @@ Response RestApi::serve(const RouteMatch& route, const Request& request, const j
     default:
       return discord_error(http::status::not_found, "404: Not Found", 0);
   }
+}
+
+Response RestApi::act_by_hand(const json::object& body) {
+  auto text = [&](std::string_view key) {
+    const json::value* v = body.if_contains(key);
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  const Guild& guild = context_.guild;
+  auto user = [&](const std::string& who) -> std::string {
+    if (guild.users.contains(who)) return who;
+    for (const auto& [id, u] : guild.users) {
+      if (u.username == who) return id;
+    }
+    return "";
+  };
+  const std::string actor = user(text("by"));
+  const std::string target = user(text("target"));
+  if (actor.empty() || target.empty()) {
+    return json_response(http::status::bad_request,
+                         {{"message", "\"by\" and \"target\" must name known users"}});
+  }
+  const std::string action = text("action");
+  const std::string base = "/api/v10/guilds/" + guild.id;
+  Request request;
+  json::object payload;
+  if (action == "kick") {
+    request = Request(http::verb::delete_, base + "/members/" + target, 11);
+  } else if (action == "ban") {
+    request = Request(http::verb::put, base + "/bans/" + target, 11);
+  } else if (action == "unban") {
+    request = Request(http::verb::delete_, base + "/bans/" + target, 11);
+  } else if (action == "timeout" || action == "untimeout") {
+    request = Request(http::verb::patch, base + "/members/" + target, 11);
+    const json::value* seconds = body.if_contains("seconds");
+    payload["communication_disabled_until"] =
+        action == "untimeout"
+            ? json::value(nullptr)
+            : json::value(format_iso8601(
+                  std::chrono::system_clock::now() +
+                  std::chrono::seconds(
+                      seconds != nullptr && seconds->is_int64() ? seconds->as_int64() : 600)));
+  } else {
+    return json_response(
+        http::status::bad_request,
+        {{"message", "\"action\" must be kick, ban, unban, timeout or untimeout"}});
+  }
+  if (const std::string reason = text("reason"); !reason.empty()) {
+    // As Discord's client sends it: URL-encoded.
+    std::string encoded;
+    for (const unsigned char c : reason) {
+      if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+        encoded += static_cast<char>(c);
+      } else {
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", c);
+        encoded += hex;
+      }
+    }
+    request.set("X-Audit-Log-Reason", encoded);
+  }
+  const std::string_view target_path(request.target().data(), request.target().size());
+  const RouteMatch route = match_route(request.method(), split_path(target_path.substr(8)));
+  return guild_api_.handle(route, request, payload, actor);
+}
+
+Response RestApi::seed_messages(const json::object& body) {
+  auto text = [&](std::string_view key, std::string fallback) {
+    const json::value* v = body.if_contains(key);
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : fallback;
+  };
+  auto number = [&](std::string_view key, std::int64_t fallback) {
+    const json::value* v = body.if_contains(key);
+    return v != nullptr && v->is_int64() ? v->as_int64() : fallback;
+  };
+  const Guild& guild = context_.guild;
+  std::string author = text("author", "1");
+  for (const auto& [id, u] : guild.users) {
+    if (u.username == author) author = id;
+  }
+  const std::string channel = text("channel", "100");
+  const std::int64_t count = number("count", 1);
+  const std::int64_t age_days = number("age_days", 0);
+  if (!guild.users.contains(author) || !guild.channels.contains(channel) || count < 1 ||
+      count > 1000 || age_days < 0 || age_days > 3650) {
+    return json_response(http::status::bad_request,
+                         {{"message",
+                           "needs a known \"author\" and \"channel\", \"count\" 1-1000 and "
+                           "\"age_days\" 0-3650"}});
+  }
+  json::array ids;
+  for (std::int64_t i = 0; i < count; ++i) {
+    std::string id = context_.next_id();
+    if (age_days > 0) {
+      // Dated in the past: the timestamp bits moved back, the low bits kept unique.
+      const std::uint64_t now_id = std::stoull(id);
+      const std::uint64_t shift = static_cast<std::uint64_t>(age_days) * 86'400'000ULL << 22;
+      id = std::to_string(now_id - shift);
+    }
+    guild_api_.store_message(channel, author, text("content", "message " + std::to_string(i)),
+                             nullptr, id);
+    ids.push_back(json::value(id));
+  }
+  return json_response(http::status::ok, json::object{{"ids", ids}});
 }
 
 // Discord takes one callback per interaction, within 3 s of its creation (its snowflake).

@@ -19,6 +19,13 @@ class RestApi {
 
   // `request.target()` starts with /api/v10/.
   Response handle(const Request& request);
+  // POST /_sandbox/moderate: a person ("by") acts in Discord's client, not through the bot:
+  // {"by", "action": kick|ban|unban|timeout|untimeout, "target", "reason", "seconds"}. The
+  // same state change, events and audit-log entry (by that person) as the REST route.
+  Response act_by_hand(const json::object& body);
+  // POST /_sandbox/messages: members' messages, {"channel", "author", "count", "content",
+  // "age_days"} (dated that many days ago). 200 {"ids": [...]}.
+  Response seed_messages(const json::object& body);
 
  private:
   Response route_and_limit(const Request& request, SteadyTime now, bool& shared_scope);

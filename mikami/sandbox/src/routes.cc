@@ -8,6 +8,7 @@ using boost::beast::http::verb;
 // Bucket hashes: one name per group of routes Discord limits together. A group's bucket
 // is counted per top-level resource, so two channels (or guilds) never share quota.
 constexpr std::string_view kMessages = "sandbox-messages";
+constexpr std::string_view kMessageDelete = "sandbox-message-delete";
 constexpr std::string_view kInteraction = "sandbox-interaction";
 constexpr std::string_view kWebhook = "sandbox-webhook";
 constexpr std::string_view kCommands = "sandbox-commands";
@@ -27,6 +28,12 @@ const std::vector<RouteSpec> kRoutes = {
     {verb::get, "/guilds/{guild}", kGuild, Endpoint::kGetGuild},
     {verb::post, "/channels/{channel}/messages", kMessages, Endpoint::kMessageCreate},
     {verb::patch, "/channels/{channel}/messages/{message}", kMessages, Endpoint::kMessageEdit},
+    {verb::get, "/channels/{channel}/messages", kMessages, Endpoint::kListMessages},
+    {verb::delete_, "/channels/{channel}/messages/{message}", kMessageDelete,
+     Endpoint::kDeleteMessage},
+    {verb::post, "/channels/{channel}/messages/bulk-delete", kMessageDelete,
+     Endpoint::kBulkDeleteMessages},
+    {verb::post, "/users/@me/channels", kSelf, Endpoint::kCreateDm},
     {verb::post, "/interactions/{interaction}/{token}/callback", kInteraction,
      Endpoint::kInteractionCallback, true, false},
     {verb::unknown, "/webhooks/{webhook}/{token}/**", kWebhook, Endpoint::kWebhook, true, false},

@@ -45,6 +45,10 @@ enum class Endpoint {
   kDeleteChannel,
   kListGuildChannels,
   kCreateGuildChannel,
+  kListMessages,
+  kDeleteMessage,
+  kBulkDeleteMessages,
+  kCreateDm,
 };
 
 struct RouteSpec {

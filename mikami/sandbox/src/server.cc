@@ -47,7 +47,7 @@ class Server {
         acceptor_(io),
         gateway_(io, context_),
         rest_(context_, gateway_),
-        control_(context_, gateway_) {}
+        control_(context_, gateway_, rest_) {}
 
   bool listen(std::uint16_t& port) {
     const SandboxOptions& options = context_.options;

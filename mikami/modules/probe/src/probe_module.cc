@@ -69,15 +69,16 @@ class ProbeModule final : public framework::Module {
       throw std::runtime_error("probe failure with a secret detail");
     });
 
-    CommandSpec kick;
-    kick.name = "kick";
-    kick.description = "Acts on a member";
-    kick.options = {framework::option(OptionType::kUser, "user", "The member", true)};
-    kick.default_member_permissions = framework::Permission::kKickMembers;
-    kick.bot_permissions = framework::Permission::kKickMembers;
-    kick.target_member_option = "user";
-    kick.handler = logged("kick", [](CommandContext& ctx) {
-      return Reply{"would kick " + ctx.id("user").value_or(model::Snowflake()).to_string(), "",
+    // Not "kick": the moderation module, in the bot's list, owns /kick.
+    CommandSpec nudge;
+    nudge.name = "nudge";
+    nudge.description = "Acts on a member";
+    nudge.options = {framework::option(OptionType::kUser, "user", "The member", true)};
+    nudge.default_member_permissions = framework::Permission::kKickMembers;
+    nudge.bot_permissions = framework::Permission::kKickMembers;
+    nudge.target_member_option = "user";
+    nudge.handler = logged("nudge", [](CommandContext& ctx) {
+      return Reply{"would nudge " + ctx.id("user").value_or(model::Snowflake()).to_string(), "",
                    std::nullopt};
     });
 
@@ -86,7 +87,7 @@ class ProbeModule final : public framework::Module {
     daily.description = "Once a minute";
     daily.cooldown = std::chrono::seconds(60);
     daily.handler = logged("daily", [](CommandContext&) { return Reply{"claimed", "", {}}; });
-    return {echo, slow, boom, kick, daily};
+    return {echo, slow, boom, nudge, daily};
   }
 
  private:

@@ -18,8 +18,13 @@
 #include "mikami/model/command.h"
 #include "mikami/model/permissions.h"
 
+namespace mikami {
+class BotStore;
+}
+
 namespace mikami::framework {
 
+class BotServices;
 class CommandContext;
 class AutocompleteContext;
 
@@ -87,6 +92,19 @@ struct ComponentSpec {
 struct EventSpec {
   std::string event_name;
   std::function<void(const boost::json::value& data)> handler;
+  // Instead of `handler`, for a module that must read or write its tables or call Discord
+  // when the event comes (the store and the bot's services, as a command's context has).
+  std::function<void(const boost::json::value& data, BotStore& store, BotServices& services)>
+      handler_with_services;
+};
+
+// Work a module does on its own time: once as the bot starts (finishing what a crash left
+// half done), then every `every` (e.g. lifting temporary bans that expired). Runs on a worker
+// thread; a run that throws is logged and the next one still comes.
+struct TaskSpec {
+  std::string name;
+  std::chrono::milliseconds every{60'000};
+  std::function<void(BotStore& store, BotServices& services)> run;
 };
 
 }  // namespace mikami::framework

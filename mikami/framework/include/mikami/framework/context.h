@@ -14,6 +14,7 @@
 #include "mikami/cache/guild_cache.h"
 #include "mikami/framework/registry.h"
 #include "mikami/model/interaction.h"
+#include "mikami/rest_client.h"
 
 namespace mikami::framework {
 
@@ -37,6 +38,9 @@ class BotServices {
   virtual core::Result<model::UserId> bot_user() {
     return core::fail(core::ErrorCode::kUnavailable, "the bot's user is not known");
   }
+  // The REST client, for handlers that act on Discord (a kick, a ban, a message in another
+  // channel). Null when the bot has none: such handlers then refuse.
+  virtual RestClient* rest() { return nullptr; }
 };
 
 class CommandContext {

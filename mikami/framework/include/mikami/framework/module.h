@@ -24,6 +24,7 @@ class Module {
   virtual std::vector<CommandSpec> commands() const = 0;
   virtual std::vector<ComponentSpec> components() const { return {}; }
   virtual std::vector<EventSpec> events() const { return {}; }
+  virtual std::vector<TaskSpec> tasks() const { return {}; }
   virtual std::vector<Migration> migrations() const { return {}; }
   // Whether a guild where no admin switched it has it enabled.
   virtual bool enabled_by_default() const { return true; }

@@ -3,7 +3,7 @@
 //   /echo text:<1-20 chars> [count:1-5]   answers the text
 //   /slow ms:<0-60000>                    sleeps, then answers "slept N ms"
 //   /boom                                  throws
-//   /kick user:<member>                    Kick Members, bot needs Kick Members; acts on a
+//   /nudge user:<member>                   Kick Members, bot needs Kick Members; acts on a
 //                                          member (role hierarchy checked)
 //   /daily                                 a 60 s cooldown
 #pragma once
