@@ -28,6 +28,11 @@ std::string message_json(const Reply& reply, bool ephemeral) {
     json::value embeds = json::parse(reply.embeds_json, ec);
     if (!ec && embeds.is_array()) data["embeds"] = std::move(embeds);
   }
+  if (!reply.components_json.empty()) {
+    boost::system::error_code ec;
+    json::value rows = json::parse(reply.components_json, ec);
+    if (!ec && rows.is_array()) data["components"] = std::move(rows);
+  }
   if (ephemeral) data["flags"] = kEphemeralFlag;
   return json::serialize(data);
 }
