@@ -63,8 +63,11 @@ Reply bet(Bank& bank, CommandContext& ctx) {
     case ReplyCode::kAmountBelowMinimum:
     case ReplyCode::kAmountAboveMaximum:
     case ReplyCode::kInvalidParams:
-    case ReplyCode::kPayoutAboveMaximum:
-      return private_reply("That bet is not allowed: " + reply.message + ".");
+    case ReplyCode::kPayoutAboveMaximum: {
+      std::string why = reply.message;
+      if (!why.empty() && why.back() == '.') why.pop_back();
+      return private_reply("That bet is not allowed: " + why + ".");
+    }
     default:
       throw std::runtime_error("bet: " + reply.message);
   }
