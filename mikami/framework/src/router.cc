@@ -3,8 +3,10 @@
 #include <boost/json.hpp>
 #include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <exception>
 #include <mutex>
+#include <unordered_set>
 
 #include "mikami/framework/checks.h"
 #include "mikami/framework/guild_checks.h"
@@ -96,6 +98,17 @@ struct Router::Impl {
     if (draining.load()) return;  // not acknowledged: Discord shows the user a failure
     {
       std::lock_guard lock(mutex);
+      // A resumed gateway session may replay an interaction already taken: it would act
+      // twice where no idempotency key protects it (a refusal, once the state changed).
+      if (!seen.insert(parsed->id.value()).second) {
+        metrics.add("mikami_interactions_redelivered_total", {});
+        return;
+      }
+      seen_order.push_back(parsed->id.value());
+      if (seen_order.size() > kSeenInteractions) {
+        seen.erase(seen_order.front());
+        seen_order.pop_front();
+      }
       ++in_flight;
     }
     replier.received(*parsed, declares_ephemeral(*parsed));
@@ -389,6 +402,11 @@ struct Router::Impl {
   std::mutex mutex;
   std::condition_variable drained;
   std::uint64_t in_flight = 0;  // guarded by mutex
+  // The ids of the latest interactions taken, to drop a redelivered one (more than can
+  // arrive within an interaction's 15 minutes at any rate a shard group sees).
+  static constexpr std::size_t kSeenInteractions = 1 << 16;
+  std::unordered_set<std::uint64_t> seen;  // guarded by mutex
+  std::deque<std::uint64_t> seen_order;    // guarded by mutex
 };
 
 Router::Router(const Registry& registry, BotStore& store, Replier& replier, BotServices& services,

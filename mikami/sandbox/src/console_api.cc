@@ -135,6 +135,7 @@ Response interact(Context& context, Gateway& gateway, const json::object& body) 
                            {"authorizing_integration_owners", {{"0", guild.id}}},
                            {"context", 0}};
   record.dispatched_at = SteadyClock::now();
+  record.dispatched = interaction;
   const std::string id = record.id;
   remember(state, std::move(record));
   gateway.dispatch_to_all("INTERACTION_CREATE", interaction);
@@ -187,6 +188,16 @@ std::optional<Response> handle_console(Context& context, Gateway& gateway, const
       return json_response(http::status::bad_request, {{"message", "body must be a JSON object"}});
     }
     return interact(context, gateway, body->as_object());
+  }
+  // The same INTERACTION_CREATE once more, as a gateway resume replays it: the bot must not
+  // act on it twice (its second callback is refused with 40060, as on Discord).
+  if (what == "redeliver" && parts.size() == 3 && request.method() == http::verb::post) {
+    auto it = state.interactions.find(parts[2]);
+    if (it == state.interactions.end()) {
+      return json_response(http::status::not_found, {{"message", "unknown interaction"}});
+    }
+    gateway.dispatch_to_all("INTERACTION_CREATE", it->second.dispatched);
+    return json_response(http::status::ok, {{"id", parts[2]}});
   }
   if (what == "interactions" && parts.size() == 3 && get) {
     auto it = state.interactions.find(parts[2]);

@@ -24,6 +24,7 @@ struct InteractionRecord {
   std::optional<std::chrono::steady_clock::time_point> first_response_at;
   int callback_type = 0;  // 0 until the interaction callback arrives
   boost::json::array responses;
+  boost::json::object dispatched;  // the INTERACTION_CREATE's `d`, for redelivery
 };
 
 struct ConsoleState {
