@@ -1,5 +1,6 @@
 #include "mikami/app/modules.h"
 
+#include "mikami/modules/analytics.h"
 #include "mikami/modules/economy.h"
 #include "mikami/modules/utility.h"
 
@@ -22,6 +23,7 @@ core::Result<std::vector<std::unique_ptr<framework::Module>>> bot_modules(const 
   auto economy = modules::make_economy_module(economy_options(config));
   CORE_RETURN_IF_ERROR(economy);
   modules.push_back(std::move(*economy));
+  modules.push_back(modules::make_analytics_module());
   return modules;
 }
 
