@@ -124,7 +124,12 @@ int main(int argc, char** argv) {
   config.store_path = dir / "bot.db";
   config.metrics_listen = "";
   mikami::app::Logger logger("warn", false);
-  auto bot = mikami::app::Bot::start(config, "sandbox-token", logger, mikami::app::bot_modules());
+  auto modules = mikami::app::bot_modules(config);
+  if (!modules) {
+    std::fprintf(stderr, "%s\n", modules.error().message().c_str());
+    return 1;
+  }
+  auto bot = mikami::app::Bot::start(config, "sandbox-token", logger, std::move(*modules));
   if (!bot) {
     std::fprintf(stderr, "%s\n", bot.error().message().c_str());
     return 1;

@@ -180,8 +180,10 @@ core::Result<std::unique_ptr<Bot>> Bot::start(
   b.replier = std::make_unique<framework::ResponderReplier>(*b.responder);
   Metrics* metrics = &b.metrics;
   b.analytics = std::make_unique<framework::AnalyticsQueue>(
-      config.analytics_queue, [metrics](const framework::AnalyticsEvent& event) {
+      config.analytics_queue, [metrics, registry = b.registry.get(),
+                               store = b.store.get()](const framework::AnalyticsEvent& event) {
         metrics->add("mikami_analytics_events_total", {{"module", event.module}});
+        for (const auto& module : registry->modules()) module->observe(event, *store);
       });
   b.services = std::make_unique<Services>(*b.rest, cache::CacheOptions{});
   framework::RouterOptions router_options;

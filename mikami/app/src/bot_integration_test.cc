@@ -13,6 +13,7 @@
 #include "mikami/app/local_http.h"
 #include "mikami/app/modules.h"
 #include "mikami/modules/probe.h"
+#include "mikami/modules/utility.h"
 #include "mikami/testing/sandbox_process.h"
 
 namespace mikami::app {
@@ -20,6 +21,12 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
+
+std::vector<std::unique_ptr<framework::Module>> utility_only() {
+  std::vector<std::unique_ptr<framework::Module>> modules;
+  modules.push_back(modules::make_utility_module());
+  return modules;
+}
 
 class BotTest : public ::testing::Test {
  protected:
@@ -46,7 +53,9 @@ class BotTest : public ::testing::Test {
   }
 
   void start(AppConfig c, bool with_probe = true) {
-    auto modules = bot_modules();
+    // The framework's pipeline, with the module that is always on (the bot's other modules
+    // are tested on their own: the probe's commands would clash with theirs).
+    auto modules = utility_only();
     if (with_probe) modules.push_back(modules::make_probe_module(probe_));  // the one line
     auto bot = Bot::start(c, "sandbox-token", logger_, std::move(modules));
     ASSERT_TRUE(bot.has_value()) << bot.error().message();
@@ -287,7 +296,7 @@ TEST(BotShardsTest, ARangeOfShardsIdentifiesOnlyThoseShardsWithTheirIdAndCount) 
   c.last_shard = 3;
   Logger logger{"warn", false};
   {
-    auto bot = Bot::start(c, "sandbox-token", logger, bot_modules());
+    auto bot = Bot::start(c, "sandbox-token", logger, utility_only());
     ASSERT_TRUE(bot.has_value()) << bot.error().message();
     ASSERT_TRUE((*bot)->wait_ready(20s).has_value());
     LocalHttpClient http("127.0.0.1", sandbox.port());
@@ -329,7 +338,7 @@ TEST(BotHeartbeatTest, PingAndTheGaugeShowTheMeasuredHeartbeatLatency) {
   c.metrics_listen = "127.0.0.1:0";
   Logger logger{"warn", false};
   {
-    auto started = Bot::start(c, "sandbox-token", logger, bot_modules());
+    auto started = Bot::start(c, "sandbox-token", logger, utility_only());
     ASSERT_TRUE(started.has_value()) << started.error().message();
     Bot& bot = **started;
     ASSERT_TRUE(bot.wait_ready(20s).has_value());

@@ -25,6 +25,7 @@ class Reader {
         {"discord", {"api_url", "intents", "shard_count", "shards", "ca_file"}},
         {"commands", {"guild_id", "sync"}},
         {"store", {"path"}},
+        {"economy", {"database", "daily_amount"}},
         {"sessions", {"directory"}},
         {"metrics", {"listen"}},
         {"pipeline",
@@ -130,6 +131,9 @@ core::Result<AppConfig> load_config_file(const std::filesystem::path& path, AppC
   std::string store = config.store_path.string();
   CORE_RETURN_IF_ERROR(r.string("store", "path", store));
   config.store_path = store;
+  CORE_RETURN_IF_ERROR(r.string("economy", "database", config.economy_database));
+  CORE_RETURN_IF_ERROR(
+      r.integer("economy", "daily_amount", 1, 1'000'000'000, config.economy_daily_amount));
   std::string sessions = config.session_directory.string();
   CORE_RETURN_IF_ERROR(r.string("sessions", "directory", sessions));
   config.session_directory = sessions;

@@ -47,6 +47,22 @@ std::string render_message(const json::value& data, bool ephemeral_hint) {
       }
     }
   }
+  // Buttons as "[Previous] [Next]" (disabled ones in parentheses).
+  if (const json::value* rows = m.if_contains("components"); rows && rows->is_array()) {
+    for (const json::value& row : rows->as_array()) {
+      const json::value* buttons =
+          row.is_object() ? row.as_object().if_contains("components") : nullptr;
+      if (buttons == nullptr || !buttons->is_array()) continue;
+      std::string line;
+      for (const json::value& b : buttons->as_array()) {
+        const bool disabled = b.is_object() && b.as_object().contains("disabled") &&
+                              b.at("disabled").is_bool() && b.at("disabled").as_bool();
+        line += std::string(line.empty() ? "" : " ") + (disabled ? "(" : "[") + text(b, "label") +
+                (disabled ? ")" : "]");
+      }
+      out += line + "\n";
+    }
+  }
   if (const json::value* choices = m.if_contains("choices"); choices && choices->is_array()) {
     out += "choices:";
     for (const json::value& c : choices->as_array()) out += " " + text(c, "name");

@@ -141,7 +141,13 @@ int main(int argc, char** argv) {
   }
   int exit_code = 0;
   {
-    auto bot = Bot::start(config, bot_token, logger, bot_modules());
+    auto modules = bot_modules(config);
+    if (!modules) {
+      logger.error(modules.error().message());
+      if (!temp_dir.empty()) std::filesystem::remove_all(temp_dir);
+      return kExitStartup;
+    }
+    auto bot = Bot::start(config, bot_token, logger, std::move(*modules));
     if (!bot) {
       logger.error(bot.error().message());
       if (!temp_dir.empty()) std::filesystem::remove_all(temp_dir);

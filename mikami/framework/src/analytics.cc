@@ -11,7 +11,7 @@ AnalyticsQueue::~AnalyticsQueue() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  changed_.notify_all();
+  work_.notify_all();
   thread_.join();
 }
 
@@ -24,15 +24,17 @@ bool AnalyticsQueue::record(AnalyticsEvent event) {
     }
     queue_.push_back(std::move(event));
     ++recorded_;
+    if (!sleeping_) return true;  // awake: it delivers this one before it sleeps
+    sleeping_ = false;            // one wake-up, however many record before it runs
   }
-  changed_.notify_all();
+  work_.notify_one();
   return true;
 }
 
 void AnalyticsQueue::flush() {
   std::unique_lock lock(mutex_);
   const std::uint64_t target = recorded_;
-  changed_.wait(lock, [&] { return delivered_ >= target; });
+  progress_.wait(lock, [&] { return delivered_ >= target; });
 }
 
 std::size_t AnalyticsQueue::depth() const {
@@ -45,6 +47,11 @@ std::uint64_t AnalyticsQueue::dropped() const {
   return dropped_;
 }
 
+std::uint64_t AnalyticsQueue::wakeups() const {
+  std::lock_guard lock(mutex_);
+  return wakeups_;
+}
+
 std::uint64_t AnalyticsQueue::delivered() const {
   std::lock_guard lock(mutex_);
   return delivered_;
@@ -52,16 +59,25 @@ std::uint64_t AnalyticsQueue::delivered() const {
 
 void AnalyticsQueue::run() {
   std::unique_lock lock(mutex_);
+  std::deque<AnalyticsEvent> batch;
   for (;;) {
-    changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty() && !stopping_) {
+      sleeping_ = true;
+      work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      sleeping_ = false;
+      ++wakeups_;
+    }
     if (queue_.empty()) return;  // stopping, and nothing left
-    AnalyticsEvent event = std::move(queue_.front());
-    queue_.pop_front();
+    batch.swap(queue_);
     lock.unlock();
-    if (sink_) sink_(event);
+    for (const AnalyticsEvent& event : batch) {
+      if (sink_) sink_(event);
+    }
+    const std::uint64_t count = batch.size();
+    batch.clear();
     lock.lock();
-    ++delivered_;
-    changed_.notify_all();
+    delivered_ += count;
+    progress_.notify_all();
   }
 }
 

@@ -3,8 +3,10 @@
 #include <boost/json.hpp>
 #include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <exception>
 #include <mutex>
+#include <unordered_set>
 
 #include "mikami/framework/checks.h"
 #include "mikami/framework/guild_checks.h"
@@ -27,6 +29,11 @@ std::string message_json(const Reply& reply, bool ephemeral) {
     boost::system::error_code ec;
     json::value embeds = json::parse(reply.embeds_json, ec);
     if (!ec && embeds.is_array()) data["embeds"] = std::move(embeds);
+  }
+  if (!reply.components_json.empty()) {
+    boost::system::error_code ec;
+    json::value rows = json::parse(reply.components_json, ec);
+    if (!ec && rows.is_array()) data["components"] = std::move(rows);
   }
   if (ephemeral) data["flags"] = kEphemeralFlag;
   return json::serialize(data);
@@ -91,6 +98,17 @@ struct Router::Impl {
     if (draining.load()) return;  // not acknowledged: Discord shows the user a failure
     {
       std::lock_guard lock(mutex);
+      // A resumed gateway session may replay an interaction already taken: it would act
+      // twice where no idempotency key protects it (a refusal, once the state changed).
+      if (!seen.insert(parsed->id.value()).second) {
+        metrics.add("mikami_interactions_redelivered_total", {});
+        return;
+      }
+      seen_order.push_back(parsed->id.value());
+      if (seen_order.size() > kSeenInteractions) {
+        seen.erase(seen_order.front());
+        seen_order.pop_front();
+      }
       ++in_flight;
     }
     replier.received(*parsed, declares_ephemeral(*parsed));
@@ -402,6 +420,11 @@ struct Router::Impl {
   std::mutex mutex;
   std::condition_variable drained;
   std::uint64_t in_flight = 0;  // guarded by mutex
+  // The ids of the latest interactions taken, to drop a redelivered one (more than can
+  // arrive within an interaction's 15 minutes at any rate a shard group sees).
+  static constexpr std::size_t kSeenInteractions = 1 << 16;
+  std::unordered_set<std::uint64_t> seen;  // guarded by mutex
+  std::deque<std::uint64_t> seen_order;    // guarded by mutex
 };
 
 Router::Router(const Registry& registry, BotStore& store, Replier& replier, BotServices& services,

@@ -135,13 +135,10 @@ Response interact(Context& context, Gateway& gateway, const json::object& body) 
                            {"authorizing_integration_owners", {{"0", guild.id}}},
                            {"context", 0}};
   record.dispatched_at = SteadyClock::now();
+  record.dispatched = interaction;
   const std::string id = record.id;
   remember(state, std::move(record));
   gateway.dispatch_to_all("INTERACTION_CREATE", interaction);
-  state.recent_payloads.emplace_back(id, std::move(interaction));
-  if (state.recent_payloads.size() > ConsoleState::kMaxRecentPayloads) {
-    state.recent_payloads.pop_front();
-  }
   return json_response(http::status::ok, {{"id", id}});
 }
 
@@ -192,19 +189,15 @@ std::optional<Response> handle_console(Context& context, Gateway& gateway, const
     }
     return interact(context, gateway, body->as_object());
   }
-  if (what == "redeliver" && parts.size() == 2 && request.method() == http::verb::post) {
-    // The same INTERACTION_CREATE again, same id and token.
-    const auto body = parse_body(request.body());
-    const json::value* id =
-        body && body->is_object() ? body->as_object().if_contains("id") : nullptr;
-    for (const auto& [payload_id, payload] : state.recent_payloads) {
-      if (id != nullptr && id->is_string() && payload_id == id->as_string()) {
-        gateway.dispatch_to_all("INTERACTION_CREATE", payload);
-        return empty_response(http::status::no_content);
-      }
+  // The same INTERACTION_CREATE once more, as a gateway resume replays it: the bot must not
+  // act on it twice (its second callback is refused with 40060, as on Discord).
+  if (what == "redeliver" && parts.size() == 3 && request.method() == http::verb::post) {
+    auto it = state.interactions.find(parts[2]);
+    if (it == state.interactions.end()) {
+      return json_response(http::status::not_found, {{"message", "unknown interaction"}});
     }
-    return json_response(http::status::not_found,
-                         {{"message", "no recent interaction of that id"}});
+    gateway.dispatch_to_all("INTERACTION_CREATE", it->second.dispatched);
+    return json_response(http::status::ok, {{"id", parts[2]}});
   }
   if (what == "interactions" && parts.size() == 3 && get) {
     auto it = state.interactions.find(parts[2]);

@@ -24,6 +24,7 @@ struct InteractionRecord {
   std::optional<std::chrono::steady_clock::time_point> first_response_at;
   int callback_type = 0;  // 0 until the interaction callback arrives
   boost::json::array responses;
+  boost::json::object dispatched;  // the INTERACTION_CREATE's `d`, for redelivery
 };
 
 struct ConsoleState {
@@ -41,10 +42,6 @@ struct ConsoleState {
   // /_sandbox/interaction_latencies.
   std::vector<std::int64_t> latencies_us;
 
-  // The last INTERACTION_CREATE payloads, by id, for POST /_sandbox/redeliver (a gateway
-  // replaying an event, a double click): bounded, since benchmarks type many lines.
-  std::deque<std::pair<std::string, boost::json::object>> recent_payloads;
-  static constexpr std::size_t kMaxRecentPayloads = 256;
 
   static constexpr std::size_t kMaxInteractions = 50'000;
 };

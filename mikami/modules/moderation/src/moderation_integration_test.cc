@@ -250,7 +250,7 @@ TEST_F(ModerationTest, PurgeDeletesRecentMessagesInBulkAndOlderOnesSingly) {
 TEST_F(ModerationTest, ARedeliveredInteractionMakesOneCaseAndOneAction) {
   start();
   const std::string id = send("/kick user:@carol reason:twice?", "alice");
-  post("redeliver", {{"id", id}});
+  post("redeliver/" + id, {});
   EXPECT_EQ(callback(id).at("content").as_string(),
             "Case #1: carol was kicked. Reason: twice?. They were sent a DM.");
   // The second delivery found the case and did nothing (its answer never leaves the bot:

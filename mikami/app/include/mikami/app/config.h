@@ -30,6 +30,9 @@ struct AppConfig {
   bool sync_commands = true;
   // [store]
   std::filesystem::path store_path = "mikami.db";
+  // [economy]
+  std::string economy_database;  // empty: the store's file; else a file or postgresql:// URL
+  std::int64_t economy_daily_amount = 100;
   // [sessions]
   std::filesystem::path session_directory;  // empty: sessions are not saved
   // [metrics]

@@ -6,10 +6,14 @@
 #include <memory>
 #include <vector>
 
+#include "core/status.h"
+#include "mikami/app/config.h"
 #include "mikami/framework/module.h"
 
 namespace mikami::app {
 
-std::vector<std::unique_ptr<framework::Module>> bot_modules();
+// The modules, configured from `config` (the economy opens its AutoBets database here,
+// before the bot's store opens the same file). Fails naming the module that cannot start.
+core::Result<std::vector<std::unique_ptr<framework::Module>>> bot_modules(const AppConfig& config);
 
 }  // namespace mikami::app

@@ -1,6 +1,8 @@
 // The pipeline's last stage: one event per handled interaction, handed to a sink on a
 // thread of its own through a bounded queue. Recording never blocks the pipeline: when
-// the queue is full the event is dropped and counted.
+// the queue is full the event is dropped and counted. Wake-ups are batched: a record wakes
+// the queue's thread only when it sleeps, and a woken thread delivers everything queued
+// before it sleeps again, so under load one wake-up serves many commands.
 #pragma once
 
 #include <chrono>
@@ -41,6 +43,8 @@ class AnalyticsQueue {
   std::size_t depth() const;
   std::uint64_t dropped() const;
   std::uint64_t delivered() const;
+  // Times the queue's thread was woken to deliver.
+  std::uint64_t wakeups() const;
 
  private:
   void run();
@@ -48,12 +52,14 @@ class AnalyticsQueue {
   const std::size_t capacity_;
   Sink sink_;
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable work_;      // the queue's thread waits for events
+  std::condition_variable progress_;  // flush() waits for deliveries
   std::deque<AnalyticsEvent> queue_;  // guarded by mutex_
   std::uint64_t dropped_ = 0;         // guarded by mutex_
   std::uint64_t delivered_ = 0;       // guarded by mutex_
   std::uint64_t recorded_ = 0;        // guarded by mutex_
-  bool busy_ = false;                 // guarded by mutex_
+  std::uint64_t wakeups_ = 0;         // guarded by mutex_
+  bool sleeping_ = false;             // guarded by mutex_: the thread waits on work_
   bool stopping_ = false;             // guarded by mutex_
   std::thread thread_;
 };

@@ -49,11 +49,14 @@ inline OptionSpec option(OptionType type, std::string name, std::string descript
 
 // What a handler answers. `embeds_json` is a JSON array of Discord embed objects (may be
 // empty). The visibility is the command's (CommandSpec::ephemeral) unless `ephemeral`
-// says otherwise for this one reply (errors are always ephemeral).
+// says otherwise for this one reply (errors are always ephemeral). `components_json` is a
+// JSON array of Discord action rows (buttons whose custom_id a ComponentSpec owns); empty:
+// none.
 struct Reply {
   std::string content;
   std::string embeds_json;
   std::optional<bool> ephemeral;
+  std::string components_json{};
 };
 
 using CommandHandler = std::function<Reply(CommandContext&)>;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mikami/bot_store.h"
+#include "mikami/framework/analytics.h"
 #include "mikami/framework/command.h"
 
 namespace mikami::framework {
@@ -30,6 +31,13 @@ class Module {
   virtual bool enabled_by_default() const { return true; }
   // False for modules that must always stay on (the one holding /module itself).
   virtual bool can_be_disabled() const { return true; }
+  // Every pipeline result, off the critical path: called on the analytics queue's thread,
+  // one event at a time, after the interaction was answered (events dropped by a full
+  // queue never arrive). Must not throw.
+  virtual void observe(const AnalyticsEvent& event, BotStore& store) {
+    (void)event;
+    (void)store;
+  }
 };
 
 }  // namespace mikami::framework

@@ -7,6 +7,9 @@
 //   `lock_wait`, then is told "still working on your last command") -> the module's
 //   handler -> the reply, through the Replier -> an analytics event (bounded queue,
 //   never blocks; drops counted).
+// An interaction whose id the router has already taken (a replay by a resumed gateway
+// session) is dropped and counted (mikami_interactions_redelivered_total), so it never acts
+// twice, not even where a first refusal would now succeed.
 // A failing stage stops the later ones and answers the user (privately). Autocomplete
 // skips the lock and answers with choices only. A handler that throws is answered
 // "something went wrong (error id N)", the id and the exception going to the log; a
