@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <thread>
 
 #include "autobets/testing/shell.h"
@@ -308,6 +310,97 @@ TEST_F(ServerTest, SigtermDrainsAndExitsZero) {
   ASSERT_EQ(idle.request("GET", "/healthz").status, 200);
   EXPECT_EQ(server_->stop(), 0) << server_->error_output();
   EXPECT_TRUE(idle.closed_within(std::chrono::seconds(5)));
+}
+
+// One operation of docs/openapi.yaml, read by indentation: the document keeps paths at two
+// spaces, methods at four, response codes at eight, and examples as one-line JSON.
+struct Operation {
+  std::string path, method;
+  bool secured = true;
+  bool idempotent = false;
+  std::string example;
+  std::vector<int> statuses;
+  std::string content_type;
+};
+
+std::vector<Operation> documented_operations() {
+  std::ifstream in(AUTOBETS_OPENAPI_YAML);
+  std::vector<Operation> operations;
+  std::string line, path;
+  bool in_paths = false;
+  std::regex path_line(R"(^  (/\S*):\s*$)"),
+      method_line(R"(^    (get|post|put|patch|delete):\s*$)"),
+      status_line(R"(^        '(\d{3})':)"), example_line(R"(^\s+example: (\{.*\})\s*$)"),
+      content_line(R"(^              (application/json|text/plain):)");
+  std::smatch match;
+  while (std::getline(in, line)) {
+    if (line == "paths:") in_paths = true;
+    if (line == "components:") break;
+    if (!in_paths) continue;
+    if (std::regex_match(line, match, path_line)) {
+      path = match[1];
+    } else if (std::regex_match(line, match, method_line)) {
+      Operation op;
+      op.path = path;
+      op.method = match[1];
+      operations.push_back(std::move(op));
+    } else if (operations.empty()) {
+      continue;
+    } else if (line == "      security: []") {
+      operations.back().secured = false;
+    } else if (line.find("parameters/IdempotencyKey") != std::string::npos) {
+      operations.back().idempotent = true;
+    } else if (std::regex_search(line, match, status_line)) {
+      operations.back().statuses.push_back(std::stoi(match[1]));
+    } else if (std::regex_match(line, match, example_line)) {
+      operations.back().example = match[1];
+    } else if (std::regex_search(line, match, content_line)) {
+      operations.back().content_type = match[1];
+    }
+  }
+  return operations;
+}
+
+TEST_F(ServerTest, EveryDocumentedRouteAnswersAsDocumented) {
+  auto operations = documented_operations();
+  ASSERT_GE(operations.size(), 14u) << "could not read " << AUTOBETS_OPENAPI_YAML;
+  HttpResponse placed = wager(admin_, "doc-wager", "alice", 10);
+  ASSERT_EQ(placed.status, 200);
+  std::string seq = std::to_string(json::parse(placed.body)["record"]["seq"].get<Seq>());
+  int n = 0;
+  for (const auto& op : operations) {
+    std::string target =
+        std::regex_replace(std::regex_replace(op.path, std::regex(R"(\{user\})"), "alice"),
+                           std::regex(R"(\{seq\})"), seq);
+    std::string method = op.method == "get" ? "GET" : "POST";
+    std::string what = method + " " + op.path;
+    Headers headers = auth(admin_, op.idempotent ? "doc-" + std::to_string(n++) : "");
+    Connection connection(server_->port());
+    HttpResponse response = connection.request(method, target, op.example, headers);
+    int success = 0;
+    for (int status : op.statuses) {
+      if (status / 100 == 2 && success == 0) success = status;
+    }
+    ASSERT_NE(success, 0) << what << " documents no success";
+    EXPECT_EQ(response.status, success) << what << ": " << response.body;
+    if (op.content_type == "application/json") {
+      EXPECT_FALSE(json::parse(response.body, nullptr, false).is_discarded()) << what;
+      EXPECT_EQ(response.headers["content-type"], "application/json") << what;
+    } else {
+      EXPECT_TRUE(response.headers["content-type"].starts_with(op.content_type)) << what;
+    }
+    if (op.secured) {
+      Connection anonymous(server_->port());
+      HttpResponse refused = anonymous.request(method, target, op.example);
+      EXPECT_EQ(refused.status, 401) << what;
+      EXPECT_NE(std::find(op.statuses.begin(), op.statuses.end(), 401), op.statuses.end())
+          << what << " does not document its 401";
+      // A method the document does not list is refused by name.
+      Connection other(server_->port());
+      HttpResponse wrong = other.request("DELETE", target, "", auth(admin_));
+      EXPECT_EQ(wrong.status, 405) << what;
+    }
+  }
 }
 
 }  // namespace
