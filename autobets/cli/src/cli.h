@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "autobets/http_server.h"
 #include "autobets/model.h"
 #include "core/exit_codes.h"
 #include "core/status.h"
@@ -33,6 +34,7 @@ struct Options {
   bool all = false;
   std::size_t limit = 20;
   Limits limits;
+  std::string scope;  // keys create
   // bench
   std::size_t users = 64;
   std::size_t workers = 8;
@@ -54,6 +56,8 @@ int run_seeds_rotate(const Options& options, bool set_client);
 int run_verify(const Options& options);
 int run_reconcile(const Options& options);
 int run_replay(const Options& options);
+int run_keys_create(const Options& options);
+int run_serve(const Options& options, const ServerOptions& server_options);
 int run_bench(const Options& options);
 int run_demo(const Options& options);
 
@@ -62,8 +66,6 @@ void set_json_errors(bool json);
 // Prints an operating error ("autobets: <message>"; with --json also {"ok": false, "error":
 // <code>, "message": ...} on stdout) and returns the exit code for it (core::exit_code_for).
 int report_error(const core::Error& error);
-// The same for a user the database does not know (exit 2).
-int report_unknown_user(const std::string& user);
 // Exit code for a reply code.
 int exit_code_for(ReplyCode code);
 

@@ -274,5 +274,26 @@ TEST_F(CliTest, BenchReportsEveryFigure) {
   EXPECT_FALSE(std::filesystem::exists(db_.path())) << "bench cleans up its database";
 }
 
+TEST_F(CliTest, KeysCreatePrintsTheKeyOnceAndStoresOnlyItsHash) {
+  expect_refused("keys create --scope admin", 2, "no database at");
+  ASSERT_EQ(run("init").exit_code, 0);
+  CommandResult play = run("--json keys create --scope play --user alice");
+  ASSERT_EQ(play.exit_code, 0) << play.err;
+  auto token_at = play.out.find("abk_");
+  ASSERT_NE(token_at, std::string::npos) << play.out;
+  std::string token = play.out.substr(token_at, 52);
+  EXPECT_EQ(query_int(db_.path(),
+                      "SELECT count(*) FROM api_keys WHERE scope = 'play' AND "
+                      "user_id = 'alice'"),
+            1);
+  EXPECT_EQ(query_int(db_.path(), "SELECT count(*) FROM api_keys WHERE key_hash LIKE '%" +
+                                      token.substr(4, 16) + "%'"),
+            0);
+  ASSERT_EQ(run("keys create --scope admin").exit_code, 0);
+  expect_refused("keys create --scope play", 2, "needs a valid --user");
+  expect_refused("keys create --scope root", 2, "--scope must be play, service or admin");
+  expect_refused("keys create --scope service --user bob", 2, "only for --scope play");
+}
+
 }  // namespace
 }  // namespace autobets

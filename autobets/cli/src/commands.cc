@@ -1,9 +1,11 @@
 #include <algorithm>
 #include <iostream>
 
+#include "autobets/api_keys.h"
 #include "autobets/audit.h"
 #include "autobets/engine.h"
 #include "autobets/open_store.h"
+#include "autobets/service.h"
 #include "cli.h"
 #include "render.h"
 
@@ -11,6 +13,14 @@ namespace autobets::cli {
 namespace {
 
 using nlohmann::json;
+
+bool json_errors = false;
+
+void print_json_error(std::string_view code, const std::string& message) {
+  if (json_errors) {
+    std::cout << json{{"ok", false}, {"error", code}, {"message", message}}.dump() << "\n";
+  }
+}
 
 core::Result<std::unique_ptr<Store>> open_store(const Options& options) {
   return autobets::open_store(options.db);
@@ -54,24 +64,9 @@ int print_reply(const Options& options, const Reply& reply) {
   return exit_code_for(reply.code);
 }
 
-bool json_errors = false;
-
-void print_json_error(std::string_view code, const std::string& message) {
-  if (json_errors) {
-    std::cout << json{{"ok", false}, {"error", code}, {"message", message}}.dump() << "\n";
-  }
-}
-
 }  // namespace
 
 void set_json_errors(bool json) { json_errors = json; }
-
-int report_unknown_user(const std::string& user) {
-  std::string message = "unknown user '" + user + "'";
-  std::cerr << "autobets: " << message << "\n";
-  print_json_error("unknown_user", message);
-  return kExitBadInput;
-}
 
 int report_error(const core::Error& error) {
   std::cerr << "autobets: " << error.message() << "\n";
@@ -111,134 +106,178 @@ int run_init(const Options& options) {
   return kExitOk;
 }
 
+namespace {
+
+// The service on a store, with an engine when the command moves money or seeds.
+struct Served {
+  Running running;
+  std::unique_ptr<Service> service;  // declared last: goes before the engine and store
+};
+core::Result<Served> open_service(const Options& options, bool with_engine) {
+  Running running;
+  if (with_engine) {
+    auto opened = open_engine(options);
+    CORE_RETURN_IF_ERROR(opened);
+    running = std::move(*opened);
+  } else {
+    auto store = open_store(options);
+    CORE_RETURN_IF_ERROR(store);
+    running.store = std::move(*store);
+  }
+  auto service = std::make_unique<Service>(*running.store, running.engine.get());
+  return Served{std::move(running), std::move(service)};
+}
+
+int report_refusal(const ServiceError& error) {
+  switch (error.kind) {
+    case ServiceError::Kind::kUnknownUser:
+    case ServiceError::Kind::kNotFound:
+    case ServiceError::Kind::kInvalidInput:
+      std::cerr << "autobets: " << error.message << "\n";
+      print_json_error(to_string(error.kind), error.message);
+      return kExitBadInput;
+    default:
+      std::cerr << "autobets: " << error.message << "\n";
+      print_json_error(to_string(error.kind), error.message);
+      return kExitFailure;
+  }
+}
+
+int print_reply(const Options& options, const ServiceResult<Reply>& reply) {
+  if (!reply) return report_refusal(reply.error());
+  return print_reply(options, *reply);
+}
+
+std::string key_or_fresh(const Options& options) {
+  return options.key.empty() ? fresh_key() : options.key;
+}
+
+}  // namespace
+
 int run_transfer(const Options& options, RecordKind kind) {
-  auto running = open_engine(options);
-  if (!running) return report_error(running.error());
-  Engine& engine = *running->engine;
-  Reply reply = engine.transfer(TransferRequest{options.user, kind, options.amount,
-                                                options.key.empty() ? fresh_key() : options.key});
-  return print_reply(options, reply);
+  auto served = open_service(options, true);
+  if (!served) return report_error(served.error());
+  return print_reply(
+      options, served->service->transfer(
+                   Caller::console(),
+                   TransferRequest{options.user, kind, options.amount, key_or_fresh(options)}));
 }
 
 int run_user_transfer(const Options& options) {
-  auto running = open_engine(options);
-  if (!running) return report_error(running.error());
-  Reply reply = running->engine->transfer(UserTransfer{
-      options.from, options.to, options.amount, options.key.empty() ? fresh_key() : options.key});
-  return print_reply(options, reply);
+  auto served = open_service(options, true);
+  if (!served) return report_error(served.error());
+  return print_reply(
+      options, served->service->transfer(
+                   Caller::console(),
+                   UserTransfer{options.from, options.to, options.amount, key_or_fresh(options)}));
 }
 
 int run_wager(const Options& options) {
-  auto running = open_engine(options);
-  if (!running) return report_error(running.error());
-  Engine& engine = *running->engine;
-  Reply reply =
-      engine.wager(WagerRequest{options.user, options.key.empty() ? fresh_key() : options.key,
-                                options.amount, options.game, options.params});
-  return print_reply(options, reply);
+  auto served = open_service(options, true);
+  if (!served) return report_error(served.error());
+  return print_reply(
+      options, served->service->wager(Caller::console(),
+                                      WagerRequest{options.user, key_or_fresh(options),
+                                                   options.amount, options.game, options.params}));
 }
 
 int run_balance(const Options& options) {
-  auto store = open_store(options);
-  if (!store) return report_error(store.error());
-  if (auto reconciled = reconcile(**store); !reconciled) return report_error(reconciled.error());
-  auto snapshot = (*store)->load(options.user);
-  if (!snapshot) return report_error(snapshot.error());
-  if (!snapshot->has_value()) return report_unknown_user(options.user);
-  const Account& account = (*snapshot)->account;
-  print(options,
-        {{"user", account.user}, {"balance", account.balance}, {"last_seq", account.last_seq}},
-        account.user + " " + format_amount(account.balance));
+  auto served = open_service(options, false);
+  if (!served) return report_error(served.error());
+  // The console reconciles first: a process that died may have left orphans.
+  if (auto reconciled = reconcile(*served->running.store); !reconciled) {
+    return report_error(reconciled.error());
+  }
+  auto account = served->service->balance(Caller::console(), options.user);
+  if (!account) return report_refusal(account.error());
+  print(options, to_json(*account), account->user + " " + format_amount(account->balance));
   return kExitOk;
 }
 
 int run_history(const Options& options) {
-  auto store = open_store(options);
-  if (!store) return report_error(store.error());
-  auto snapshot = (*store)->load(options.user);
-  if (!snapshot) return report_error(snapshot.error());
-  if (!snapshot->has_value()) return report_unknown_user(options.user);
-  auto records = (*store)->history(options.user, options.limit);
-  if (!records) return report_error(records.error());
+  auto served = open_service(options, false);
+  if (!served) return report_error(served.error());
+  auto page = served->service->history(Caller::console(), options.user, options.limit, 0);
+  if (!page) return report_refusal(page.error());
   if (options.json) {
     json list = json::array();
-    for (const auto& record : *records) list.push_back(to_json(record));
+    for (const auto& record : page->records) list.push_back(to_json(record));
     std::cout << list.dump() << "\n";
   } else {
-    for (const auto& record : *records) std::cout << describe(record) << "\n";
+    for (const auto& record : page->records) std::cout << describe(record) << "\n";
   }
   return kExitOk;
 }
 
 int run_seeds_show(const Options& options) {
-  auto store = open_store(options);
-  if (!store) return report_error(store.error());
-  auto snapshot = (*store)->load(options.user);
-  if (!snapshot) return report_error(snapshot.error());
-  if (!snapshot->has_value()) return report_unknown_user(options.user);
-  auto all = (*store)->seeds(options.user);
-  if (!all) return report_error(all.error());
-  json revealed = json::array();
-  std::string text = "active commitment " + (*snapshot)->seed.commitment + "\nclient seed " +
-                     (*snapshot)->seed.client_seed + "\nnext nonce " +
-                     std::to_string((*snapshot)->account.next_nonce) +
-                     "\nnext server seed commitment " + (*snapshot)->next_seed.commitment;
-  for (const auto& seed : *all) {
-    if (!seed.revealed_at_us) continue;
-    revealed.push_back(to_json(seed, false));
+  auto served = open_service(options, false);
+  if (!served) return report_error(served.error());
+  auto view = served->service->seeds(Caller::console(), options.user);
+  if (!view) return report_refusal(view.error());
+  const Store::Snapshot& snapshot = view->snapshot;
+  std::string text = "active commitment " + snapshot.seed.commitment + "\nclient seed " +
+                     snapshot.seed.client_seed + "\nnext nonce " +
+                     std::to_string(snapshot.account.next_nonce) +
+                     "\nnext server seed commitment " + snapshot.next_seed.commitment;
+  for (const auto& seed : view->revealed) {
     text += "\nrevealed " + seed.commitment + " = " + seed.server_seed + " (client seed " +
             seed.client_seed + ")";
   }
-  print(options,
-        {{"user", options.user},
-         {"active", to_json((*snapshot)->seed, false)},
-         {"next_nonce", (*snapshot)->account.next_nonce},
-         {"next_commitment", (*snapshot)->next_seed.commitment},
-         {"revealed", revealed}},
-        text);
+  print(options, to_json(*view), text);
   return kExitOk;
 }
 
 int run_seeds_rotate(const Options& options, bool set_client) {
-  auto running = open_engine(options);
-  if (!running) return report_error(running.error());
-  Engine& engine = *running->engine;
-  auto revealed = engine.rotate_seed(
-      options.user, set_client ? std::optional<std::string>(options.client_seed) : std::nullopt);
-  if (!revealed) return report_error(revealed.error());
-  auto snapshot = running->store->load(options.user);
-  if (!snapshot || !snapshot->has_value())
-    return report_error(
-        core::Error(core::ErrorCode::kIo, "the new seed was written but could not be read back"));
-  print(options,
-        {{"revealed", to_json(*revealed, true)},
-         {"active", to_json((*snapshot)->seed, false)},
-         {"next_commitment", (*snapshot)->next_seed.commitment}},
-        "revealed server seed " + revealed->server_seed + " (commitment " + revealed->commitment +
-            ")\nnew commitment " + (*snapshot)->seed.commitment + ", client seed " +
-            (*snapshot)->seed.client_seed + "\nnext server seed commitment " +
-            (*snapshot)->next_seed.commitment);
+  auto served = open_service(options, true);
+  if (!served) return report_error(served.error());
+  auto rotated = served->service->rotate_seed(
+      Caller::console(), options.user,
+      set_client ? std::optional<std::string>(options.client_seed) : std::nullopt);
+  if (!rotated) return report_refusal(rotated.error());
+  const Store::Snapshot& snapshot = rotated->snapshot;
+  print(options, to_json(*rotated),
+        "revealed server seed " + rotated->revealed.server_seed + " (commitment " +
+            rotated->revealed.commitment + ")\nnew commitment " + snapshot.seed.commitment +
+            ", client seed " + snapshot.seed.client_seed + "\nnext server seed commitment " +
+            snapshot.next_seed.commitment);
   return kExitOk;
 }
 
 int run_verify(const Options& options) {
+  auto served = open_service(options, false);
+  if (!served) return report_error(served.error());
+  auto report = served->service->verify(Caller::console(), options.all ? 0 : options.seq);
+  if (!report) return report_refusal(report.error());
+  print(options, to_json(*report), [&] {
+    std::string text;
+    for (const auto& failure : report->failures) text += "FAIL " + failure + "\n";
+    return text + (report->ok() ? "verified " : "verification failed for ") +
+           std::to_string(report->ok() ? report->wagers : report->failures.size()) + " wager(s)";
+  }());
+  return report->ok() ? kExitOk : kExitFindings;
+}
+
+int run_keys_create(const Options& options) {
+  auto scope = parse_scope(options.scope);
+  if (!scope) {
+    std::cerr << "autobets: --scope must be play, service or admin, not '" << options.scope
+              << "'\n";
+    return kExitBadInput;
+  }
+  // The key goes into an existing AutoBets database only.
   auto store = open_store(options);
   if (!store) return report_error(store.error());
-  auto report = verify(**store, OpenSslHasher::instance(), options.all ? 0 : options.seq);
-  if (!report) return report_error(report.error());
-  print(options,
-        {{"ok", report->ok()},
-         {"wagers", report->wagers},
-         {"unrevealed", report->unrevealed},
-         {"failures", report->failures}},
-        [&] {
-          std::string text;
-          for (const auto& failure : report->failures) text += "FAIL " + failure + "\n";
-          return text + (report->ok() ? "verified " : "verification failed for ") +
-                 std::to_string(report->ok() ? report->wagers : report->failures.size()) +
-                 " wager(s)";
-        }());
-  return report->ok() ? kExitOk : kExitFindings;
+  auto keys = open_key_store(options.db);
+  if (!keys) return report_error(keys.error());
+  auto issued = (*keys)->create(Caller{*scope, options.user});
+  if (!issued) return report_error(issued.error());
+  json value = {{"id", issued->id}, {"scope", to_string(*scope)}, {"token", issued->token}};
+  if (*scope == Scope::kPlay) value["user"] = options.user;
+  print(options, value,
+        "created " + std::string(to_string(*scope)) + " key " + issued->id +
+            (*scope == Scope::kPlay ? " for " + options.user : std::string()) +
+            " (shown once; send it as 'Authorization: Bearer <key>'):\n" + issued->token);
+  return kExitOk;
 }
 
 int run_reconcile(const Options& options) {

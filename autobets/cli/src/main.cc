@@ -105,6 +105,30 @@ int main(int argc, char** argv) {
   auto* verify = app.add_subcommand("verify", "re-derive wager outcomes from their seeds");
   verify->add_option("seq", options.seq, "ledger seq of the wager")->check(positive);
   verify->add_flag("--all", options.all, "verify every wager");
+  auto* keys = app.add_subcommand("keys", "API keys of the HTTP API (docs/http-api.md)");
+  keys->require_subcommand(1);
+  auto* keys_create = keys->add_subcommand("create", "issue a key; it is printed once");
+  keys_create->add_option("--scope", options.scope, "play (one user), service (any user) or admin")
+      ->required();
+  keys_create->add_option("--user", options.user, "the user a play key acts for");
+  autobets::ServerOptions server;
+  std::int64_t request_timeout_ms = server.request_timeout.count();
+  std::int64_t idle_timeout_ms = server.idle_timeout.count();
+  auto* serve = app.add_subcommand("serve", "the HTTP API (docs/http-api.md) until SIGTERM");
+  serve->add_option("--listen", server.listen, "HOST:PORT (port 0: a free one)");
+  serve->add_option("--threads", server.threads, "I/O threads")->check(CLI::Range(1, 64));
+  serve->add_option("--max-connections", server.max_connections, "more are refused with 503")
+      ->check(CLI::Range(1, 1000000));
+  serve->add_option("--max-body-bytes", server.max_body_bytes, "larger bodies get 413")
+      ->check(CLI::Range(64, 1 << 24));
+  serve->add_option("--max-header-bytes", server.max_header_bytes, "larger headers get 431")
+      ->check(CLI::Range(256, 1 << 20));
+  serve
+      ->add_option("--request-timeout-ms", request_timeout_ms,
+                   "from a request's first byte to its last; slower ones get 408")
+      ->check(CLI::Range(10, 3600000));
+  serve->add_option("--idle-timeout-ms", idle_timeout_ms, "a keep-alive connection's idle time")
+      ->check(CLI::Range(10, 86400000));
   app.add_subcommand("reconcile", "apply orphaned ledger records to balances");
   app.add_subcommand("replay", "rebuild balances from the ledger alone and compare");
 
@@ -169,6 +193,12 @@ int main(int argc, char** argv) {
   if (seeds_rotate->parsed()) return run_seeds_rotate(options, false);
   if (seeds_set->parsed()) return run_seeds_rotate(options, true);
   if (verify->parsed()) return run_verify(options);
+  if (keys_create->parsed()) return run_keys_create(options);
+  if (serve->parsed()) {
+    server.request_timeout = std::chrono::milliseconds(request_timeout_ms);
+    server.idle_timeout = std::chrono::milliseconds(idle_timeout_ms);
+    return run_serve(options, server);
+  }
   if (app.got_subcommand("reconcile")) return run_reconcile(options);
   if (app.got_subcommand("replay")) return run_replay(options);
   if (bench->parsed()) return run_bench(options);

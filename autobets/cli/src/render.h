@@ -1,20 +1,12 @@
-// Turning records, replies and reports into text for people or JSON for scripts.
+// Turning records into text for people (JSON shapes: autobets/api_json.h).
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <string>
 
-#include "autobets/audit.h"
+#include "autobets/api_json.h"
 #include "autobets/model.h"
-#include "autobets/store.h"
 
 namespace autobets::cli {
-
-nlohmann::json to_json(const LedgerRecord& record);
-nlohmann::json to_json(const Reply& reply);
-nlohmann::json to_json(const ReplayReport& report);
-// A wide sum: a JSON number when it fits in 64 bits, else its exact decimal string.
-nlohmann::json to_json(Wide value);
-nlohmann::json to_json(const SeedRecord& seed, bool include_secret);
 
 std::string describe(const LedgerRecord& record);  // one line for people
 std::string format_amount(Amount amount);          // "1234"
