@@ -97,8 +97,11 @@ std::vector<Term> parse_query(std::string_view q) {
         while (true) {
           std::size_t next = i;
           while (next < n && is_space(q[next])) ++next;
-          if (next >= n || q[next] == '(' || q[next] == ')' || q[next] == '-' || q[next] == '+' ||
-              starts_operator(q, next)) {
+          if (next >= n) break;
+          // A sign is one only before a term, as below: a lone "-" or "+" is a word.
+          const bool sign =
+              (q[next] == '-' || q[next] == '+') && next + 1 < n && !is_space(q[next + 1]);
+          if (q[next] == '(' || q[next] == ')' || sign || starts_operator(q, next)) {
             break;
           }
           std::size_t word_end = next;

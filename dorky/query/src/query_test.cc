@@ -87,5 +87,18 @@ TEST(QueryShapeTest, AllInValueStartingWithAPipeIsAWordAndItsShapeIsStable) {
   EXPECT_EQ(query_shape("allintitle: a | b"), "allintitle:{} | {}");  // a standalone OR
 }
 
+// Found by the query fuzz target: an all-in operator stopped at a lone '-', which is a word
+// everywhere else in a query (a sign needs a term after it), so the shape "allintitle:{} {}"
+// read back as "allintitle:{}".
+TEST(QueryShapeTest, AllInValueRunsOverALoneDashAndItsShapeIsStable) {
+  const auto terms = parse_query("allintitle:\"EDR204 login\" x - backup -site:x.com");
+  ASSERT_EQ(terms.size(), 2u);
+  EXPECT_EQ(terms[0].value, "\"EDR204 login\" x - backup");
+  EXPECT_TRUE(terms[1].negated);
+  const std::string shape = query_shape("allintitle:a b -");
+  EXPECT_EQ(shape, "allintitle:{}");
+  EXPECT_EQ(query_shape(shape), shape);
+}
+
 }  // namespace
 }  // namespace dorky
