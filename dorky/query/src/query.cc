@@ -228,7 +228,8 @@ std::vector<std::string> read_values(const Term& term) {
 
 std::string query_shape(std::string_view query) {
   std::string shape;
-  bool words = false;  // the last piece was a run of words
+  bool words = false;       // the last piece was a run of words
+  bool connective = false;  // the last piece was OR, AND or |
   auto piece = [&](std::string_view text, bool glue_left) {
     if (!shape.empty() && !glue_left && shape.back() != '(') shape += ' ';
     shape += text;
@@ -262,7 +263,8 @@ std::string query_shape(std::string_view query) {
         words = false;
         break;
       case Term::Kind::kCloseParen:
-        piece(")", true);
+        // Never glued to a connective: "OR)" would read back as a word.
+        piece(")", !connective);
         words = false;
         break;
       default:  // OR, AND, |
@@ -270,6 +272,7 @@ std::string query_shape(std::string_view query) {
         words = false;
         break;
     }
+    connective = term.kind == Term::Kind::kOr || term.kind == Term::Kind::kAnd;
   }
   return shape;
 }

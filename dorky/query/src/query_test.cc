@@ -100,5 +100,14 @@ TEST(QueryShapeTest, AllInValueRunsOverALoneDashAndItsShapeIsStable) {
   EXPECT_EQ(query_shape(shape), shape);
 }
 
+// Found by the query fuzz target: a ')' after OR was glued to it, and "OR)" reads back as a
+// word, which an all-in operator's value then swallowed.
+TEST(QueryShapeTest, CloseParenAfterOrStaysApartAndTheShapeIsStable) {
+  const std::string shape = query_shape("(a allintext:b OR )");
+  EXPECT_EQ(shape, "({} allintext:{} OR )");
+  EXPECT_EQ(query_shape(shape), shape);
+  EXPECT_EQ(query_shape("(a OR b)"), "({} OR {})");
+}
+
 }  // namespace
 }  // namespace dorky
