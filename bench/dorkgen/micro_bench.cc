@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/keyed_permutation.h"
 #include "dorkgen/fingerprint_set.h"
-#include "dorkgen/permutation.h"
 #include "dorkgen/plan.h"
 #include "dorkgen/sampler.h"
 
@@ -38,7 +38,7 @@ class NullSink final : public ByteSink {
 };
 
 void BM_Permutation(benchmark::State& state) {
-  KeyedPermutation permutation(100'000'000, 42);
+  core::KeyedPermutation permutation(100'000'000, 42);
   std::uint64_t i = 0;
   for (auto _ : state) {
     benchmark::DoNotOptimize(permutation.at64(i));

@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "core/atomic_file.h"
+#include "core/keyed_permutation.h"
 #include "dorkgen/fingerprint_set.h"
-#include "dorkgen/permutation.h"
 #include "dorkgen/space.h"
 #include "stage_files.h"
 
@@ -30,7 +30,7 @@ using stages::StageRecord;
 // Everything that determines the stage files: the templates, their pools, the pass order.
 std::uint64_t plan_identity(const Plan& plan, const std::vector<std::uint32_t>& pass_pools) {
   std::uint64_t h = 0x13198a2e03707344ULL;
-  auto add = [&](std::string_view bytes) { h = mix64(h ^ fingerprint(bytes)); };
+  auto add = [&](std::string_view bytes) { h = core::mix64(h ^ fingerprint(bytes)); };
   for (const PlanTemplate& t : plan.templates()) {
     add(t.source.parsed.text());
     for (std::uint32_t pool : t.slot_pool) add(plan.pools()[pool].name);

@@ -6,8 +6,8 @@
 #include <memory>
 #include <vector>
 
+#include "core/keyed_permutation.h"
 #include "dorkgen/fingerprint_set.h"
-#include "dorkgen/permutation.h"
 #include "dorkgen/space.h"
 
 namespace dorkgen {
@@ -68,7 +68,7 @@ core::Result<RunStats> sample(const Plan& plan, const SampleOptions& options, By
   // the new ones in draw order. The order of the questions does not change the answers: a stable
   // sort keeps equal fingerprints in draw order, so the first drawn still wins.
   const std::size_t chunk = std::clamp<std::size_t>(kScratchBytes / stride, 256, kMaxChunk);
-  const KeyedPermutation permutation(total, options.seed);
+  const core::KeyedPermutation permutation(total, options.seed);
   std::vector<char> scratch(chunk * stride);
   std::vector<std::uint32_t> template_of(chunk), length(chunk), order(chunk), sorted(chunk);
   std::vector<std::uint64_t> print(chunk);

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include "core/keyed_permutation.h"
 #include "dorkgen/fingerprint_set.h"
-#include "dorkgen/permutation.h"
 
 namespace dorkgen::stages {
 namespace {
@@ -51,7 +51,8 @@ core::Result<std::uint64_t> file_checksum(const fs::path& path, std::uint64_t* b
     }
     if (n == 0) break;
     *bytes += static_cast<std::uint64_t>(n);
-    sum = mix64(sum ^ fingerprint(std::string_view(block.data(), static_cast<std::size_t>(n))));
+    sum =
+        core::mix64(sum ^ fingerprint(std::string_view(block.data(), static_cast<std::size_t>(n))));
   }
   ::close(fd);
   return sum;

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +17,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "dorky/process.h"
 
 extern char** environ;
 
@@ -183,6 +186,42 @@ TEST_F(LauncherTest, TenMegabytesOfStderrNeverBlockTheTool) {
   EXPECT_EQ(ran.code, 0);
   EXPECT_EQ(ran.out, "spammed\n");
   EXPECT_GE(ran.err.size(), 10'000'000u);
+}
+
+// The launcher used to pick 126 or 127 by searching exec's message for "ermission"; the errno
+// decides: not there is 127, there but not runnable is 126, whatever the message says.
+TEST(ProcessTest, NotStartedExitCodeComesFromErrnoNotTheMessage) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("dorky-process-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path not_executable = dir / "not-executable";
+  std::ofstream(not_executable) << "#!/bin/sh\nexit 0\n";
+  fs::permissions(not_executable, fs::perms::owner_read | fs::perms::owner_write);
+  const fs::path not_a_program = dir / "not-a-program";
+  std::ofstream(not_a_program) << "\x7f"
+                                  "ELF garbage";
+  fs::permissions(not_a_program, fs::perms::owner_all);
+  struct Case {
+    fs::path path;
+    int code;
+  };
+  for (const Case& c : {Case{dir / "missing", 127}, Case{dir / "missing" / "below", 127},
+                        Case{not_executable, 126}, Case{not_a_program, 126}, Case{dir, 126}}) {
+    auto outcome = dorky::run_process(c.path.string(), {"tool"}, dorky::RunOptions{});
+    ASSERT_TRUE(outcome) << outcome.error().message();
+    EXPECT_EQ(outcome->kind, dorky::Outcome::Kind::kNotStarted) << c.path;
+    EXPECT_NE(outcome->start_errno, 0) << c.path;
+    EXPECT_EQ(outcome->launcher_exit_code(), c.code) << c.path << ": " << outcome->start_error;
+  }
+  dorky::Outcome worded;
+  worded.kind = dorky::Outcome::Kind::kNotStarted;
+  worded.start_error = "tool: Permission denied (as a translated message might read)";
+  worded.start_errno = ENOENT;
+  EXPECT_EQ(worded.launcher_exit_code(), 127);
+  worded.start_error = "tool: introuvable";
+  worded.start_errno = EACCES;
+  EXPECT_EQ(worded.launcher_exit_code(), 126);
+  fs::remove_all(dir);
 }
 
 TEST_F(LauncherTest, UnknownToolAndBadOptionsAreClearErrors) {

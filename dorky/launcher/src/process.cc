@@ -181,7 +181,7 @@ int Outcome::launcher_exit_code() const {
     case Kind::kTimedOut:
       return 124;
     case Kind::kNotStarted:
-      return start_error.find("ermission") != std::string::npos ? 126 : 127;
+      return start_errno == ENOENT || start_errno == ENOTDIR ? 127 : 126;
   }
   return 127;
 }
@@ -299,6 +299,7 @@ core::Result<Outcome> run_process(const std::string& path, const std::vector<std
   if (exec_failed) {
     outcome.kind = Outcome::Kind::kNotStarted;
     outcome.start_error = path + ": " + std::strerror(exec_errno);
+    outcome.start_errno = exec_errno;
   } else if (timed_out) {
     outcome.kind = Outcome::Kind::kTimedOut;
     outcome.signal = WIFSIGNALED(status) ? WTERMSIG(status) : kill_signal;

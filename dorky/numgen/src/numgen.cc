@@ -4,19 +4,12 @@
 #include <cstring>
 #include <memory>
 
-#include "dorky/hash.h"
+#include "core/keyed_permutation.h"
 
 namespace dorky {
 namespace {
 
 constexpr std::size_t kChunkBytes = 1 << 20;
-
-std::uint64_t splitmix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
 
 // Appends value with zero padding to `width` digits.
 void append_number(std::string& out, std::int64_t value, int width) {
@@ -85,34 +78,6 @@ core::Status write_counting(const NumgenSettings& s, std::uint64_t count, Output
 
 }  // namespace
 
-KeyedPermutation::KeyedPermutation(std::uint64_t size, std::uint64_t key) : size_(size) {
-  int bits = 2;
-  while (bits < 64 && (1ull << bits) < size) ++bits;
-  if (bits % 2 != 0) ++bits;
-  half_bits_ = bits / 2;
-  half_mask_ = (1ull << half_bits_) - 1;
-  std::uint64_t state = key;
-  for (auto& k : keys_) k = state = splitmix(state);
-}
-
-std::uint64_t KeyedPermutation::round(std::uint64_t half, int index) const {
-  return splitmix(half ^ keys_[index]) & half_mask_;
-}
-
-std::uint64_t KeyedPermutation::permute(std::uint64_t i) const {
-  std::uint64_t x = i;
-  do {
-    std::uint64_t left = x >> half_bits_, right = x & half_mask_;
-    for (int r = 0; r < 6; ++r) {
-      std::uint64_t next = left ^ round(right, r);
-      left = right;
-      right = next;
-    }
-    x = (left << half_bits_) | right;
-  } while (x >= size_);  // cycle walking: the domain is at most 4x the size
-  return x;
-}
-
 core::Status parse_format(const std::string& format, NumgenSettings& settings) {
   std::string* target = &settings.prefix;
   settings.prefix.clear();
@@ -175,11 +140,11 @@ core::Status run_numgen(const NumgenSettings& s, Output& out) {
       return core::fail(core::ErrorCode::kInvalidArgument,
                         "--random needs a range of fewer than 2^64 values");
     }
-    KeyedPermutation permutation(count, s.seed);
+    const core::KeyedPermutation permutation(count, s.seed);
     std::string chunk;
     for (std::uint64_t i = 0; i < *s.random_count; ++i) {
       chunk.append(s.prefix);
-      append_number(chunk, value_at(permutation.permute(i)), s.width);
+      append_number(chunk, value_at(static_cast<std::uint64_t>(permutation.at(i))), s.width);
       chunk.append(s.suffix);
       chunk.push_back('\n');
       if (chunk.size() >= kChunkBytes) {

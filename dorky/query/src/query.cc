@@ -97,8 +97,11 @@ std::vector<Term> parse_query(std::string_view q) {
         while (true) {
           std::size_t next = i;
           while (next < n && is_space(q[next])) ++next;
-          if (next >= n || q[next] == '(' || q[next] == ')' || q[next] == '-' || q[next] == '+' ||
-              starts_operator(q, next)) {
+          if (next >= n) break;
+          // A sign is one only before a term, as below: a lone "-" or "+" is a word.
+          const bool sign =
+              (q[next] == '-' || q[next] == '+') && next + 1 < n && !is_space(q[next + 1]);
+          if (q[next] == '(' || q[next] == ')' || sign || starts_operator(q, next)) {
             break;
           }
           std::size_t word_end = next;
@@ -225,7 +228,8 @@ std::vector<std::string> read_values(const Term& term) {
 
 std::string query_shape(std::string_view query) {
   std::string shape;
-  bool words = false;  // the last piece was a run of words
+  bool words = false;       // the last piece was a run of words
+  bool connective = false;  // the last piece was OR, AND or |
   auto piece = [&](std::string_view text, bool glue_left) {
     if (!shape.empty() && !glue_left && shape.back() != '(') shape += ' ';
     shape += text;
@@ -259,7 +263,8 @@ std::string query_shape(std::string_view query) {
         words = false;
         break;
       case Term::Kind::kCloseParen:
-        piece(")", true);
+        // Never glued to a connective: "OR)" would read back as a word.
+        piece(")", !connective);
         words = false;
         break;
       default:  // OR, AND, |
@@ -267,6 +272,7 @@ std::string query_shape(std::string_view query) {
         words = false;
         break;
     }
+    connective = term.kind == Term::Kind::kOr || term.kind == Term::Kind::kAnd;
   }
   return shape;
 }

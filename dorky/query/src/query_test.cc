@@ -87,5 +87,27 @@ TEST(QueryShapeTest, AllInValueStartingWithAPipeIsAWordAndItsShapeIsStable) {
   EXPECT_EQ(query_shape("allintitle: a | b"), "allintitle:{} | {}");  // a standalone OR
 }
 
+// Found by the query fuzz target: an all-in operator stopped at a lone '-', which is a word
+// everywhere else in a query (a sign needs a term after it), so the shape "allintitle:{} {}"
+// read back as "allintitle:{}".
+TEST(QueryShapeTest, AllInValueRunsOverALoneDashAndItsShapeIsStable) {
+  const auto terms = parse_query("allintitle:\"EDR204 login\" x - backup -site:x.com");
+  ASSERT_EQ(terms.size(), 2u);
+  EXPECT_EQ(terms[0].value, "\"EDR204 login\" x - backup");
+  EXPECT_TRUE(terms[1].negated);
+  const std::string shape = query_shape("allintitle:a b -");
+  EXPECT_EQ(shape, "allintitle:{}");
+  EXPECT_EQ(query_shape(shape), shape);
+}
+
+// Found by the query fuzz target: a ')' after OR was glued to it, and "OR)" reads back as a
+// word, which an all-in operator's value then swallowed.
+TEST(QueryShapeTest, CloseParenAfterOrStaysApartAndTheShapeIsStable) {
+  const std::string shape = query_shape("(a allintext:b OR )");
+  EXPECT_EQ(shape, "({} allintext:{} OR )");
+  EXPECT_EQ(query_shape(shape), shape);
+  EXPECT_EQ(query_shape("(a OR b)"), "({} OR {})");
+}
+
 }  // namespace
 }  // namespace dorky

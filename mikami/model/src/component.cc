@@ -123,7 +123,8 @@ json::object component_to_json(const Component& c) {
   if (c.max_length) o["max_length"] = *c.max_length;
   if (c.required) o["required"] = *c.required;
   if (!c.value.empty()) o["value"] = c.value;
-  if (c.type == ComponentType::kActionRow) {
+  // Children are written wherever the parser read them, so a component reads back equal.
+  if (c.type == ComponentType::kActionRow || !c.components.empty()) {
     json::array children;
     for (const Component& child : c.components) children.push_back(component_to_json(child));
     o["components"] = std::move(children);

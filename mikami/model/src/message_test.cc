@@ -122,6 +122,18 @@ TEST(Component, SelectAndTextInputRoundTrip) {
   EXPECT_FALSE(parse_component(boost::json::parse(R"({"custom_id": "x"})")));
 }
 
+// Found by the model fuzz target: children parsed on a component that is not an action row
+// were dropped when it was written back, so it read back as another component.
+TEST(Component, ChildrenOfAComponentThatIsNotARowRoundTrip) {
+  auto parsed = parse_component(boost::json::parse(
+      R"({"type": 0, "components": [{"type": 2, "style": 1, "label": "Go", "custom_id": "go"}]})"));
+  ASSERT_TRUE(parsed) << parsed.error().message();
+  ASSERT_EQ(parsed->components.size(), 1u);
+  auto back = parse_component(boost::json::value(component_to_json(*parsed)));
+  ASSERT_TRUE(back) << back.error().message();
+  EXPECT_EQ(*back, *parsed);
+}
+
 TEST(Message, ParsesAGatewayMessageCreate) {
   auto m = parse_message(boost::json::parse(R"({
     "id": "1170000000000000001", "channel_id": "900000000000000002",

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mikami/interaction_deadlines.h"
+#include "mikami/rest_error_body.h"
 #include "mikami/snowflake_time.h"
 
 namespace mikami {
@@ -74,13 +75,7 @@ constexpr int kFlagEphemeral = 64;
 constexpr std::int64_t kAlreadyAcknowledgedCode = 40060;
 
 // Discord's error code in a JSON error body, 0 when there is none.
-std::int64_t error_code(const std::string& body) {
-  boost::system::error_code ec;
-  auto value = boost::json::parse(body, ec);
-  if (ec || !value.is_object()) return 0;
-  const auto* code = value.as_object().if_contains("code");
-  return code && code->is_int64() ? code->as_int64() : 0;
-}
+std::int64_t error_code(const std::string& body) { return parse_rest_error_body(body).code; }
 
 bool is_ephemeral(const boost::json::object& data) {
   const auto* flags = data.if_contains("flags");

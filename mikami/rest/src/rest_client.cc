@@ -15,7 +15,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/json.hpp>
 #include <cctype>
 #include <mutex>
 #include <optional>
@@ -25,6 +24,7 @@
 #include "base_url.h"
 #include "core/clock.h"
 #include "mikami/ratelimit_headers.h"
+#include "mikami/rest_error_body.h"
 #include "mikami/tls_client.h"
 
 namespace mikami {
@@ -436,21 +436,9 @@ struct RestClient::Impl {
 
   // The body's retry_after is fractional and more precise than the Retry-After header.
   static void read_429_body(const std::string& body, RateLimitHeaders& headers) {
-    boost::system::error_code ec;
-    auto value = boost::json::parse(body, ec);
-    if (ec || !value.is_object()) return;
-    const auto& object = value.as_object();
-    if (auto* retry = object.if_contains("retry_after"); retry && retry->is_number()) {
-      double seconds = retry->to_number<double>(ec);
-      if (!ec && seconds >= 0 && seconds < 1e7) {
-        headers.retry_after_us =
-            std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6));
-      }
-    }
-    if (auto* global = object.if_contains("global");
-        global && global->is_bool() && global->as_bool()) {
-      headers.global = true;
-    }
+    const RestErrorBody parsed = parse_rest_error_body(body);
+    if (parsed.retry_after) headers.retry_after_us = *parsed.retry_after;
+    if (parsed.global) headers.global = true;
   }
 
   RestOptions options;

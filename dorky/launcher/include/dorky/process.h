@@ -36,11 +36,13 @@ struct Outcome {
   int exit_code = 0;        // kExited
   int signal = 0;           // kSignaled, and the signal that finally ended a kTimedOut child
   std::string start_error;  // kNotStarted: why exec failed
+  int start_errno = 0;      // kNotStarted: the errno exec failed with
   std::string stderr_tail;  // last bytes of stderr when captured
   std::string stdout_text;  // when captured
 
   // The exit code a launcher passes on: the child's own code; 128 + signal for a signal
-  // (shell convention); 124 for a timeout; 126/127 when it could not be started.
+  // (shell convention); 124 for a timeout; when it could not be started, 127 if the file is
+  // not there (ENOENT, ENOTDIR) and 126 if it is but cannot be run (EACCES, ENOEXEC, ...).
   int launcher_exit_code() const;
   // What happened, worded to follow the tool's name: "exited with code 3", "was killed by
   // signal SIGSEGV (Segmentation fault)", "timed out and was stopped with SIGTERM", "could

@@ -1,5 +1,5 @@
 // numgen: integer sequences (start, stop, step, zero padding, a format string) and unique
-// random numbers from a range without remembering what was drawn (a keyed permutation).
+// random numbers from a range without remembering what was drawn (core::KeyedPermutation).
 #pragma once
 
 #include <cstdint>
@@ -10,26 +10,6 @@
 #include "dorky/output.h"
 
 namespace dorky {
-
-// A bijection of [0, size) chosen by `key`: a balanced Feistel network on the smallest
-// even-bit domain covering `size`, with cycle walking back into range. Constant memory;
-// permute(i) for i = 0, 1, 2, ... lists [0, size) in a key-dependent order with no repeats.
-// Thread safe (immutable after construction).
-class KeyedPermutation {
- public:
-  KeyedPermutation(std::uint64_t size, std::uint64_t key);
-  // i must be < size().
-  std::uint64_t permute(std::uint64_t i) const;
-  std::uint64_t size() const { return size_; }
-
- private:
-  std::uint64_t round(std::uint64_t half, int index) const;
-
-  std::uint64_t size_;
-  int half_bits_;
-  std::uint64_t half_mask_;
-  std::uint64_t keys_[6];
-};
 
 struct NumgenSettings {
   std::int64_t start = 1;

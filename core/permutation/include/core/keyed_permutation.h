@@ -7,16 +7,18 @@
 // visits fewer than 2 points on average.
 //
 // Sampling i = 0, 1, 2, ... through at(i) yields distinct indices in a seed-determined order
-// with O(1) memory, which is how the engine samples without replacement. The round function is
+// with O(1) memory: sampling without replacement. The order is part of callers' seed contracts:
+// it must never change for a given (n, seed) (a test pins it). The round function is
 // a keyed multiply-shift: statistically well mixed for shuffling, not a cryptographic cipher.
 #pragma once
 
 #include <array>
 #include <cstdint>
 
-#include "dorkgen/uint128.h"
+namespace core {
 
-namespace dorkgen {
+// Unsigned 128-bit integers.
+__extension__ typedef unsigned __int128 u128;
 
 // splitmix64 finaliser: a fast bijective 64-bit mixer.
 inline std::uint64_t mix64(std::uint64_t x) {
@@ -86,4 +88,4 @@ class KeyedPermutation {
   std::array<std::uint64_t, kRounds> keys_{};
 };
 
-}  // namespace dorkgen
+}  // namespace core

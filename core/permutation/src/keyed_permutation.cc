@@ -1,8 +1,8 @@
-#include "dorkgen/permutation.h"
+#include "core/keyed_permutation.h"
 
 #include "core/status.h"
 
-namespace dorkgen {
+namespace core {
 namespace {
 
 int bit_width(u128 value) {
@@ -59,4 +59,4 @@ u128 KeyedPermutation::inverse(u128 y) const {
   return x;
 }
 
-}  // namespace dorkgen
+}  // namespace core
