@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
     if (!modules) {
       logger.error(modules.error().message());
       if (!temp_dir.empty()) std::filesystem::remove_all(temp_dir);
-      return kExitStartup;
+      return core::exit_code_for(modules.error());
     }
     auto bot = Bot::start(config, bot_token, logger, std::move(*modules));
     if (!bot) {

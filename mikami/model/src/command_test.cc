@@ -55,6 +55,15 @@ ApplicationCommand module_command() {
   return c;
 }
 
+// What validate_command says of bet_command() after `edit`, or "" when it is valid.
+template <typename Edit>
+std::string error_of(Edit edit) {
+  ApplicationCommand c = bet_command();
+  edit(c);
+  auto status = validate_command(c);
+  return status ? std::string() : status.error().message();
+}
+
 TEST(ApplicationCommand, SerialisesWhatDiscordExpects) {
   const std::string body = commands_to_json({bet_command(), module_command()});
   const auto json = boost::json::parse(body);
@@ -130,12 +139,6 @@ TEST(ApplicationCommand, AnyChangeIsADifference) {
 TEST(ApplicationCommand, ValidationNamesWhatDiscordWouldRefuse) {
   EXPECT_TRUE(validate_command(bet_command()));
   EXPECT_TRUE(validate_command(module_command()));
-  auto error_of = [](auto edit) {
-    ApplicationCommand c = bet_command();
-    edit(c);
-    auto status = validate_command(c);
-    return status ? std::string() : status.error().message();
-  };
   EXPECT_NE(error_of([](auto& c) { c.name = "Bet"; }).find("lowercase"), std::string::npos);
   EXPECT_NE(error_of([](auto& c) { c.name = "place bet"; }).find("name"), std::string::npos);
   EXPECT_NE(error_of([](auto& c) { c.description.clear(); }).find("description"),
@@ -157,6 +160,24 @@ TEST(ApplicationCommand, ValidationNamesWhatDiscordWouldRefuse) {
       std::string::npos);
   ApplicationCommand user_command{.type = CommandType::kUser, .name = "Report user"};
   EXPECT_TRUE(validate_command(user_command));
+}
+
+TEST(ApplicationCommand, IntegerBoundPastDiscordsRangeIsWrittenUncastAndRefused) {
+  // Found by fuzzing: a bound of 1e25 read from Discord's reply was cast to int64 (undefined)
+  // when the command was written back.
+  auto read = parse_commands_text(
+      R"([{"id": "1", "application_id": "2", "version": "3", "type": 1, "name": "bet",
+           "description": "d", "options": [{"type": 4, "name": "amount", "description": "a",
+           "min_value": 1e25, "max_value": 2.5}]}])");
+  ASSERT_TRUE(read) << read.error().message();
+  const boost::json::object written = command_to_json(read->at(0));
+  const auto& option = written.at("options").as_array().at(0).as_object();
+  EXPECT_EQ(option.at("min_value").as_double(), 1e25);
+  EXPECT_EQ(option.at("max_value").as_double(), 2.5);
+  EXPECT_NE(error_of([](auto& c) { c.options[1].min_value = 1e25; }).find("whole numbers"),
+            std::string::npos);
+  EXPECT_NE(error_of([](auto& c) { c.options[1].max_value = 2.5; }).find("whole numbers"),
+            std::string::npos);
 }
 
 TEST(ApplicationCommand, MalformedRepliesAreErrors) {

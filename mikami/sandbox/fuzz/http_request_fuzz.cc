@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Context context(options);
   Gateway gateway(io, context);
   RestApi rest(context, gateway);
-  ControlApi control(context, gateway);
+  ControlApi control(context, gateway, rest);
 
   std::string_view input(reinterpret_cast<const char*>(data), size);
   for (int i = 0; i < kMaxRequests && !input.empty(); ++i) {

@@ -43,8 +43,12 @@ class ModerationTest : public ::testing::Test {
     app::AppConfig c;
     c.api_url = sandbox_.api_url();
     c.store_path = dir_ / "bot.db";
+    // The economy's ledger apart: the crash test writes the bot store before the bot starts.
+    c.economy_database = (dir_ / "economy.db").string();
     c.metrics_listen = "127.0.0.1:0";
-    auto bot = app::Bot::start(c, "sandbox-token", logger_, app::bot_modules());
+    auto modules = app::bot_modules(c);
+    ASSERT_TRUE(modules.has_value()) << modules.error().message();
+    auto bot = app::Bot::start(c, "sandbox-token", logger_, std::move(*modules));
     ASSERT_TRUE(bot.has_value()) << bot.error().message();
     bot_ = std::move(*bot);
     auto ready = bot_->wait_ready(20s);
