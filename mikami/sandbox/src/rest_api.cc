@@ -213,11 +213,20 @@ Response RestApi::serve(const RouteMatch& route, const Request& request, const j
     case Endpoint::kMessageCreate: {
       ++context_.stats.messages_created;
       Response response = message(route, body);
-      // Kept, so it can be listed and deleted (a purge, a member's DMs read back by tests).
-      const json::value sent = json::parse(response.body());
-      guild_api_.store_message(std::string(sent.at("channel_id").as_string()),
-                               context_.guild.bot_id, std::string(sent.at("content").as_string()),
-                               sent.at("embeds"), std::string(sent.at("id").as_string()));
+      // Kept, so it can be listed and deleted (a purge, a member's DMs read back by tests);
+      // a refused message (an error answer, not a message) is not.
+      if (response.result() != http::status::ok) return response;
+      boost::system::error_code ec;
+      const json::value sent = json::parse(response.body(), ec);
+      const json::object* m = !ec ? sent.if_object() : nullptr;
+      if (m == nullptr || !m->contains("channel_id") || !m->contains("id")) return response;
+      const json::value* content = m->if_contains("content");
+      const json::value* embeds = m->if_contains("embeds");
+      guild_api_.store_message(
+          std::string(m->at("channel_id").as_string()), context_.guild.bot_id,
+          content != nullptr && content->is_string() ? std::string(content->as_string()) : "",
+          embeds != nullptr ? *embeds : json::value(json::array{}),
+          std::string(m->at("id").as_string()));
       return response;
     }
     case Endpoint::kMessageEdit:
