@@ -42,7 +42,6 @@ struct ConsoleState {
   // /_sandbox/interaction_latencies.
   std::vector<std::int64_t> latencies_us;
 
-
   static constexpr std::size_t kMaxInteractions = 50'000;
 };
 
