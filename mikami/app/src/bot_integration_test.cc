@@ -210,6 +210,28 @@ TEST_F(BotTest, OneUsersCommandsRunStrictlyInOrderAndDifferentUsersInParallel) {
   EXPECT_LT(bob[0].started, alice[0].finished);    // in parallel with alice's first
 }
 
+TEST_F(BotTest, EventsOfOneGuildReachTheirHandlersOneAtATimeInOrder) {
+  start(config());
+  auto reply = http_->request("POST", "/_sandbox/dispatch", R"({"count": 20})");
+  ASSERT_TRUE(reply && reply->status < 300);
+  std::vector<modules::ProbeLog::Run> events;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (events.size() < 20 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+    events.clear();
+    for (const auto& run : probe_->snapshot()) {
+      if (run.command.starts_with("event ")) events.push_back(run);
+    }
+  }
+  ASSERT_EQ(events.size(), 20u);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(events[i].command, "event " + std::to_string(i));
+    if (i > 0) {
+      EXPECT_GE(events[i].started, events[i - 1].finished);
+    }
+  }
+}
+
 TEST_F(BotTest, ASecondCommandWaitsABoundedTimeThenIsToldStillWorking) {
   AppConfig c = config();
   c.lock_wait = 200ms;

@@ -21,6 +21,8 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr std::uint64_t kEphemeralFlag = 1 << 6;
 constexpr std::size_t kMaxContent = 2'000;
+// How long an event may wait behind its guild's earlier ones (a handler stuck on Discord).
+constexpr std::chrono::milliseconds kEventMaxWait{60'000};
 
 std::string message_json(const Reply& reply, bool ephemeral) {
   json::object data{{"content", reply.content.substr(0, kMaxContent)},
@@ -68,7 +70,8 @@ struct Router::Impl {
         analytics(a),
         options(std::move(o)),
         pool(options.workers),
-        gate(pool, timers) {}
+        gate(pool, timers),
+        event_order(pool, timers) {}
 
   // One interaction through the pipeline.
   struct Run {
@@ -415,6 +418,9 @@ struct Router::Impl {
   TimerQueue timers;
   WorkerPool pool;
   UserGate gate;
+  // Events of one guild reach its subscribers one at a time, in the order they came (an
+  // audit-log entry's case number follows Discord's order); guilds run in parallel.
+  UserGate event_order;
   std::atomic<bool> draining{false};
   std::atomic<std::uint64_t> next_error_id{0};
   std::mutex mutex;
@@ -435,6 +441,9 @@ Router::Router(const Registry& registry, BotStore& store, Replier& replier, BotS
   metrics.describe("mikami_pipeline_seconds",
                    "From INTERACTION_CREATE received to the answer accepted by Discord.");
   metrics.describe("mikami_lock_wait_seconds", "Time a command waited for its user's lock.");
+  metrics.describe(
+      "mikami_events_dropped_total",
+      "Gateway events dropped after waiting too long behind their guild's earlier ones.");
   for (const auto& module : registry.modules()) {
     for (TaskSpec& task : module->tasks()) impl_->start_task(std::move(task));
   }
@@ -455,20 +464,34 @@ void Router::on_dispatch(std::string_view event_name, const boost::json::value& 
   if (subscribers.empty() || impl_->draining.load()) return;
   // A copy in the default storage: the dispatch's own may be an arena of the shard's thread.
   auto data = std::make_shared<const json::value>(data_value, json::storage_ptr());
-  for (const EventSpec* spec : subscribers) {
-    Impl* self = impl_.get();
-    impl_->pool.post([self, spec, data] {
-      try {
-        if (spec->handler_with_services) {
-          spec->handler_with_services(*data, self->store, self->services);
-        } else if (spec->handler) {
-          spec->handler(*data);
+  const json::value* guild =
+      data->is_object() ? data->as_object().if_contains("guild_id") : nullptr;
+  const std::string order_key =
+      guild != nullptr && guild->is_string() ? std::string(guild->as_string()) : std::string();
+  Impl* self = impl_.get();
+  impl_->event_order.submit(
+      order_key, kEventMaxWait,
+      [self, subscribers = std::move(subscribers), data](UserGate::Release release,
+                                                         std::chrono::nanoseconds) {
+        for (const EventSpec* spec : subscribers) {
+          try {
+            if (spec->handler_with_services) {
+              spec->handler_with_services(*data, self->store, self->services);
+            } else if (spec->handler) {
+              spec->handler(*data);
+            }
+          } catch (const std::exception& e) {
+            self->log("error", "event handler for " + spec->event_name + " threw: " + e.what());
+          }
         }
-      } catch (const std::exception& e) {
-        self->log("error", "event handler for " + spec->event_name + " threw: " + e.what());
-      }
-    });
-  }
+        release();
+      },
+      [self, name = std::string(event_name)] {
+        self->metrics.add("mikami_events_dropped_total", {});
+        self->log(
+            "error",
+            "a " + name + " event waited too long behind its guild's earlier ones and was dropped");
+      });
 }
 
 bool Router::drain(std::chrono::milliseconds timeout) {

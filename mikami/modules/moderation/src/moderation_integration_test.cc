@@ -327,13 +327,15 @@ TEST_F(ModerationTest, ActionsTakenByHandInDiscordAreCasesToo) {
   start();
   post("moderate", {{"by", "alice"}, {"action", "kick"}, {"target", "erin"}, {"reason", "bye"}});
   post("moderate", {{"by", "owner"}, {"action", "timeout"}, {"target", "bob"}, {"seconds", 600}});
+  std::string history;
   EXPECT_TRUE(eventually([&] {
-    return ask("/history user:@erin", "alice")
-        .starts_with("erin has 1 case:\n#1 kick · bye · by alice");
-  }));
+    history = ask("/history user:@erin", "alice");
+    return history.starts_with("erin has 1 case:\n#1 kick · bye · by alice");
+  })) << history;
   EXPECT_TRUE(eventually([&] {
-    return ask("/history user:@bob", "alice").starts_with("bob has 1 case:\n#2 timeout");
-  }));
+    history = ask("/history user:@bob", "alice");
+    return history.starts_with("bob has 1 case:\n#2 timeout");
+  })) << history;
   const std::string shown = ask("/case show number:1", "alice");
   EXPECT_NE(shown.find(", by hand in Discord"), std::string::npos) << shown;
 }

@@ -1,3 +1,4 @@
+#include <boost/json.hpp>
 #include <stdexcept>
 #include <thread>
 
@@ -88,6 +89,24 @@ class ProbeModule final : public framework::Module {
     daily.cooldown = std::chrono::seconds(60);
     daily.handler = logged("daily", [](CommandContext&) { return Reply{"claimed", "", {}}; });
     return {echo, slow, boom, nudge, daily};
+  }
+
+  // Every MESSAGE_CREATE is a run named by its content; "event 0" takes 100 ms, so a later
+  // event would overtake it unless events of one guild are delivered in order.
+  std::vector<framework::EventSpec> events() const override {
+    framework::EventSpec message;
+    message.event_name = "MESSAGE_CREATE";
+    message.handler = [log = log_](const boost::json::value& data) {
+      const auto started = std::chrono::steady_clock::now();
+      const boost::json::value* content =
+          data.is_object() ? data.as_object().if_contains("content") : nullptr;
+      const std::string text =
+          content != nullptr && content->is_string() ? std::string(content->as_string()) : "";
+      if (text == "event 0") std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      std::lock_guard lock(log->mutex);
+      log->runs.push_back({text, "", started, std::chrono::steady_clock::now()});
+    };
+    return {message};
   }
 
  private:

@@ -91,7 +91,8 @@ struct ComponentSpec {
 };
 
 // A gateway event a module wants (e.g. "GUILD_MEMBER_ADD"): the dispatch's `d`. Runs on a
-// worker thread, never on the shard's thread.
+// worker thread, never on the shard's thread; the events of one guild reach them one at a time in
+// the order Discord sent them (guilds, and events without a guild, in parallel with each other).
 struct EventSpec {
   std::string event_name;
   std::function<void(const boost::json::value& data)> handler;

@@ -6,6 +6,7 @@
 //   /nudge user:<member>                   Kick Members, bot needs Kick Members; acts on a
 //                                          member (role hierarchy checked)
 //   /daily                                 a 60 s cooldown
+// and every MESSAGE_CREATE is a run named by its content (the first, "event 0", slow).
 #pragma once
 
 #include <atomic>
