@@ -1,7 +1,7 @@
-// The commit thread: writes everything queued in one transaction, then answers the
-// requests; on a failure, undoes the working state that depended on the failed batch; on a
-// conflict (another engine moved a user first), re-reads those users and runs their
-// requests' in-lock steps again.
+// The commit thread: writes everything queued in one transaction, then hands the batch to
+// the completion thread, which answers the requests; on a failure, undoes the working state that
+// depended on the failed batch; on a conflict (another engine moved a user first), re-reads those
+// users and runs their requests' in-lock steps again.
 #include <algorithm>
 #include <unordered_set>
 
@@ -195,12 +195,31 @@ void Engine::Impl::run_committer() {
     if (!result) {
       fail_batch(ops, metas, result.error());
     } else if (result->committed()) {
-      complete_committed(ops, metas, result->seqs);
+      // Durable: the completion thread answers the requests while this one writes on.
+      {
+        std::lock_guard lock(done_mutex);
+        done_queue.push_back(DoneBatch{std::move(ops), std::move(metas), std::move(result->seqs)});
+      }
+      done_ready.notify_one();
     } else {
       resolve_conflict(ops, metas, result->conflicts);
     }
     ops.clear();
     metas.clear();
+  }
+}
+
+void Engine::Impl::run_completer() {
+  while (true) {
+    DoneBatch batch;
+    {
+      std::unique_lock lock(done_mutex);
+      done_ready.wait(lock, [&] { return committer_finished || !done_queue.empty(); });
+      if (done_queue.empty()) return;  // the commit thread finished and everything is answered
+      batch = std::move(done_queue.front());
+      done_queue.pop_front();
+    }
+    complete_committed(batch.ops, batch.metas, batch.seqs);
   }
 }
 

@@ -497,7 +497,15 @@ core::Result<std::unique_ptr<Engine>> Engine::open(Store& store, EngineOptions o
   impl->options = options;
   impl->limits = *limits;
   Impl* raw = impl.get();
-  impl->committer = std::thread([raw] { raw->run_committer(); });
+  impl->completer = std::thread([raw] { raw->run_completer(); });
+  impl->committer = std::thread([raw] {
+    raw->run_committer();
+    {
+      std::lock_guard lock(raw->done_mutex);
+      raw->committer_finished = true;
+    }
+    raw->done_ready.notify_one();
+  });
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
@@ -508,6 +516,7 @@ Engine::~Engine() {
   }
   impl_->queue_ready.notify_one();
   impl_->committer.join();
+  impl_->completer.join();
 }
 
 const Limits& Engine::limits() const { return impl_->limits; }

@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -89,6 +90,21 @@ struct Engine::Impl {
   std::vector<OpMeta> queue_metas;  // queue_mutex, parallel to queue_ops
   bool closing = false;             // queue_mutex
   std::thread committer;
+
+  // A committed batch, handed by the commit thread to the completion thread, which answers
+  // its requests and frees it while the commit thread writes the next batch (answering and
+  // freeing cost about a tenth of the commit thread's time, in atomics, wake-ups and frees
+  // of memory the workers allocated).
+  struct DoneBatch {
+    std::vector<StoreOp> ops;
+    std::vector<OpMeta> metas;
+    std::vector<Seq> seqs;
+  };
+  std::mutex done_mutex;
+  std::condition_variable done_ready;
+  std::deque<DoneBatch> done_queue;  // done_mutex
+  bool committer_finished = false;   // done_mutex
+  std::thread completer;
   std::atomic<std::uint64_t> conflicts{0};  // commits refused because another engine moved
 
   explicit Impl(std::size_t max_in_flight)
@@ -202,6 +218,9 @@ struct Engine::Impl {
                      std::vector<std::pair<StoreOp, OpMeta>> extra, UserState* partner);
 
   void run_committer();
+  // The completion thread: completes each committed batch in commit order; returns once the
+  // commit thread has finished and every batch is answered.
+  void run_completer();
   void complete_committed(std::vector<StoreOp>& ops, std::vector<OpMeta>& metas,
                           const std::vector<Seq>& seqs);
   // Locks `users` and everyone linked to them through a queued transfer, and moves their ops

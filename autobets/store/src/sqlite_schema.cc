@@ -13,8 +13,10 @@ const std::string_view kSchemaVersion = "3";
 //   the gap-free nonce rule is a comparison with the user's previous record, which the chain
 //   rule reads anyway: one rowid lookup, no nonce index and no search for nonce - 1;
 // - one BEFORE INSERT trigger checks chain, nonce and seed (one trigger program, not two);
-// - the kind CHECK is a chain of comparisons, not `kind IN (...)` (SQLite builds an
-//   ephemeral index for a longer IN list on every execution of the statement);
+// - the rules that depend on the kind are one CHECK with one CASE on it: a wager costs one
+//   text comparison rather than about twenty (each about 120 instructions), and no
+//   `kind IN (...)` list (SQLite builds an ephemeral index for a longer IN list on every
+//   execution of the statement);
 // - the insert trigger refuses with RAISE(ROLLBACK), which, with the store's INSERT OR
 //   ROLLBACK, lets SQLite skip the per-statement journal (a refused record ends the
 //   transaction, which the store rolls back anyway).
@@ -45,9 +47,7 @@ CREATE TRIGGER seeds_only_reveal BEFORE UPDATE ON seeds
 CREATE TABLE ledger_entries (
   seq            INTEGER PRIMARY KEY,
   user_id        TEXT    NOT NULL,
-  kind           TEXT    NOT NULL CHECK (kind = 'deposit' OR kind = 'withdrawal' OR
-                                         kind = 'credit' OR kind = 'wager' OR
-                                         kind = 'transfer_out' OR kind = 'transfer_in'),
+  kind           TEXT    NOT NULL,
   idem_key       TEXT    NOT NULL,
   amount         INTEGER NOT NULL CHECK (amount > 0),
   game           TEXT    NOT NULL DEFAULT '',
@@ -66,14 +66,21 @@ CREATE TABLE ledger_entries (
   prev_seq       INTEGER NOT NULL CHECK (prev_seq >= 0),
   UNIQUE (user_id, idem_key),
   CHECK (prev_seq <> 0 OR (balance_before = 0 AND nonce = 0)),
-  CHECK ((kind = 'wager') = (game <> '')),
-  CHECK (kind = 'wager' OR payout = 0),
-  CHECK ((kind IN ('transfer_out', 'transfer_in')) = (kind <> 'wager' AND params <> '')),
-  CHECK (kind NOT IN ('transfer_out', 'transfer_in') OR params <> user_id),
-  CHECK (balance_after = balance_before + CASE kind
-           WHEN 'deposit' THEN amount WHEN 'credit' THEN amount WHEN 'transfer_in' THEN amount
-           WHEN 'withdrawal' THEN -amount WHEN 'transfer_out' THEN -amount
-           ELSE payout - amount END)
+  -- Each kind's rules in one CASE (an unknown kind is refused): its game, payout and params
+  -- and its balance identity. A wager, the common record, costs one text comparison.
+  CHECK (CASE kind
+    WHEN 'wager' THEN game <> '' AND balance_after = balance_before + (payout - amount)
+    WHEN 'deposit' THEN game = '' AND payout = 0 AND params = ''
+      AND balance_after = balance_before + amount
+    WHEN 'withdrawal' THEN game = '' AND payout = 0 AND params = ''
+      AND balance_after = balance_before + -amount
+    WHEN 'credit' THEN game = '' AND payout = 0 AND params = ''
+      AND balance_after = balance_before + amount
+    WHEN 'transfer_out' THEN game = '' AND payout = 0 AND params <> '' AND params <> user_id
+      AND balance_after = balance_before + -amount
+    WHEN 'transfer_in' THEN game = '' AND payout = 0 AND params <> '' AND params <> user_id
+      AND balance_after = balance_before + amount
+    ELSE 0 END)
 );
 -- A record has at most one successor (prev_seq names a record of the same user, checked
 -- below, so this is the user's chain that cannot fork), and a user at most one first record.

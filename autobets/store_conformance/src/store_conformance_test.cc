@@ -217,6 +217,39 @@ TEST_P(StoreConformance, SchemaRefusesRecordsThatBreakTheInvariants) {
   EXPECT_EQ(backend_->query_int("SELECT count(*) FROM ledger"), 1);
 }
 
+TEST_P(StoreConformance, SchemaRefusesFieldsThatDoNotBelongToTheRecordsKind) {
+  open();
+  const std::string insert =
+      "INSERT INTO ledger (user_id, kind, idem_key, amount, game, params, payout, "
+      "balance_before, balance_after, created_at_us, prev_seq) VALUES ";
+  // Only a wager has a game or a payout; only a transfer names a counterparty.
+  EXPECT_NE(backend_->exec_sql(insert + "('a', 'deposit', 'k', 10, 'coin', '', 0, 0, 10, 0, 0)"),
+            "");
+  EXPECT_NE(backend_->exec_sql(insert + "('a', 'deposit', 'k', 10, '', '', 5, 0, 10, 0, 0)"), "");
+  EXPECT_NE(backend_->exec_sql(insert + "('a', 'deposit', 'k', 10, '', 'b', 0, 0, 10, 0, 0)"), "");
+  EXPECT_NE(backend_->exec_sql(insert + "('a', 'credit', 'k', 10, '', 'b', 0, 0, 10, 0, 0)"), "");
+  // A credit adds, as a deposit does.
+  EXPECT_NE(backend_->exec_sql(insert + "('a', 'credit', 'k', 10, '', '', 0, 0, 0, 0, 0)"), "");
+  EXPECT_EQ(backend_->query_int("SELECT count(*) FROM ledger"), 0);
+  EXPECT_EQ(backend_->exec_sql(insert + "('a', 'credit', 'k', 10, '', '', 0, 0, 10, 0, 0)"), "");
+  // A withdrawal subtracts, and carries no game, payout or counterparty either.
+  EXPECT_NE(backend_->exec_sql(insert + "('a', 'withdrawal', 'w', 4, '', '', 0, 10, 14, 0, 1)"),
+            "");
+  EXPECT_NE(backend_->exec_sql(insert + "('a', 'withdrawal', 'w', 4, '', 'b', 0, 10, 6, 0, 1)"),
+            "");
+  EXPECT_NE(backend_->exec_sql(insert + "('a', 'withdrawal', 'w', 4, '', '', 1, 10, 6, 0, 1)"), "");
+  EXPECT_EQ(backend_->query_int("SELECT count(*) FROM ledger"), 1);
+  EXPECT_EQ(backend_->exec_sql(insert + "('a', 'withdrawal', 'w', 4, '', '', 0, 10, 6, 0, 1)"), "");
+  // A transfer names a counterparty other than its own user.
+  EXPECT_NE(backend_->exec_sql(insert + "('a', 'transfer_out', 't', 1, '', '', 0, 6, 5, 0, 2)"),
+            "");
+  EXPECT_NE(backend_->exec_sql(insert + "('a', 'transfer_out', 't', 1, '', 'a', 0, 6, 5, 0, 2)"),
+            "");
+  EXPECT_EQ(backend_->query_int("SELECT count(*) FROM ledger"), 2);
+  EXPECT_EQ(backend_->exec_sql(insert + "('a', 'transfer_out', 't', 1, '', 'b', 0, 6, 5, 0, 2)"),
+            "");
+}
+
 TEST_P(StoreConformance, SchemaRefusesAForkedChainAndRepeatedOrGappedNonces) {
   {
     auto store = open();
