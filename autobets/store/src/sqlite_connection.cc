@@ -35,12 +35,18 @@ core::Result<bool> Statement::step() {
 }
 
 core::Status Statement::run() {
+  CORE_RETURN_IF_ERROR(run_rebinding_all());
+  sqlite3_clear_bindings(statement_);
+  return core::ok_status();
+}
+
+core::Status Statement::run_rebinding_all() {
   while (true) {
     auto row = step();
     CORE_RETURN_IF_ERROR(row);
     if (!*row) break;
   }
-  reset();
+  sqlite3_reset(statement_);
   return core::ok_status();
 }
 

@@ -40,6 +40,10 @@ class Statement {
   core::Result<bool> step();
   // Steps to completion (for statements that return no rows), then resets.
   core::Status run();
+  // Like run(), but keeps the bindings (sqlite3_clear_bindings costs about a tenth of
+  // binding): only for a statement whose every parameter is bound again before each run,
+  // since texts bound by reference are left pointing at the caller's memory.
+  core::Status run_rebinding_all();
   void reset();
 
   std::int64_t int64(int column) const { return sqlite3_column_int64(statement_, column); }

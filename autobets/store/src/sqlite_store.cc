@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "autobets/commit_rules.h"
 #include "autobets/connection_pool.h"
@@ -352,7 +353,7 @@ core::Result<CommitResult> SqliteStore::Impl::commit_in_transaction(std::span<co
   };
   // 1. The optimistic check: every op applies on top of exactly the version it was computed
   //    from, as this transaction (which holds the write lock) reads it.
-  std::map<std::string_view, Projection> touched;
+  std::unordered_map<std::string_view, Projection> touched;  // a hash: looked up per op
   CommitResult result;
   std::set<std::string_view> conflicted;
   for (const StoreOp& op : ops) {
@@ -427,7 +428,7 @@ core::Result<CommitResult> SqliteStore::Impl::commit_in_transaction(std::span<co
     insert.bind(8, r.payout).bind(9, std::int64_t{r.house_edge_bp}).bind(10, r.balance_before);
     insert.bind(11, r.balance_after).bind(12, projection.seed_id).bind_ref(13, r.client_seed);
     insert.bind(14, account.next_nonce).bind(15, r.created_at_us).bind(16, account.last_seq);
-    CORE_RETURN_IF_ERROR(insert.run());
+    CORE_RETURN_IF_ERROR(insert.run_rebinding_all());  // all 16 bound above
     if (sqlite3_changes(writer->handle()) != 1) {
       conflict(r.user);
       if (is_transfer(r)) conflict(r.params);
