@@ -37,7 +37,7 @@ struct Options {
   std::string scope;  // keys create
   // serve: how long the commit thread waits for answered clients' next requests
   // (EngineOptions::gather_window)
-  std::int64_t commit_gather_us = 1000;
+  std::int64_t commit_gather_us = 0;
   // bench
   std::size_t users = 64;
   std::size_t workers = 8;

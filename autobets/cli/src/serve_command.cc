@@ -24,8 +24,8 @@ int run_serve(const Options& options, const ServerOptions& server_options) {
   auto keys = open_key_store(options.db);
   if (!keys) return report_error(keys.error());
   EngineOptions engine_options;
-  // HTTP clients send a request, wait for its answer, then send the next: without a short
-  // wait the requests answered by one commit miss the next one and every client alternates.
+  // Closed-loop HTTP clients (a request, its answer, the next): without a short wait the
+  // requests answered by one commit may miss the next one (docs/http-api.md, Benchmark).
   engine_options.gather_window = std::chrono::microseconds(options.commit_gather_us);
   auto engine = Engine::open(**store, engine_options);
   if (!engine) return report_error(engine.error());
