@@ -35,6 +35,9 @@ struct Options {
   std::size_t limit = 20;
   Limits limits;
   std::string scope;  // keys create
+  // serve: how long the commit thread waits for answered clients' next requests
+  // (EngineOptions::gather_window)
+  std::int64_t commit_gather_us = 0;
   // bench
   std::size_t users = 64;
   std::size_t workers = 8;

@@ -129,6 +129,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(10, 3600000));
   serve->add_option("--idle-timeout-ms", idle_timeout_ms, "a keep-alive connection's idle time")
       ->check(CLI::Range(10, 86400000));
+  serve
+      ->add_option("--commit-gather-us", options.commit_gather_us,
+                   "how long a commit waits for the clients just answered (default 0: never)")
+      ->check(CLI::Range(0, 100000));
   app.add_subcommand("reconcile", "apply orphaned ledger records to balances");
   app.add_subcommand("replay", "rebuild balances from the ledger alone and compare");
 

@@ -183,15 +183,26 @@ void Engine::Impl::resolve_conflict(std::vector<StoreOp>& ops, std::vector<OpMet
 void Engine::Impl::run_committer() {
   std::vector<StoreOp> ops;
   std::vector<OpMeta> metas;
+  // After a batch is answered: the ops queued while it committed plus the batch's own, whose
+  // clients may be about to send their next requests (see EngineOptions::gather_window).
+  std::size_t gather_target = 0;
   while (true) {
     {
       std::unique_lock lock(queue_mutex);
       queue_ready.wait(lock, [&] { return closing || !queue_ops.empty(); });
       if (queue_ops.empty()) return;  // closing and drained
+      if (options.gather_window.count() > 0 && queue_ops.size() < gather_target) {
+        queue_ready.wait_for(lock, options.gather_window,
+                             [&] { return closing || queue_ops.size() >= gather_target; });
+      }
       ops.swap(queue_ops);
       metas.swap(queue_metas);
     }
     auto result = store->commit(ops);
+    if (options.gather_window.count() > 0) {
+      std::lock_guard lock(queue_mutex);
+      gather_target = queue_ops.size() + ops.size();
+    }
     if (!result) {
       fail_batch(ops, metas, result.error());
     } else if (result->committed()) {

@@ -175,9 +175,16 @@ Response refusal(const ServiceError& error) {
 }
 
 Response reply_response(const Reply& reply) {
-  json body = to_json(reply);
-  if (!reply.ok()) body["message"] = reply.message;
-  Response response = json_response(status_for(reply.code), body);
+  Response response;
+  if (reply.ok() || !reply.message.empty()) {
+    response = Response(status_for(reply.code), 11);
+    response.set(http::field::content_type, "application/json");
+    response.body() = to_json_text(reply);
+  } else {
+    json body = to_json(reply);
+    body["message"] = reply.message;  // every error carries one
+    response = json_response(status_for(reply.code), body);
+  }
   if (reply.duplicate) response.set("Idempotent-Replayed", "true");
   return response;
 }
@@ -216,11 +223,10 @@ std::optional<Caller> Api::authenticate(const Request& request, Response* refuse
     refused->set(http::field::www_authenticate, "Bearer");
     return std::nullopt;
   }
-  std::string_view token = header.substr(kBearer.size());
-  std::string hash = hash_token(token);
+  std::string token(header.substr(kBearer.size()));
   {
     std::lock_guard lock(cache_mutex_);
-    if (auto it = callers_.find(hash); it != callers_.end()) return it->second;
+    if (auto it = callers_.find(token); it != callers_.end()) return it->second;
   }
   auto found = keys_.find(token);
   if (!found) {
@@ -235,11 +241,15 @@ std::optional<Caller> Api::authenticate(const Request& request, Response* refuse
     return std::nullopt;
   }
   std::lock_guard lock(cache_mutex_);
-  callers_.emplace(hash, **found);
+  callers_.emplace(std::move(token), **found);
   return **found;
 }
 
 void Api::handle(const Request& request, Respond respond) {
+  handle(request, std::move(respond), [](std::function<void()> task) { task(); });
+}
+
+void Api::handle(const Request& request, Respond respond, Post post) {
   std::string_view target = request.target();
   std::string_view path = target.substr(0, target.find('?'));
   if (path == "/healthz" || path == "/metrics") {
@@ -266,10 +276,10 @@ void Api::handle(const Request& request, Respond respond) {
   Response refused;
   auto caller = authenticate(request, &refused);
   if (!caller) return respond(std::move(refused));
-  handle_v1(request, *caller, respond);
+  handle_v1(request, *caller, respond, post);
 }
 
-void Api::handle_v1(const Request& request, const Caller& caller, Respond& respond) {
+void Api::handle_v1(const Request& request, const Caller& caller, Respond& respond, Post& post) {
   std::string_view target = request.target();
   auto query_at = target.find('?');
   std::string_view path = target.substr(0, query_at);
@@ -329,13 +339,19 @@ void Api::handle_v1(const Request& request, const Caller& caller, Respond& respo
                                       true));
       }
     }
+    metrics_.engine_request_started();
     auto release = [this, slot] {
-      std::lock_guard lock(in_flight_mutex_);
-      in_flight_.erase(slot);
+      {
+        std::lock_guard lock(in_flight_mutex_);
+        in_flight_.erase(slot);
+      }
+      metrics_.engine_request_done();
     };
-    auto refused = submit(key, [respond, release](Reply reply) {
-      release();
-      respond(reply_response(reply));
+    auto refused = submit(key, [respond, release, post](Reply reply) {
+      post([respond, release, reply = std::move(reply)] {
+        release();
+        respond(reply_response(reply));
+      });
     });
     if (refused) {
       release();

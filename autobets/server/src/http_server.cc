@@ -143,13 +143,17 @@ class Session : public std::enable_shared_from_this<Session> {
     unsigned version = request->version();
     // Keeps the I/O threads running while the engine holds the request.
     auto work = net::prefer(server_.ioc.get_executor(), net::execution::outstanding_work.tracked);
+    auto executor = stream_.get_executor();
     server_.api.handle(
-        *request, [self = shared_from_this(), keep_alive, version, work](Response response) {
-          net::post(self->stream_.get_executor(),
-                    [self, keep_alive, version, response = std::move(response)]() mutable {
-                      self->write(std::move(response), keep_alive, version);
-                    });
-        });
+        *request,
+        // On the strand (inline, or from a task given to post below), or from any thread.
+        [self = shared_from_this(), keep_alive, version](Response response) {
+          net::dispatch(self->stream_.get_executor(),
+                        [self, keep_alive, version, response = std::move(response)]() mutable {
+                          self->write(std::move(response), keep_alive, version);
+                        });
+        },
+        [executor, work](std::function<void()> task) { net::post(executor, std::move(task)); });
   }
 
   // Answers a request that could not be read, then closes.

@@ -47,7 +47,11 @@ std::string Metrics::prometheus_text() const {
       << "# HELP autobets_wagers_total Wager replies, accepted or rejected.\n"
          "# TYPE autobets_wagers_total counter\n"
       << "autobets_wagers_total{result=\"accepted\"} " << wagers_ok_ << "\n"
-      << "autobets_wagers_total{result=\"rejected\"} " << wagers_rejected_ << "\n";
+      << "autobets_wagers_total{result=\"rejected\"} " << wagers_rejected_ << "\n"
+      << "# HELP autobets_http_engine_requests_in_flight Money-moving requests waiting on the "
+         "engine.\n"
+         "# TYPE autobets_http_engine_requests_in_flight gauge\n"
+      << "autobets_http_engine_requests_in_flight " << engine_in_flight_ << "\n";
   return out.str();
 }
 

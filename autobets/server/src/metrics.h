@@ -20,6 +20,9 @@ class Metrics {
   void connection_closed() { --connections_; }
   void connection_refused() { ++connections_refused_; }
   void wager_reply(bool ok) { ++(ok ? wagers_ok_ : wagers_rejected_); }
+  // A money-moving request handed to the engine, and its reply back.
+  void engine_request_started() { ++engine_in_flight_; }
+  void engine_request_done() { --engine_in_flight_; }
 
   std::string prometheus_text() const;
 
@@ -34,6 +37,7 @@ class Metrics {
   std::atomic<std::uint64_t> connections_refused_ = 0;
   std::atomic<std::uint64_t> wagers_ok_ = 0;
   std::atomic<std::uint64_t> wagers_rejected_ = 0;
+  std::atomic<std::int64_t> engine_in_flight_ = 0;
 };
 
 }  // namespace autobets::http_api

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -145,10 +146,15 @@ TEST_F(ServerTest, AKeyWhoseFirstRequestIsStillRunningIs409) {
   ASSERT_TRUE(first.send_raw(http_test::format_request(
       "POST", "/v1/wagers", R"({"user":"alice","amount":10,"game":"coin","params":"heads"})",
       auth(service_, "slow"))));
-  HttpResponse second;
-  for (int attempt = 0; attempt < 200 && second.status != 409; ++attempt) {
-    second = wager(service_, "slow", "alice", 10);  // until the first is surely in flight
+  // The second is sent once the first waits in the engine: sent earlier, it would be the
+  // one left waiting.
+  bool waiting = false;
+  for (int attempt = 0; attempt < 2000 && !waiting; ++attempt) {
+    waiting = get("/metrics", "").body.find("autobets_http_engine_requests_in_flight 1\n") !=
+              std::string::npos;
   }
+  ASSERT_TRUE(waiting);
+  HttpResponse second = wager(service_, "slow", "alice", 10);
   EXPECT_EQ(second.status, 409);
   EXPECT_EQ(error_code(second), "idempotency_key_in_flight");
   EXPECT_TRUE(json::parse(second.body)["retryable"].get<bool>());
@@ -278,7 +284,9 @@ TEST_F(ServerTest, ConnectionsOverTheMaximumAre503UntilOneCloses) {
   EXPECT_EQ(error_code(refused), "too_many_connections");
   open.pop_back();
   HttpResponse served;
-  for (int attempt = 0; attempt < 500 && served.status != 200; ++attempt) {
+  // Until the server has seen the close: a count of attempts ran out on a loaded machine.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (served.status != 200 && std::chrono::steady_clock::now() < deadline) {
     Connection again(server_->port());
     served = again.request("GET", "/healthz");
   }

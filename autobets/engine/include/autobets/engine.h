@@ -22,6 +22,7 @@
 // store, so no caller ever observes a balance change without a durable ledger record.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -66,6 +67,12 @@ struct EngineOptions {
   EntropySource* entropy = &OpenSslEntropy::instance();  // must outlive the engine
   core::Clock* clock = &core::SystemClock::instance();   // must outlive the engine
   std::size_t max_in_flight = 1 << 16;                   // requests admitted but not yet durable
+  // How long the commit thread may wait, once a batch is answered, for that batch's clients
+  // to send their next requests, so closed-loop clients (a request, its answer, the next
+  // one) share one commit instead of alternating between two. It stops waiting as soon as
+  // the queue holds as many ops as the answered batch plus what was queued meanwhile. Zero:
+  // commit whatever is queued at once.
+  std::chrono::microseconds gather_window{0};
 };
 
 // Called exactly once per request: on the submitting thread for rejections, on the commit

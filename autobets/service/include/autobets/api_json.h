@@ -13,6 +13,10 @@ namespace autobets {
 
 nlohmann::json to_json(const LedgerRecord& record);
 nlohmann::json to_json(const Reply& reply);
+// The text of to_json(reply).dump(), written directly: the HTTP API answers every wager
+// with it, and building the document first costs several times more. (Where dump would
+// throw on a string that is not UTF-8, the bad bytes become U+FFFD.)
+std::string to_json_text(const Reply& reply);
 nlohmann::json to_json(const ReplayReport& report);
 nlohmann::json to_json(const VerifyReport& report);
 // A wide sum: a JSON number when it fits in 64 bits, else its exact decimal string.
