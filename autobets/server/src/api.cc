@@ -17,7 +17,9 @@ constexpr std::int64_t kMaxJsonInteger = (std::int64_t{1} << 53) - 1;
 Response json_response(http::status status, const json& body) {
   Response response(status, 11);
   response.set(http::field::content_type, "application/json");
-  response.body() = body.dump();
+  // Messages may echo a path or a field name; bytes that are not UTF-8 become U+FFFD
+  // instead of throwing out of the handler (found by fuzzing autobets_http_request).
+  response.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return response;
 }
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "exact_json.h"
 #include "fields.h"
 
 namespace mikami::model {
@@ -333,7 +334,8 @@ core::Result<ApplicationCommand> parse_command(const json::value& v) {
 
 core::Result<std::vector<ApplicationCommand>> parse_commands_text(std::string_view text) {
   boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
+  // Exact numbers: what commands_to_json wrote reads back equal (same_definitions).
+  json::value v = detail::parse_json_exact(text, ec);
   if (ec)
     return core::fail(core::ErrorCode::kInvalidArgument, "commands: not JSON: " + ec.message());
   const json::array* a = v.if_array();

@@ -180,6 +180,23 @@ TEST(ApplicationCommand, IntegerBoundPastDiscordsRangeIsWrittenUncastAndRefused)
             std::string::npos);
 }
 
+TEST(ApplicationCommand, NumberBoundOfSeventeenDigitsReadsBackAsItself) {
+  // Found by fuzzing: Boost.JSON read 1.0800184467440737E25 as 1.0800184467440735E25 (off by
+  // one step), so the definition written back never equalled the one read. Numbers are read
+  // to the nearest double now.
+  const std::string reply =
+      R"([{"type": 1, "name": "bet", "description": "d", "options": [{"type": 10,
+           "name": "x", "description": "a", "min_value": 0.1, "max_value": 10800184467440737095516163}]}])";
+  auto read = parse_commands_text(reply);
+  ASSERT_TRUE(read) << read.error().message();
+  EXPECT_EQ(read->at(0).options.at(0).max_value, 10800184467440737095516163.0);
+  EXPECT_EQ(read->at(0).options.at(0).min_value, 0.1);
+  auto again = parse_commands_text(commands_to_json(*read));
+  ASSERT_TRUE(again) << again.error().message();
+  EXPECT_TRUE(same_definitions(*again, *read));
+  EXPECT_FALSE(parse_commands_text(reply + " x"));
+}
+
 TEST(ApplicationCommand, MalformedRepliesAreErrors) {
   EXPECT_FALSE(parse_commands_text("{}"));
   EXPECT_FALSE(parse_commands_text(R"([{"id": "1"}])"));

@@ -13,6 +13,7 @@
 
 #include "context.h"
 #include "control_api.h"
+#include "fuzz_http.h"
 #include "fuzz_support.h"
 #include "gateway.h"
 #include "http_util.h"
@@ -54,24 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     http::request_parser<http::string_body> parser;
     parser.eager(true);
     parser.body_limit(kBodyLimit);
-    boost::system::error_code ec;
-    std::size_t used = 0;
-    while (!input.empty() && !parser.is_done()) {
-      const std::size_t n = parser.put(boost::asio::buffer(input.data(), input.size()), ec);
-      used += n;
-      input.remove_prefix(n);
-      if (ec == http::error::need_more) {
-        ec = {};
-        if (n == 0) break;
-        continue;
-      }
-      if (ec) break;
-    }
-    if (!parser.is_done()) {
-      parser.put_eof(ec);
-      if (ec || !parser.is_done()) return 0;
-    }
-    if (used == 0) return 0;
+    if (!fuzz::read_request(parser, input)) return 0;
     const Request& request = parser.get();
     const std::string_view target(request.target().data(), request.target().size());
     if (target.starts_with("/api/v10/")) {

@@ -27,6 +27,44 @@ std::vector<std::string> split_path(std::string_view target) {
   return parts;
 }
 
+namespace {
+
+// Text the sandbox reads from a request goes back out in JSON answers (error messages, audit
+// log reasons), and JSON text is UTF-8: a byte that does not begin or continue a well-formed
+// sequence (no overlongs, no surrogates, nothing past U+10FFFF) becomes U+FFFD, as a browser
+// decodes it.
+std::string valid_utf8(const std::string& in) {
+  std::string out;
+  out.reserve(in.size());
+  std::size_t i = 0;
+  while (i < in.size()) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    const std::size_t n = c < 0x80                 ? 1
+                          : c >= 0xC2 && c <= 0xDF ? 2
+                          : c >= 0xE0 && c <= 0xEF ? 3
+                          : c >= 0xF0 && c <= 0xF4 ? 4
+                                                   : 0;
+    bool ok = n > 0 && i + n <= in.size();
+    for (std::size_t k = 1; ok && k < n; ++k) ok = (in[i + k] & 0xC0) == 0x80;
+    if (ok && n >= 3) {
+      const auto d = static_cast<unsigned char>(in[i + 1]);
+      ok = !(c == 0xE0 && d < 0xA0) && !(c == 0xED && d > 0x9F) && !(c == 0xF0 && d < 0x90) &&
+           !(c == 0xF4 && d > 0x8F);
+    }
+    if (ok) {
+      out.append(in, i, n);
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// The decoded text is made valid UTF-8 (valid_utf8 above).
 std::string percent_decode(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());
@@ -46,7 +84,7 @@ std::string percent_decode(std::string_view text, bool plus_is_space) {
       out += text[i];
     }
   }
-  return out;
+  return valid_utf8(out);
 }
 
 std::map<std::string, std::string> query_params(std::string_view target) {

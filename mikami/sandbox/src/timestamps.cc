@@ -29,6 +29,11 @@ std::optional<SystemTime> parse_iso8601(std::string_view text) {
                                          std::chrono::month(static_cast<unsigned>(month)),
                                          std::chrono::day(static_cast<unsigned>(day))};
   if (!date.ok() || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  // SystemTime counts nanoseconds in 64 bits (1677-09-21 to 2262-04-11): a year outside the
+  // whole years inside that range (1678 to 2261) is refused, not converted with an overflow.
+  if (date.year() < std::chrono::year(1678) || date.year() > std::chrono::year(2261)) {
+    return std::nullopt;
+  }
   std::size_t at = 19;
   std::chrono::microseconds fraction{0};
   if (at < text.size() && text[at] == '.') {

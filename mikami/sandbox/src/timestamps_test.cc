@@ -17,6 +17,18 @@ TEST(TimestampsTest, ParsesWhatDiscordAndJavaScriptWrite) {
             "1999-12-31T23:59:59.250000+00:00");
 }
 
+TEST(TimestampsTest, YearPastWhatSystemTimeHoldsIsRefusedNotOverflowed) {
+  // Found by fuzzing mikami_sandbox_http: a timeout until 2979 overflowed the nanoseconds.
+  EXPECT_FALSE(parse_iso8601("2979-01-01T00:00:00Z"));
+  EXPECT_FALSE(parse_iso8601("9999-12-31T23:59:59Z"));
+  EXPECT_FALSE(parse_iso8601("0000-01-01T00:00:00Z"));
+  EXPECT_FALSE(parse_iso8601("1677-12-31T23:59:59Z"));
+  ASSERT_TRUE(parse_iso8601("2261-12-31T23:59:59-12:00"));
+  ASSERT_TRUE(parse_iso8601("1678-01-01T00:00:00+14:00"));
+  EXPECT_EQ(format_iso8601(*parse_iso8601("2261-12-31T23:59:59Z")),
+            "2261-12-31T23:59:59.000000+00:00");
+}
+
 TEST(TimestampsTest, RefusesWhatIsNotATimestamp) {
   for (const char* text :
        {"", "tomorrow", "2024-13-01T00:00:00Z", "2024-02-30T00:00:00Z", "2024-05-01T12:00:00.Z",
