@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/testing/shell_run.h"
+
 namespace core {
 namespace {
 
@@ -15,18 +17,12 @@ namespace fs = std::filesystem;
 
 class LineFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("core-line-file-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   fs::path write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ / name, std::ios::binary) << text;
     return dir_ / name;
   }
-  fs::path dir_;
+  core::testing::ScratchDir scratch_{"core-line-file"};
+  const fs::path& dir_ = scratch_.path();
 };
 
 TEST_F(LineFileTest, ReadsEveryLineOfALargeFileWithCrlfAndALastLineWithoutNewline) {
