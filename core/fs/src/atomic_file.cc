@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/fd_writer.h"
+
 namespace core {
 namespace {
 
@@ -119,15 +121,10 @@ Status AtomicFileWriter::close_file() {
 }
 
 Status AtomicFileWriter::flush_buffer() {
-  std::size_t done = 0;
-  while (done < buffer_.size()) {
-    ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      failed_ = true;
-      return fail(io_error("writing", temp_, errno));
-    }
-    done += static_cast<std::size_t>(n);
+  Status written = write_all(fd_, buffer_, temp_.string());
+  if (!written) {
+    failed_ = true;
+    return written;
   }
   file_bytes_ += buffer_.size();
   buffer_.clear();

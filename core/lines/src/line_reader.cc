@@ -26,9 +26,10 @@ bool LineReader::fill() {
     begin_ = 0;
   }
   if (end_ > max_line_bytes_) {
-    error_ = Error(ErrorCode::kInvalidArgument, "reading " + name_ + ": a line is longer than " +
-                                                    std::to_string(max_line_bytes_) + " bytes (" +
-                                                    max_line_why_ + ")");
+    error_ = Error(ErrorCode::kInvalidArgument,
+                   "reading " + name_ + ": a line is longer than " +
+                       std::to_string(max_line_bytes_) + " bytes at line " +
+                       std::to_string(line_number_ + 1) + " (" + max_line_why_ + ")");
     return false;
   }
   if (end_ == capacity_) {
@@ -63,6 +64,7 @@ bool LineReader::next(Line& line) {
         line.bytes = std::string_view(buffer_.get() + begin_, newline - begin_);
         line.terminated = true;
         begin_ = scan_ = newline + 1;
+        ++line_number_;
         return true;
       }
       scan_ = end_;
@@ -72,6 +74,7 @@ bool LineReader::next(Line& line) {
       line.bytes = std::string_view(buffer_.get() + begin_, end_ - begin_);
       line.terminated = false;
       begin_ = scan_ = end_;
+      ++line_number_;
       return true;
     }
     if (!fill()) return false;

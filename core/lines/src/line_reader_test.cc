@@ -81,7 +81,7 @@ TEST(LineReaderTest, LineLongerThanTheLimitIsRefusedWithoutGrowingPastIt) {
   ASSERT_FALSE(status.has_value());
   EXPECT_EQ(status.error().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(status.error().message(),
-            "reading test pipe: a line is longer than 10000 bytes (raise the limit)");
+            "reading test pipe: a line is longer than 10000 bytes at line 2 (raise the limit)");
   char drain[65536];
   while (::read(fds[0], drain, sizeof drain) > 0) {
   }

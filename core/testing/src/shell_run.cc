@@ -1,6 +1,5 @@
 #include "core/testing/shell_run.h"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -8,6 +7,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+
+#include "core/process.h"
 
 namespace core::testing {
 
@@ -29,16 +30,14 @@ void ScratchDir::write(const std::string& name, const std::string& text) const {
 }
 
 ShellRun run_shell_in(const std::filesystem::path& dir, const std::string& command) {
-  const std::filesystem::path err = dir / ".shell-run-err";
-  std::string line = "cd '" + dir.string() + "' && (" + command + ") </dev/null >/dev/null 2>'" +
-                     err.string() + "'";
-  int raw = std::system(line.c_str());
-  ShellRun run;
-  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-  std::ifstream in(err, std::ios::binary);
-  run.err.assign(std::istreambuf_iterator<char>(in), {});
-  std::filesystem::remove(err);
-  return run;
+  SpawnOptions options;
+  options.cwd = dir;
+  options.in = Stdio::null();
+  options.out = Stdio::null();
+  options.err = Stdio::pipe();
+  auto run = run_shell_command(command, options);
+  CORE_CHECK(run.has_value());
+  return ShellRun{run->status.shell_code(), std::move(run->err)};
 }
 
 std::string bin_dir() {

@@ -16,11 +16,10 @@ namespace {
 namespace fs = std::filesystem;
 using stages::append_stage_line;
 using stages::file_checksum;
+using stages::for_each_stage_line;
 using stages::kBlockBytes;
 using stages::kUnset;
-using stages::LineReader;
 using stages::Manifest;
-using stages::parse_stage_line;
 using stages::read_manifest;
 using stages::serialise;
 using stages::stage_path;
@@ -76,33 +75,29 @@ bool cancelled(const ExhaustiveOptions& options) {
 // Writes stage `stage` (>= 1) from stage - 1 by expanding `pool`.
 core::Status expand_stage(const Plan& plan, const ExhaustiveOptions& options, std::size_t stage,
                           std::uint32_t pool) {
-  auto reader = LineReader::open(stage_path(options.work_dir, stage - 1));
-  if (!reader) return core::fail(reader.error());
   auto writer = core::AtomicFileWriter::open(stage_path(options.work_dir, stage));
   if (!writer) return core::fail(writer.error());
   std::string out;
   const std::uint32_t pool_size = static_cast<std::uint32_t>(plan.pools()[pool].values.size());
-  while (true) {
-    auto line = reader->next();
-    if (!line) return core::fail(line.error());
-    if (!*line) break;
-    auto parsed = parse_stage_line(plan, **line);
-    if (!parsed) return core::fail(parsed.error());
-    int slot = slot_for_pool(plan.templates()[parsed->t], pool);
-    if (slot < 0) {
-      append_stage_line(out, plan, *parsed);
-    } else {
-      for (std::uint32_t v = 0; v < pool_size; ++v) {
-        parsed->values[slot] = v;
-        append_stage_line(out, plan, *parsed);
-      }
-    }
-    if (out.size() >= kBlockBytes) {
-      if (cancelled(options)) return core::fail(core::ErrorCode::kCancelled, "cancelled");
-      CORE_RETURN_IF_ERROR(writer->write(out));
-      out.clear();
-    }
-  }
+  core::Status read = for_each_stage_line(
+      plan, stage_path(options.work_dir, stage - 1), [&](StageLine& parsed) -> core::Status {
+        int slot = slot_for_pool(plan.templates()[parsed.t], pool);
+        if (slot < 0) {
+          append_stage_line(out, plan, parsed);
+        } else {
+          for (std::uint32_t v = 0; v < pool_size; ++v) {
+            parsed.values[slot] = v;
+            append_stage_line(out, plan, parsed);
+          }
+        }
+        if (out.size() >= kBlockBytes) {
+          if (cancelled(options)) return core::fail(core::ErrorCode::kCancelled, "cancelled");
+          CORE_RETURN_IF_ERROR(writer->write(out));
+          out.clear();
+        }
+        return core::ok_status();
+      });
+  if (!read) return read;
   CORE_RETURN_IF_ERROR(writer->write(out));
   return writer->commit();
 }
@@ -187,8 +182,6 @@ core::Result<RunStats> final_pass(const Plan& plan, const ExhaustiveOptions& opt
                                   std::size_t last_stage, int last_pool,
                                   const std::vector<bool>& needs_dedup, FingerprintSet* set,
                                   ByteSink& sink) {
-  auto reader = LineReader::open(stage_path(options.work_dir, last_stage));
-  if (!reader) return core::fail(reader.error());
   RunStats stats;
   OutputBuffer out(sink, plan.max_query_bytes() + 1 + Plan::kRenderSlack);
   CORE_RETURN_IF_ERROR(out.append(output_header(options.format)));
@@ -216,30 +209,28 @@ core::Result<RunStats> final_pass(const Plan& plan, const ExhaustiveOptions& opt
     return out.append(record);
   };
 
-  while (true) {
-    auto line = reader->next();
-    if (!line) return core::fail(line.error());
-    if (!*line) break;
-    auto parsed = parse_stage_line(plan, **line);
-    if (!parsed) return core::fail(parsed.error());
-    const PlanTemplate& t = plan.templates()[parsed->t];
-    int slot = last_pool < 0 ? -1 : slot_for_pool(t, static_cast<std::uint32_t>(last_pool));
-    if (slot < 0 || parsed->values[slot] != kUnset) {
-      CORE_RETURN_IF_ERROR(emit(parsed->t, parsed->values.data()));
-    } else {
-      const std::uint32_t size =
-          static_cast<std::uint32_t>(plan.pools()[t.slot_pool[slot]].values.size());
-      for (std::uint32_t v = 0; v < size; ++v) {
-        parsed->values[slot] = v;
-        CORE_RETURN_IF_ERROR(emit(parsed->t, parsed->values.data()));
-      }
-    }
-    if (stats.indices_drawn >= next_progress) {
-      if (cancelled(options)) return core::fail(core::ErrorCode::kCancelled, "cancelled");
-      if (options.progress) options.progress(stats.indices_drawn, plan.total());
-      next_progress = stats.indices_drawn + progress_step;
-    }
-  }
+  core::Status read = for_each_stage_line(
+      plan, stage_path(options.work_dir, last_stage), [&](StageLine& parsed) -> core::Status {
+        const PlanTemplate& t = plan.templates()[parsed.t];
+        int slot = last_pool < 0 ? -1 : slot_for_pool(t, static_cast<std::uint32_t>(last_pool));
+        if (slot < 0 || parsed.values[slot] != kUnset) {
+          CORE_RETURN_IF_ERROR(emit(parsed.t, parsed.values.data()));
+        } else {
+          const std::uint32_t size =
+              static_cast<std::uint32_t>(plan.pools()[t.slot_pool[slot]].values.size());
+          for (std::uint32_t v = 0; v < size; ++v) {
+            parsed.values[slot] = v;
+            CORE_RETURN_IF_ERROR(emit(parsed.t, parsed.values.data()));
+          }
+        }
+        if (stats.indices_drawn >= next_progress) {
+          if (cancelled(options)) return core::fail(core::ErrorCode::kCancelled, "cancelled");
+          if (options.progress) options.progress(stats.indices_drawn, plan.total());
+          next_progress = stats.indices_drawn + progress_step;
+        }
+        return core::ok_status();
+      });
+  if (!read) return core::fail(read.error());
   CORE_RETURN_IF_ERROR(out.flush());
   if (stats.indices_drawn != plan.total()) {
     return core::fail(core::ErrorCode::kInternal, "exhaustive run produced " +

@@ -1,10 +1,5 @@
 #include "dorkgen/output.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "dorkgen/json.h"
 
 namespace dorkgen {
@@ -83,18 +78,6 @@ void append_record(std::string& out, OutputFormat format, const Plan& plan, std:
       return;
     }
   }
-}
-
-core::Status FdSink::write(std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      return core::fail(core::ErrorCode::kIo, "writing " + name_ + ": " + std::strerror(errno));
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return core::ok_status();
 }
 
 core::Result<AtomicFileSink> AtomicFileSink::open(const std::filesystem::path& target) {

@@ -1,7 +1,6 @@
 #include "dorky/check.h"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include "dorky/testing/tool_runner.h"
 
@@ -282,15 +281,15 @@ TEST(CheckTest, KilledMidWriteLeavesThePreviousReportIntact) {
   std::string input;  // an unknown operator on every line: several MiB of findings
   for (int i = 0; i < 200000; ++i) input += "nosuchop:" + std::to_string(i) + " site:a.com\n";
   bool wrote = false;
-  int status = testing::kill_mid_write("dorky-check", {"-o", "report.txt"}, input, "report.txt",
-                                       dir.path(), &wrote);
+  core::ExitStatus status = testing::kill_mid_write("dorky-check", {"-o", "report.txt"}, input,
+                                                    "report.txt", dir.path(), &wrote);
   EXPECT_TRUE(wrote) << "killed before it wrote anything";
-  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_TRUE(status.kind == core::ExitStatus::Kind::kSignaled);
   EXPECT_EQ(testing::read_file(dir / "report.txt"), "previous\n");
   std::filesystem::remove(dir / "report.txt");
   status = testing::kill_mid_write("dorky-check", {"-o", "report.txt"}, input, "report.txt",
                                    dir.path(), &wrote);
-  EXPECT_TRUE(wrote && WIFSIGNALED(status));
+  EXPECT_TRUE(wrote && status.kind == core::ExitStatus::Kind::kSignaled);
   EXPECT_FALSE(std::filesystem::exists(dir / "report.txt"));
 }
 }  // namespace

@@ -152,9 +152,9 @@ TEST(DedupTest, BadInputIsExit2WithNoOutputFile) {
 TEST(DedupTest, KilledMidWriteLeavesThePreviousFileIntact) {
   TempDir dir;
   write_file(dir / "out.txt", "previous\n");
-  int status = dorky::testing::kill_mid_run("dorky-dedup", {"-o", "out.txt"},
-                                            random_input(5, 100000, 50000), 200, dir.path());
-  EXPECT_TRUE(WIFSIGNALED(status));
+  core::ExitStatus status = dorky::testing::kill_mid_run(
+      "dorky-dedup", {"-o", "out.txt"}, random_input(5, 100000, 50000), 200, dir.path());
+  EXPECT_TRUE(status.kind == core::ExitStatus::Kind::kSignaled);
   EXPECT_EQ(read_file(dir / "out.txt"), "previous\n");
 }
 

@@ -1,7 +1,6 @@
 #include "dorky/extract.h"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <map>
@@ -131,16 +130,16 @@ TEST(ExtractTest, KilledMidWriteLeavesThePreviousFileIntact) {
   std::string input;  // several MiB of values, so the temporary file gets written
   for (int i = 0; i < 300000; ++i) input += "site:host" + std::to_string(i) + ".example x\n";
   bool wrote = false;
-  int status = testing::kill_mid_write("dorky-extract", {"--site", "-o", "out.txt"}, input,
-                                       "out.txt", dir.path(), &wrote);
+  core::ExitStatus status = testing::kill_mid_write("dorky-extract", {"--site", "-o", "out.txt"},
+                                                    input, "out.txt", dir.path(), &wrote);
   EXPECT_TRUE(wrote) << "killed before it wrote anything";
-  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_TRUE(status.kind == core::ExitStatus::Kind::kSignaled);
   EXPECT_EQ(testing::read_file(dir / "out.txt"), "previous\n");
   // And with no previous file, none appears.
   std::filesystem::remove(dir / "out.txt");
   status = testing::kill_mid_write("dorky-extract", {"--site", "-o", "out.txt"}, input, "out.txt",
                                    dir.path(), &wrote);
-  EXPECT_TRUE(wrote && WIFSIGNALED(status));
+  EXPECT_TRUE(wrote && status.kind == core::ExitStatus::Kind::kSignaled);
   EXPECT_FALSE(std::filesystem::exists(dir / "out.txt"));
 }
 TEST(ExtractTest, IgnoreCaseCountsCaseVariantsOnce) {

@@ -5,7 +5,6 @@
 // change its internals freely.
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/process.h"
 #include "dorky/exit_codes.h"
 #include "dorky/tool.h"
 
@@ -106,38 +106,40 @@ int run(int argc, char** argv) {
   }, old_quit{};
   ::sigaction(SIGINT, &ignore, &old_int);
   ::sigaction(SIGQUIT, &ignore, &old_quit);
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    std::fprintf(stderr, "dorky-generate: cannot start dorkgen: %s\n", std::strerror(errno));
+  // dorkgen gets the default action for the signals we handle or ignore here; any other
+  // disposition it inherits as it was (INT and QUIT too when they were ignored before).
+  core::SpawnOptions spawn;
+  spawn.reset_signals = {SIGTERM, SIGHUP};
+  if (old_int.sa_handler != SIG_IGN) spawn.reset_signals.push_back(SIGINT);
+  if (old_quit.sa_handler != SIG_IGN) spawn.reset_signals.push_back(SIGQUIT);
+  auto child = core::Child::spawn(dorkgen, command, spawn);
+  if (!child) {
+    std::fprintf(stderr, "dorky-generate: cannot start dorkgen: %s\n",
+                 child.error().message().c_str());
     return dorky::kExitIo;
   }
-  if (pid == 0) {
-    ::sigaction(SIGINT, &old_int, nullptr);
-    ::sigaction(SIGQUIT, &old_quit, nullptr);
-    ::signal(SIGTERM, SIG_DFL);
-    ::signal(SIGHUP, SIG_DFL);
-    std::vector<char*> child_argv;
-    for (std::string& part : command) child_argv.push_back(part.data());
-    child_argv.push_back(nullptr);
-    ::execv(dorkgen.c_str(), child_argv.data());
+  if (!child->started()) {
     std::fprintf(stderr, "dorky-generate: cannot run %s: %s\n", dorkgen.c_str(),
-                 std::strerror(errno));
-    ::_exit(dorky::kExitIo);
+                 std::strerror(child->wait()->start_errno));
+    return dorky::kExitIo;
   }
-  g_child = pid;
+  g_child = child->pid();
   struct sigaction forward {};
   forward.sa_handler = forward_to_child;
   sigemptyset(&forward.sa_mask);
   ::sigaction(SIGTERM, &forward, nullptr);
   ::sigaction(SIGHUP, &forward, nullptr);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  auto ended = child->wait();
+  g_child = 0;
+  if (!ended) {
+    std::fprintf(stderr, "dorky-generate: %s\n", ended.error().message().c_str());
+    return dorky::kExitIo;
   }
-  if (WIFSIGNALED(status)) {
-    std::fprintf(stderr, "dorky-generate: dorkgen was killed by signal %d\n", WTERMSIG(status));
-    return 128 + WTERMSIG(status);
+  if (ended->kind == core::ExitStatus::Kind::kSignaled) {
+    std::fprintf(stderr, "dorky-generate: dorkgen was killed by signal %d\n", ended->signal);
+    return ended->shell_code();
   }
-  int code = WEXITSTATUS(status);
+  int code = ended->code;
   // dorkgen: 0 ok, 1 failure, 2 bad input, 130 interrupted. Ours: a failure is 3.
   if (code == 1) return dorky::kExitIo;
   if (code == dorky::kExitUsage) {

@@ -5,7 +5,6 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,7 +19,6 @@
 
 #include "dorky/process.h"
 
-extern char** environ;
 
 namespace {
 
@@ -54,28 +52,21 @@ class LauncherTest : public ::testing::Test {
 
   // Runs dorky with `args`, DORKY_PATH set, stdin from /dev/null, outputs to files.
   Ran run(const std::vector<std::string>& args) {
-    std::vector<std::string> env_strings = {"DORKY_PATH=" + dorky_path_, "PATH=/usr/bin:/bin"};
-    std::vector<char*> env;
-    for (auto& s : env_strings) env.push_back(s.data());
-    env.push_back(nullptr);
     std::vector<std::string> all = {dorky_};
     all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& s : all) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
+    core::SpawnOptions options;
+    options.env = std::vector<std::string>{"DORKY_PATH=" + dorky_path_, "PATH=/usr/bin:/bin"};
     std::string out = (dir_ / "out").string(), err = (dir_ / "err").string();
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid;
+    options.in = core::Stdio::null();
+    options.out = core::Stdio::file(out);
+    options.err = core::Stdio::file(err);
     Ran ran;
-    EXPECT_EQ(posix_spawn(&pid, dorky_.c_str(), &actions, nullptr, argv.data(), env.data()), 0);
-    posix_spawn_file_actions_destroy(&actions);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ran.code = WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
+    auto child = core::Child::spawn(dorky_, all, options);
+    EXPECT_TRUE(child.has_value() && child->started());
+    if (!child) return ran;
+    auto status = child->wait();
+    ran.code =
+        status->kind == core::ExitStatus::Kind::kSignaled ? 1000 + status->signal : status->code;
     ran.out = slurp(out);
     ran.err = slurp(err);
     return ran;
@@ -156,28 +147,20 @@ TEST_F(LauncherTest, HangingToolIsStoppedByTimeout) {
 TEST_F(LauncherTest, SigtermToTheLauncherReachesTheTool) {
   // `timeout` sends SIGTERM to the launcher; the hanging tool must end with it.
   auto start = std::chrono::steady_clock::now();
-  int out[2];
-  ASSERT_EQ(::pipe(out), 0);
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::setenv("DORKY_PATH", dorky_path_.c_str(), 1);
-    int null_fd = ::open("/dev/null", O_RDWR);
-    ::dup2(out[1], 1);
-    ::dup2(null_fd, 2);
-    ::close(out[0]);
-    ::execl(dorky_.c_str(), dorky_.c_str(), "fault", "hang", static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(out[1]);
+  core::SpawnOptions options;
+  options.env = std::vector<std::string>{"DORKY_PATH=" + dorky_path_, "PATH=/usr/bin:/bin"};
+  options.out = core::Stdio::pipe();
+  options.err = core::Stdio::null();
+  auto child = core::Child::spawn(dorky_, {dorky_, "fault", "hang"}, options);
+  ASSERT_TRUE(child.has_value() && child->started());
   char said[16] = {};
-  ASSERT_GT(::read(out[0], said, sizeof said - 1), 0);  // the tool runs: "hanging"
+  ASSERT_GT(::read(child->stdout_fd(), said, sizeof said - 1), 0);  // the tool runs: "hanging"
   EXPECT_STREQ(said, "hanging\n");
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ::close(out[0]);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM);
+  child->kill(SIGTERM);
+  auto status = child->wait();
+  ASSERT_TRUE(status.has_value());
+  ASSERT_EQ(status->kind, core::ExitStatus::Kind::kExited);
+  EXPECT_EQ(status->code, 128 + SIGTERM);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 

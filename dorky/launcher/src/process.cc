@@ -4,11 +4,13 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+
+#include "core/exit_codes.h"
+#include "core/process.h"
 
 namespace dorky {
 namespace {
@@ -77,67 +79,24 @@ class ForwardTermination {
   struct sigaction old_hup_ {};
 };
 
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(Fd&& other) noexcept : fd_(other.release()) {}
-  Fd& operator=(Fd&& other) noexcept {
-    reset(other.release());
-    return *this;
-  }
-  ~Fd() { reset(); }
-  int get() const { return fd_; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-  void reset(int fd = -1) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
-
 core::Error os_error(const std::string& what) {
   return core::Error(core::ErrorCode::kIo, what + ": " + std::strerror(errno));
 }
 
-core::Status make_pipe(Fd& read_end, Fd& write_end) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return core::fail(os_error("creating a pipe"));
-  read_end.reset(fds[0]);
-  write_end.reset(fds[1]);
-  return core::ok_status();
-}
-
-[[noreturn]] void exec_child(const std::string& path, const std::vector<std::string>& args,
-                             const RunOptions& options, int stdout_fd, int stderr_fd,
-                             int error_fd) {
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  sigemptyset(&dfl.sa_mask);
-  for (int sig : {SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGCHLD}) ::sigaction(sig, &dfl, nullptr);
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  if (!options.inherit_stdin) {
-    int null_fd = ::open("/dev/null", O_RDONLY);
-    if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
+// Closes a descriptor of ours when the run ends.
+class OwnedFd {
+ public:
+  explicit OwnedFd(int fd) : fd_(fd) {}
+  ~OwnedFd() {
+    if (fd_ >= 0) ::close(fd_);
   }
-  if (stdout_fd >= 0) ::dup2(stdout_fd, STDOUT_FILENO);
-  if (stderr_fd >= 0) ::dup2(stderr_fd, STDERR_FILENO);
-  std::vector<char*> argv;
-  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  ::execv(path.c_str(), argv.data());
-  int saved = errno;
-  (void)!::write(error_fd, &saved, sizeof saved);
-  ::_exit(127);
-}
+  OwnedFd(const OwnedFd&) = delete;
+  OwnedFd& operator=(const OwnedFd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
 
 // Reads what is available from `fd` into `sink`; returns false at end of file.
 bool drain(int fd, std::string& sink, std::size_t limit, bool forward, bool keep_tail) {
@@ -166,76 +125,63 @@ bool drain(int fd, std::string& sink, std::size_t limit, bool forward, bool keep
 
 }  // namespace
 
-std::string signal_name(int signal) {
-  const char* abbrev = ::sigabbrev_np(signal);
-  if (abbrev == nullptr) return "signal " + std::to_string(signal);
-  return std::string("SIG") + abbrev;
+// The child's end as core::ExitStatus words it; a timeout is the launcher's own.
+core::ExitStatus as_exit_status(const Outcome& outcome) {
+  core::ExitStatus status;
+  switch (outcome.kind) {
+    case Outcome::Kind::kExited:
+      status.kind = core::ExitStatus::Kind::kExited;
+      status.code = outcome.exit_code;
+      break;
+    case Outcome::Kind::kSignaled:
+    case Outcome::Kind::kTimedOut:
+      status.kind = core::ExitStatus::Kind::kSignaled;
+      status.signal = outcome.signal;
+      break;
+    case Outcome::Kind::kNotStarted:
+      status.start_errno = outcome.start_errno;
+      break;
+  }
+  return status;
 }
 
 int Outcome::launcher_exit_code() const {
-  switch (kind) {
-    case Kind::kExited:
-      return exit_code;
-    case Kind::kSignaled:
-      return 128 + signal;
-    case Kind::kTimedOut:
-      return 124;
-    case Kind::kNotStarted:
-      return start_errno == ENOENT || start_errno == ENOTDIR ? 127 : 126;
-  }
-  return 127;
+  if (kind == Kind::kTimedOut) return core::kExitTimeout;
+  return as_exit_status(*this).shell_code();
 }
 
 std::string Outcome::describe() const {
-  switch (kind) {
-    case Kind::kExited:
-      return "exited with code " + std::to_string(exit_code);
-    case Kind::kSignaled: {
-      const char* text = ::sigdescr_np(signal);
-      return "was killed by signal " + signal_name(signal) +
-             (text != nullptr ? std::string(" (") + text + ")" : std::string());
-    }
-    case Kind::kTimedOut:
-      return "timed out and was stopped with " + signal_name(signal);
-    case Kind::kNotStarted:
-      return "could not be started: " + start_error;
-  }
-  return "unknown";
+  if (kind == Kind::kTimedOut) return "timed out and was stopped with " + signal_name(signal);
+  if (kind == Kind::kNotStarted) return "could not be started: " + start_error;
+  return as_exit_status(*this).describe();
 }
 
 core::Result<Outcome> run_process(const std::string& path, const std::vector<std::string>& args,
                                   const RunOptions& options) {
-  Fd err_read, err_write, out_read, out_write, exec_read, exec_write;
-  CORE_RETURN_IF_ERROR(make_pipe(exec_read, exec_write));
-  if (options.capture_stderr) CORE_RETURN_IF_ERROR(make_pipe(err_read, err_write));
-  if (options.capture_stdout) CORE_RETURN_IF_ERROR(make_pipe(out_read, out_write));
+  core::SpawnOptions spawn;
+  spawn.in = options.inherit_stdin ? core::Stdio::inherit() : core::Stdio::null();
+  if (options.capture_stdout) spawn.out = core::Stdio::pipe();
+  if (options.capture_stderr) spawn.err = core::Stdio::pipe();
 
   IgnoreInterrupts ignore_interrupts;
   ForwardTermination forward_termination;
-  pid_t pid = ::fork();
-  if (pid < 0) return core::fail(os_error("starting " + path));
-  if (pid == 0) {
-    exec_child(path, args, options, out_write.get(), err_write.get(), exec_write.get());
-  }
-  exec_write.reset();
-  err_write.reset();
-  out_write.reset();
-
+  auto child = core::Child::spawn(path, args, spawn);
+  if (!child) return core::fail(child.error());
   Outcome outcome;
-  int exec_errno = 0;
-  ssize_t got;
-  do {
-    got = ::read(exec_read.get(), &exec_errno, sizeof exec_errno);
-  } while (got < 0 && errno == EINTR);
-  bool exec_failed = got == static_cast<ssize_t>(sizeof exec_errno);
-
-  Fd pid_fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  if (!child->started()) {
+    auto status = child->wait();
+    outcome.kind = Outcome::Kind::kNotStarted;
+    outcome.start_errno = status->start_errno;
+    outcome.start_error = path + ": " + std::strerror(outcome.start_errno);
+    return outcome;
+  }
+  const pid_t pid = child->pid();
+  OwnedFd pid_fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   if (pid_fd.get() < 0) {
-    int saved = errno;
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-    errno = saved;
-    return core::fail(os_error("watching the child process"));
+    core::Error error = os_error("watching the child process");
+    child->kill(SIGKILL);
+    (void)child->wait();
+    return core::fail(error);
   }
 
   using Clock = std::chrono::steady_clock;
@@ -245,12 +191,12 @@ core::Result<Outcome> run_process(const std::string& path, const std::vector<std
       Clock::now() + options.timeout.value_or(std::chrono::milliseconds(0));
   bool child_done = false, timed_out = false, killed = false;
   int kill_signal = 0;
-  while (!child_done || err_read.get() >= 0 || out_read.get() >= 0) {
+  while (!child_done || child->stderr_fd() >= 0 || child->stdout_fd() >= 0) {
     pollfd fds[4];
     nfds_t count = 0;
     fds[count++] = {child_done ? -1 : pid_fd.get(), POLLIN, 0};
-    fds[count++] = {err_read.get(), POLLIN, 0};
-    fds[count++] = {out_read.get(), POLLIN, 0};
+    fds[count++] = {child->stderr_fd(), POLLIN, 0};
+    fds[count++] = {child->stdout_fd(), POLLIN, 0};
     fds[count++] = {child_done ? -1 : forward_termination.fd(), POLLIN, 0};
     int wait_ms = -1;
     if (has_deadline && !child_done) {
@@ -265,12 +211,12 @@ core::Result<Outcome> run_process(const std::string& path, const std::vector<std
       if (!timed_out) {
         timed_out = true;
         kill_signal = SIGTERM;
-        ::kill(pid, SIGTERM);
+        child->kill(SIGTERM);
         deadline = Clock::now() + options.kill_grace;
       } else if (!killed) {
         killed = true;
         kill_signal = SIGKILL;
-        ::kill(pid, SIGKILL);
+        child->kill(SIGKILL);
         has_deadline = false;
       }
       continue;
@@ -278,37 +224,35 @@ core::Result<Outcome> run_process(const std::string& path, const std::vector<std
     if (fds[3].revents != 0) {
       unsigned char signal_number = 0;
       while (::read(forward_termination.fd(), &signal_number, 1) == 1) {
-        ::kill(pid, signal_number);
+        child->kill(signal_number);
       }
     }
     if (fds[0].revents != 0) child_done = true;
-    if (fds[1].revents != 0 && !drain(err_read.get(), outcome.stderr_tail, kStderrTailBytes,
+    if (fds[1].revents != 0 && !drain(child->stderr_fd(), outcome.stderr_tail, kStderrTailBytes,
                                       !options.quiet_stderr, true)) {
-      err_read.reset();
+      child->close_stderr();
     }
     if (fds[2].revents != 0 &&
-        !drain(out_read.get(), outcome.stdout_text, options.stdout_limit_bytes, false, false)) {
-      out_read.reset();
+        !drain(child->stdout_fd(), outcome.stdout_text, options.stdout_limit_bytes, false, false)) {
+      child->close_stdout();
     }
   }
 
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return core::fail(os_error("waiting for " + path));
-  }
-  if (exec_failed) {
-    outcome.kind = Outcome::Kind::kNotStarted;
-    outcome.start_error = path + ": " + std::strerror(exec_errno);
-    outcome.start_errno = exec_errno;
-  } else if (timed_out) {
+  // Pipes a grandchild still holds are not ours to wait for.
+  child->close_stdout();
+  child->close_stderr();
+  auto status = child->wait();
+  if (!status) return core::fail(status.error().with_context(path));
+  if (timed_out) {
     outcome.kind = Outcome::Kind::kTimedOut;
-    outcome.signal = WIFSIGNALED(status) ? WTERMSIG(status) : kill_signal;
-  } else if (WIFSIGNALED(status)) {
+    outcome.signal =
+        status->kind == core::ExitStatus::Kind::kSignaled ? status->signal : kill_signal;
+  } else if (status->kind == core::ExitStatus::Kind::kSignaled) {
     outcome.kind = Outcome::Kind::kSignaled;
-    outcome.signal = WTERMSIG(status);
+    outcome.signal = status->signal;
   } else {
     outcome.kind = Outcome::Kind::kExited;
-    outcome.exit_code = WEXITSTATUS(status);
+    outcome.exit_code = status->code;
   }
   return outcome;
 }

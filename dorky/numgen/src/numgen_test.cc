@@ -1,7 +1,6 @@
 #include "dorky/numgen.h"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <set>
 
@@ -78,10 +77,10 @@ TEST(NumgenTest, KilledMidWriteLeavesThePreviousFileIntact) {
   // A trillion numbers cannot finish before the kill, which comes once the temporary file
   // has bytes in it.
   bool wrote = false;
-  int status = testing::kill_mid_write("dorky-numgen", {"-o", "n.txt", "1", "1000000000000"}, "",
-                                       "n.txt", dir.path(), &wrote);
+  core::ExitStatus status = testing::kill_mid_write(
+      "dorky-numgen", {"-o", "n.txt", "1", "1000000000000"}, "", "n.txt", dir.path(), &wrote);
   EXPECT_TRUE(wrote) << "killed before it wrote anything";
-  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_TRUE(status.kind == core::ExitStatus::Kind::kSignaled);
   EXPECT_EQ(read_file(dir / "n.txt"), "previous\n");
 }
 

@@ -1,7 +1,6 @@
 #include "dorky/shuffle.h"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <map>
@@ -164,9 +163,9 @@ TEST(ShuffleTest, KilledMidWriteLeavesThePreviousFileIntact) {
   write_file(dir / "out.txt", "previous\n");
   std::string input;
   for (int i = 0; i < 100000; ++i) input += std::to_string(i) + "\n";
-  int status = testing::kill_mid_run("dorky-shuffle", {"-o", "out.txt", "--memory", "64K"}, input,
-                                     200, dir.path());
-  EXPECT_TRUE(WIFSIGNALED(status));
+  core::ExitStatus status = testing::kill_mid_run(
+      "dorky-shuffle", {"-o", "out.txt", "--memory", "64K"}, input, 200, dir.path());
+  EXPECT_TRUE(status.kind == core::ExitStatus::Kind::kSignaled);
   EXPECT_EQ(read_file(dir / "out.txt"), "previous\n");
 }
 

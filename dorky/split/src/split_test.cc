@@ -1,7 +1,6 @@
 #include "dorky/split.h"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <map>
 
@@ -286,8 +285,9 @@ TEST(SplitTest, KilledMidRunLeavesNoPartialParts) {
   write_file(dir / "part-0000", "previous\n");
   std::string input;
   for (int i = 0; i < 100000; ++i) input += "site:h" + std::to_string(i % 97) + ".example\n";
-  int status = testing::kill_mid_run("dorky-split", {"-r", "4"}, input, 200, dir.path());
-  EXPECT_TRUE(WIFSIGNALED(status));
+  core::ExitStatus status =
+      testing::kill_mid_run("dorky-split", {"-r", "4"}, input, 200, dir.path());
+  EXPECT_TRUE(status.kind == core::ExitStatus::Kind::kSignaled);
   EXPECT_EQ(read_file(dir / "part-0000"), "previous\n");
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
     std::string name = entry.path().filename().string();

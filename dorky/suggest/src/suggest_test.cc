@@ -1,7 +1,6 @@
 #include "dorky/suggest.h"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 
@@ -105,15 +104,16 @@ TEST_F(SuggestTest, KilledMidWriteLeavesThePreviousFileIntact) {
   std::string input;  // 50 variants of each query: several MiB of output
   for (int i = 0; i < 20000; ++i) input += "site:d1.example q" + std::to_string(i) + "\n";
   bool wrote = false;
-  int status = testing::kill_mid_write("dorky-suggest", {"--presets", presets(), "-o", "out.txt"},
-                                       input, "out.txt", dir_.path(), &wrote);
+  core::ExitStatus status =
+      testing::kill_mid_write("dorky-suggest", {"--presets", presets(), "-o", "out.txt"}, input,
+                              "out.txt", dir_.path(), &wrote);
   EXPECT_TRUE(wrote) << "killed before it wrote anything";
-  EXPECT_TRUE(WIFSIGNALED(status));
+  EXPECT_TRUE(status.kind == core::ExitStatus::Kind::kSignaled);
   EXPECT_EQ(testing::read_file(dir_ / "out.txt"), "previous\n");
   std::filesystem::remove(dir_ / "out.txt");
   status = testing::kill_mid_write("dorky-suggest", {"--presets", presets(), "-o", "out.txt"},
                                    input, "out.txt", dir_.path(), &wrote);
-  EXPECT_TRUE(wrote && WIFSIGNALED(status));
+  EXPECT_TRUE(wrote && status.kind == core::ExitStatus::Kind::kSignaled);
   EXPECT_FALSE(std::filesystem::exists(dir_ / "out.txt"));
 }
 }  // namespace

@@ -1,42 +1,22 @@
 #include "dorky/testing/tool_runner.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
+#include "core/process.h"
+#include "core/status.h"
+#include "core/testing/shell_run.h"
+
 namespace dorky::testing {
 
 namespace fs = std::filesystem;
 
-TempDir::TempDir() {
-  static std::atomic<int> counter{0};
-  path_ = fs::temp_directory_path() /
-          ("dorky_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-  fs::remove_all(path_);
-  fs::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  fs::remove_all(path_, ignored);
-}
-
-std::string bin_dir() {
-  const char* bin = std::getenv("PROJECT_BIN_DIR");
-  if (bin == nullptr) {
-    std::fprintf(stderr, "PROJECT_BIN_DIR must point at the build's bin directory\n");
-    std::abort();
-  }
-  return bin;
-}
+std::string bin_dir() { return core::testing::bin_dir(); }
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -70,9 +50,6 @@ ToolRun run_program(const std::string& program, const std::vector<std::string>& 
   std::string path = program.find('/') == std::string::npos ? bin_dir() + "/" + program : program;
   std::vector<std::string> all = {path};
   all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& s : all) argv.push_back(s.data());
-  argv.push_back(nullptr);
   std::vector<std::string> env_strings = {"PATH=/usr/bin:/bin"};
   // Pass on what the test run itself was given: the temp dir and sanitizer settings.
   for (const char* name : {"TMPDIR", "ASAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS"}) {
@@ -80,30 +57,25 @@ ToolRun run_program(const std::string& program, const std::vector<std::string>& 
       env_strings.push_back(std::string(name) + "=" + value);
   }
   env_strings.insert(env_strings.end(), env.begin(), env.end());
-  std::vector<char*> envp;
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-
-  std::string in = (io / "in").string(), out = (io / "out").string(), err = (io / "err").string();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-  posix_spawn_file_actions_addopen(&actions, 0, in.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  // Files, not pipes: a tool sees a regular stdin as it would from `tool < file`.
+  core::SpawnOptions options;
+  options.cwd = cwd;
+  options.env = std::move(env_strings);
+  options.in = core::Stdio::file(io / "in");
+  options.out = core::Stdio::file(io / "out");
+  options.err = core::Stdio::file(io / "err");
   ToolRun run;
-  pid_t pid;
-  if (posix_spawn(&pid, path.c_str(), &actions, nullptr, argv.data(), envp.data()) != 0) {
-    posix_spawn_file_actions_destroy(&actions);
+  auto child = core::Child::spawn(path, all, options);
+  if (!child || !child->started()) {
     run.err = "could not start " + path;
     return run;
   }
-  posix_spawn_file_actions_destroy(&actions);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
-  run.out = read_file(out);
-  run.err = read_file(err);
+  auto status = child->wait();
+  CORE_CHECK(status.has_value());
+  run.code =
+      status->kind == core::ExitStatus::Kind::kSignaled ? 1000 + status->signal : status->code;
+  run.out = read_file(io / "out");
+  run.err = read_file(io / "err");
   return run;
 }
 
@@ -130,44 +102,32 @@ ToolRun run_program_measured(const std::string& program, const std::vector<std::
 namespace {
 
 // Starts the program on a stdin pipe, feeds it `input` and leaves the pipe open, so the
-// program never sees the end of its input. Returns the pid (-1 on failure) and the pipe's
-// write end in `*feed`.
-pid_t start_fed(const std::string& program, const std::vector<std::string>& args,
-                const std::string& input, const fs::path& cwd, int* feed) {
-  int fds[2];
-  if (::pipe(fds) != 0) return -1;
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(fds[0], 0);
-    ::close(fds[0]);
-    ::close(fds[1]);
-    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(126);
-    std::string path = bin_dir() + "/" + program;
-    std::vector<std::string> all = {path};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& s : all) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    ::execv(path.c_str(), argv.data());
-    ::_exit(127);
-  }
-  ::close(fds[0]);
+// program never sees the end of its input.
+core::Result<core::Child> start_fed(const std::string& program,
+                                    const std::vector<std::string>& args, const std::string& input,
+                                    const fs::path& cwd) {
+  std::string path = bin_dir() + "/" + program;
+  std::vector<std::string> all = {path};
+  all.insert(all.end(), args.begin(), args.end());
+  core::SpawnOptions options;
+  options.cwd = cwd;
+  options.in = core::Stdio::pipe();
+  auto child = core::Child::spawn(path, all, options);
+  if (!child) return child;
   std::size_t done = 0;
-  while (done < input.size()) {
-    ssize_t n = ::write(fds[1], input.data() + done, input.size() - done);
+  while (done < input.size() && child->stdin_fd() >= 0) {
+    ssize_t n = ::write(child->stdin_fd(), input.data() + done, input.size() - done);
     if (n <= 0) break;
     done += static_cast<std::size_t>(n);
   }
-  *feed = fds[1];
-  return pid;
+  return child;
 }
 
-int kill_and_wait(pid_t pid, int feed) {
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ::close(feed);
-  return status;
+core::ExitStatus kill_and_wait(core::Child& child) {
+  child.kill(SIGKILL);
+  auto status = child.wait();
+  CORE_CHECK(status.has_value());
+  return *status;
 }
 
 // True when `dir` holds a non-empty ".<target>.tmp-*" (an atomic writer's temporary).
@@ -182,28 +142,26 @@ bool partial_output_exists(const fs::path& dir, const std::string& target) {
 
 }  // namespace
 
-int kill_mid_run(const std::string& program, const std::vector<std::string>& args,
-                 const std::string& input, int wait_ms, const fs::path& cwd) {
-  int feed = -1;
-  pid_t pid = start_fed(program, args, input, cwd, &feed);
-  if (pid < 0) return -1;
+core::ExitStatus kill_mid_run(const std::string& program, const std::vector<std::string>& args,
+                              const std::string& input, int wait_ms, const fs::path& cwd) {
+  auto child = start_fed(program, args, input, cwd);
+  CORE_CHECK(child.has_value());
   ::usleep(static_cast<useconds_t>(wait_ms) * 1000);
-  return kill_and_wait(pid, feed);
+  return kill_and_wait(*child);
 }
 
-int kill_mid_write(const std::string& program, const std::vector<std::string>& args,
-                   const std::string& input, const std::string& target, const fs::path& cwd,
-                   bool* wrote, int timeout_ms) {
-  int feed = -1;
-  pid_t pid = start_fed(program, args, input, cwd, &feed);
-  if (pid < 0) return -1;
+core::ExitStatus kill_mid_write(const std::string& program, const std::vector<std::string>& args,
+                                const std::string& input, const std::string& target,
+                                const fs::path& cwd, bool* wrote, int timeout_ms) {
+  auto child = start_fed(program, args, input, cwd);
+  CORE_CHECK(child.has_value());
   bool seen = false;
   for (int waited = 0; waited < timeout_ms && !seen; waited += 5) {
     seen = partial_output_exists(cwd, target);
     if (!seen) ::usleep(5000);
   }
   if (wrote != nullptr) *wrote = seen;
-  return kill_and_wait(pid, feed);
+  return kill_and_wait(*child);
 }
 
 }  // namespace dorky::testing

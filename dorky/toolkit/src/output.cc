@@ -39,7 +39,6 @@ core::Result<Output> Output::open(const std::string& path, bool sync) {
                  !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode);
   if (path.empty() || path == "-" || special) {
     output.stdout_ = true;
-    output.buffer_.reserve(kStdoutBufferBytes);
     output.stream_.fd = STDOUT_FILENO;
     output.stream_.name = "stdout";
     if (special) {
@@ -52,6 +51,7 @@ core::Result<Output> Output::open(const std::string& path, bool sync) {
       output.stream_.name = path;
       output.stream_.owned = true;
     }
+    output.writer_.emplace(output.stream_.fd, output.stream_.name, kStdoutBufferBytes);
     return output;
   }
   auto writer =
@@ -69,28 +69,7 @@ Output Output::to_string(std::string* target) {
 }
 
 Output::~Output() {
-  if (stdout_ && !buffer_.empty()) (void)flush_stream();
-}
-
-namespace {
-core::Status write_fd(int fd, const std::string& name, std::string_view bytes) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      return core::fail(core::ErrorCode::kIo, "writing to " + name + ": " + std::strerror(errno));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return core::ok_status();
-}
-}  // namespace
-
-core::Status Output::flush_stream() {
-  core::Status status = write_fd(stream_.fd, stream_.name, buffer_);
-  buffer_.clear();
-  return status;
+  if (writer_ && writer_->buffered() > 0) (void)writer_->flush();
 }
 
 core::Status Output::write(std::string_view bytes) {
@@ -100,21 +79,13 @@ core::Status Output::write(std::string_view bytes) {
     return core::ok_status();
   }
   if (!stdout_) return file_->write(bytes);
-  if (buffer_.size() + bytes.size() > kStdoutBufferBytes) {
-    CORE_RETURN_IF_ERROR(flush_stream());
-    // Large writes go straight out, without a copy into the buffer.
-    if (bytes.size() >= kStdoutBufferBytes) return write_fd(stream_.fd, stream_.name, bytes);
-  }
-  buffer_.append(bytes);
-  return core::ok_status();
+  return writer_->write(bytes);
 }
 
 core::Status Output::write_line(std::string_view line) {
-  if (stdout_ && buffer_.size() + line.size() + 1 <= kStdoutBufferBytes) {
-    buffer_.append(line);
-    buffer_.push_back('\n');
+  if (stdout_) {
     bytes_written_ += line.size() + 1;
-    return core::ok_status();
+    return writer_->write_line(line);
   }
   CORE_RETURN_IF_ERROR(write(line));
   return write("\n");
@@ -123,7 +94,7 @@ core::Status Output::write_line(std::string_view line) {
 core::Status Output::commit() {
   if (memory_ != nullptr) return core::ok_status();
   if (!stdout_) return file_->commit();
-  CORE_RETURN_IF_ERROR(flush_stream());
+  CORE_RETURN_IF_ERROR(writer_->flush());
   if (stream_.owned && ::close(std::exchange(stream_.fd, -1)) != 0) {
     return core::fail(core::ErrorCode::kIo,
                       "closing " + stream_.name + ": " + std::strerror(errno));

@@ -38,7 +38,8 @@ class LineReader {
   Status status() const;
 
   // Refuses lines longer than `bytes`: next() then returns false and status() is
-  // kInvalidArgument "reading <name>: a line is longer than <bytes> bytes (<why>)". Bounds the
+  // kInvalidArgument "reading <name>: a line is longer than <bytes> bytes at line <n> (<why>)".
+  // Bounds the
   // buffer (to about twice `bytes`) for callers with a memory budget.
   void set_max_line_bytes(std::size_t bytes, std::string why) {
     max_line_bytes_ = bytes;
@@ -47,6 +48,10 @@ class LineReader {
 
   // Bytes consumed from the descriptor so far (for progress reports).
   std::uint64_t bytes_read() const { return bytes_read_; }
+
+  // The 1-based number of the line next() returned last (0 before the first), for messages
+  // that point at a line ("<name>:<line>: ...").
+  std::uint64_t line_number() const { return line_number_; }
 
  private:
   bool fill();
@@ -60,6 +65,7 @@ class LineReader {
   std::size_t scan_ = 0;   // bytes in [begin_, scan_) are known to hold no '\n'
   bool eof_ = false;
   std::uint64_t bytes_read_ = 0;
+  std::uint64_t line_number_ = 0;
   std::size_t max_line_bytes_ = static_cast<std::size_t>(-1);
   std::string max_line_why_;
   std::optional<Error> error_;

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/atomic_file.h"
+#include "core/fd_writer.h"
 #include "core/status.h"
 #include "dorkgen/plan.h"
 
@@ -43,11 +44,12 @@ class ByteSink {
   virtual core::Status finish() = 0;
 };
 
-// Writes to a descriptor it does not own (stdout, /dev/null); EINTR and short writes handled.
+// Writes to a descriptor it does not own (stdout, /dev/null) with core::write_all, unbuffered:
+// the engine hands over large chunks already.
 class FdSink final : public ByteSink {
  public:
   explicit FdSink(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
-  core::Status write(std::string_view bytes) override;
+  core::Status write(std::string_view bytes) override { return core::write_all(fd_, bytes, name_); }
   core::Status finish() override { return core::ok_status(); }
 
  private:

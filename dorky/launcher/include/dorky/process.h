@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/process.h"
 #include "core/status.h"
 
 namespace dorky {
@@ -51,9 +52,10 @@ struct Outcome {
 };
 
 // "SIGSEGV" for 11 and so on; "signal 63" for one without a name.
-std::string signal_name(int signal);
+using core::signal_name;
 
-// Runs `path` with `args` (args[0] is conventionally the tool name) and waits for it.
+// Runs `path` with `args` (args[0] is conventionally the tool name; started with
+// core::Child) and waits for it.
 // While the child runs, SIGINT and SIGQUIT are ignored by the caller's process (as system()
 // does), so Ctrl-C on a terminal reaches the tool, not the launcher; the child gets default
 // dispositions. SIGTERM and SIGHUP received meanwhile are passed on to the child (so

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/atomic_file.h"
+#include "core/fd_writer.h"
 #include "core/status.h"
 
 namespace dorky {
@@ -40,11 +42,9 @@ class Output {
 
  private:
   Output() = default;
-  core::Status flush_stream();
 
   std::unique_ptr<core::AtomicFileWriter> file_;
   std::string* memory_ = nullptr;
-  std::string buffer_;  // streams only
   std::uint64_t bytes_written_ = 0;
   // Written straight through: stdout, or a device or FIFO named by the path (owned).
   struct Stream {
@@ -57,7 +57,8 @@ class Output {
     ~Stream();
   };
   Stream stream_;
-  bool stdout_ = false;  // any stream: stdout or a non-regular path
+  std::optional<core::BufferedFdWriter> writer_;  // streams only, over stream_.fd
+  bool stdout_ = false;                           // any stream: stdout or a non-regular path
 };
 
 // Opens an input path for reading ("-" or empty: stdin, returned as 0). A missing or

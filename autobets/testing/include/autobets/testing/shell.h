@@ -13,8 +13,9 @@ struct CommandResult {
   std::string err;
 };
 
-// Runs `command` with `sh -c`, its output and errors captured in files under `scratch`
-// (out.txt and err.txt, overwritten).
+// Runs `command` with `sh -c` (core::run_shell_command), its output and errors captured in
+// files under `scratch` (out.txt and err.txt, overwritten). Aborts (CORE_CHECK) when no shell
+// can be started.
 CommandResult run_shell(const std::string& command, const std::filesystem::path& scratch);
 
 // The whole content of a file; empty when it cannot be read.

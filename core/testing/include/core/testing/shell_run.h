@@ -26,8 +26,8 @@ struct ShellRun {
   std::string err;  // everything written to standard error
 };
 
-// Runs `command` with `sh -c` in `dir`, standard input from /dev/null, standard output
-// discarded.
+// Runs `command` with `sh -c` in `dir` (core::run_shell_command), standard input from
+// /dev/null, standard output discarded. Aborts (CORE_CHECK) when the shell cannot be started.
 ShellRun run_shell_in(const std::filesystem::path& dir, const std::string& command);
 
 // $PROJECT_BIN_DIR, where the build puts the binaries (aborts when unset).

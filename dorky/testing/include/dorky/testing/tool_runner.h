@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "core/process.h"
+#include "core/testing/shell_run.h"
+
 // A std::string holding every byte of a literal, NULs included.
 #define BYTES(literal) std::string(literal, sizeof(literal) - 1)
 
@@ -21,17 +24,10 @@ struct ToolRun {
 };
 
 // A fresh directory under the system temp dir, removed on destruction.
-class TempDir {
+class TempDir : public core::testing::ScratchDir {
  public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
+  TempDir() : ScratchDir("dorky_test") {}
+  std::filesystem::path operator/(const std::string& name) const { return path() / name; }
 };
 
 // Lowers the soft limit of open files for this process (and the programs it starts) until
@@ -54,10 +50,11 @@ class ScopedOpenFileLimit {
   bool ok_ = false;
 };
 
-// $PROJECT_BIN_DIR (aborts the test program when unset).
+// $PROJECT_BIN_DIR (core::testing::bin_dir: aborts the test program when unset).
 std::string bin_dir();
 
-// Runs `<bin_dir>/<program>` with `args`, feeding `input` on stdin; `env` entries
+// Runs `<bin_dir>/<program>` with `args` (core::Child), feeding `input` on stdin (a file);
+// `env` entries
 // ("NAME=value") are added to a minimal environment. Runs in `cwd` when not empty.
 ToolRun run_program(const std::string& program, const std::vector<std::string>& args,
                     const std::string& input = "", const std::vector<std::string>& env = {},
@@ -73,18 +70,19 @@ ToolRun run_program_measured(const std::string& program, const std::vector<std::
                              const std::string& input = "", const std::filesystem::path& cwd = {});
 
 // Starts the program with `input` on a stdin pipe that stays open, waits `wait_ms`, then
-// kills it with SIGKILL: the program is always killed mid-run. Returns the wait status.
-int kill_mid_run(const std::string& program, const std::vector<std::string>& args,
-                 const std::string& input, int wait_ms, const std::filesystem::path& cwd = {});
+// kills it with SIGKILL: the program is always killed mid-run. Returns how it ended.
+core::ExitStatus kill_mid_run(const std::string& program, const std::vector<std::string>& args,
+                              const std::string& input, int wait_ms,
+                              const std::filesystem::path& cwd = {});
 
 // Like kill_mid_run, but kills the program only once it has put bytes into the temporary
 // file of its output `target` (a non-empty ".<target>.tmp-*" in `cwd`), so the kill surely
 // lands in the middle of writing; gives up waiting after `timeout_ms` and kills anyway.
-// `*wrote` (when not null) tells whether such a partial file was seen. Returns the wait
-// status.
-int kill_mid_write(const std::string& program, const std::vector<std::string>& args,
-                   const std::string& input, const std::string& target,
-                   const std::filesystem::path& cwd, bool* wrote, int timeout_ms = 20000);
+// `*wrote` (when not null) tells whether such a partial file was seen. Returns how it ended.
+core::ExitStatus kill_mid_write(const std::string& program, const std::vector<std::string>& args,
+                                const std::string& input, const std::string& target,
+                                const std::filesystem::path& cwd, bool* wrote,
+                                int timeout_ms = 20000);
 
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& contents);
