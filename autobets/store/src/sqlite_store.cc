@@ -36,6 +36,23 @@ core::Status apply_pragmas(Connection& connection) {
       "PRAGMA wal_autocheckpoint=4000;");
 }
 
+// The schema and the settings rows, inside the caller's transaction.
+core::Status write_schema(Connection& db, const Limits& limits) {
+  CORE_RETURN_IF_ERROR(db.exec(kSchema));
+  auto insert = db.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2)");
+  CORE_RETURN_IF_ERROR(insert);
+  for (auto [key, value] :
+       {std::pair<std::string_view, std::string>{"schema_version", std::string(kSchemaVersion)},
+        {"applied_seq", "0"},
+        {"house_edge_bp", std::to_string(limits.house_edge_bp)},
+        {"min_bet", std::to_string(limits.min_bet)},
+        {"max_bet", std::to_string(limits.max_bet)},
+        {"max_payout", std::to_string(limits.max_payout)}}) {
+    CORE_RETURN_IF_ERROR(insert->bind(1, key).bind(2, value).run());
+  }
+  return core::ok_status();
+}
+
 }  // namespace
 
 // A read connection with its statements, lent to one thread at a time.
@@ -161,21 +178,7 @@ core::Status SqliteStore::create(const std::filesystem::path& path, const Limits
   Connection& db = **connection;
   auto status = apply_pragmas(db);
   if (status) status = db.exec("BEGIN IMMEDIATE");
-  if (status) status = db.exec(kSchema);
-  if (status) {
-    auto insert = db.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2)");
-    CORE_RETURN_IF_ERROR(insert);
-    for (auto [key, value] :
-         {std::pair<std::string_view, std::string>{"schema_version", std::string(kSchemaVersion)},
-          {"applied_seq", "0"},
-          {"house_edge_bp", std::to_string(limits.house_edge_bp)},
-          {"min_bet", std::to_string(limits.min_bet)},
-          {"max_bet", std::to_string(limits.max_bet)},
-          {"max_payout", std::to_string(limits.max_payout)}}) {
-      status = insert->bind(1, key).bind(2, value).run();
-      if (!status) break;
-    }
-  }
+  if (status) status = write_schema(db, limits);
   if (status) status = db.exec("COMMIT");
   if (!status) {
     (void)db.exec("ROLLBACK");
@@ -186,6 +189,64 @@ core::Status SqliteStore::create(const std::filesystem::path& path, const Limits
     return status;
   }
   return core::ok_status();
+}
+
+core::Status SqliteStore::create_in_existing(const std::filesystem::path& path,
+                                             const Limits& limits) {
+  std::error_code error;
+  if (std::filesystem::is_symlink(path, error)) {
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      path.string() + " is a symlink; name the database file itself");
+  }
+  if (!std::filesystem::is_regular_file(path, error)) {
+    return core::fail(core::ErrorCode::kNotFound, "no database at " + path.string());
+  }
+  auto connection = Connection::open(path, false);
+  CORE_RETURN_IF_ERROR(connection);
+  Connection& db = **connection;
+  // Looked at inside the write transaction, so no other writer can add the tables between
+  // the look and the creation.
+  auto status = db.exec("BEGIN IMMEDIATE");
+  if (!status) {
+    return core::fail(
+        status.error().with_context("adding the AutoBets tables to " + path.string()));
+  }
+  auto rollback = [&](core::Error e) {
+    (void)db.exec("ROLLBACK");
+    return core::fail(std::move(e));
+  };
+  auto existing = db.prepare(
+      "SELECT name FROM sqlite_master WHERE name IN ('settings', 'seeds', 'ledger_entries', "
+      "'ledger', 'next_seeds', 'accounts') ORDER BY name");
+  if (!existing) {
+    return rollback(core::Error(
+        core::ErrorCode::kCorrupt,
+        path.string() + " is not a readable SQLite database (" + existing.error().message() + ")"));
+  }
+  std::string names;
+  bool has_settings = false;
+  for (;;) {
+    auto row = existing->step();
+    if (!row) return rollback(row.error());
+    if (!*row) break;
+    has_settings |= existing->text(0) == "settings";
+    names += (names.empty() ? "" : ", ") + existing->text(0);
+  }
+  existing.value().reset();
+  if (has_settings) {
+    return rollback(core::Error(core::ErrorCode::kAlreadyExists,
+                                path.string() + " already holds an AutoBets database"));
+  }
+  if (!names.empty()) {
+    return rollback(core::Error(core::ErrorCode::kFailedPrecondition,
+                                path.string() + " already has tables named as AutoBets' (" + names +
+                                    "); refusing to add the AutoBets tables beside them"));
+  }
+  status = write_schema(db, limits);
+  if (status) status = db.exec("COMMIT");
+  if (!status)
+    return rollback(status.error().with_context("adding the AutoBets tables to " + path.string()));
+  return apply_pragmas(db);
 }
 
 core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesystem::path& path,

@@ -15,6 +15,7 @@ namespace {
 using testing::exec_sql;
 using testing::file_digest;
 using testing::open_account;
+using testing::query_int;
 using testing::TempDb;
 
 TEST(SqliteStore, CreatesTheDatabaseForItsOwnerOnlyAndNeverThroughASymlink) {
@@ -81,6 +82,42 @@ TEST(SqliteStore, ForeignSqliteDatabaseIsRefusedUntouched) {
   EXPECT_EQ(foreign.error().code(), core::ErrorCode::kCorrupt);
   EXPECT_NE(foreign.error().message().find("no such table: settings"), std::string::npos);
   EXPECT_EQ(file_digest(db.path()), before);
+}
+
+TEST(SqliteStore, TheTablesAreAddedToAForeignDatabaseOnceKeepingWhatItHolds) {
+  TempDb db(Limits{}, /*create=*/false);
+  { std::ofstream touch(db.path()); }
+  ASSERT_EQ(exec_sql(db.path(), "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('x')"),
+            "");
+  ASSERT_TRUE(SqliteStore::create_in_existing(db.path(), Limits{}).has_value());
+  {
+    auto store = SqliteStore::open(db.path());
+    ASSERT_TRUE(store.has_value()) << store.error().message();
+    ASSERT_TRUE((*store)->commit(open_account("alice", 5)).has_value());
+  }
+  EXPECT_EQ(query_int(db.path(), "SELECT COUNT(*) FROM notes WHERE text = 'x'"), 1);
+  // A second time: already an AutoBets database, nothing changed.
+  const auto before = file_digest(db.path());
+  auto again = SqliteStore::create_in_existing(db.path(), Limits{});
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code(), core::ErrorCode::kAlreadyExists);
+  EXPECT_EQ(file_digest(db.path()), before);
+}
+
+TEST(SqliteStore, TablesOfTheSameNamesAreNotAddedBeside) {
+  TempDb db(Limits{}, /*create=*/false);
+  { std::ofstream touch(db.path()); }
+  ASSERT_EQ(exec_sql(db.path(), "CREATE TABLE accounts (id INTEGER)"), "");
+  const auto before = file_digest(db.path());
+  auto refused = SqliteStore::create_in_existing(db.path(), Limits{});
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), core::ErrorCode::kFailedPrecondition);
+  EXPECT_NE(refused.error().message().find("(accounts)"), std::string::npos);
+  EXPECT_EQ(file_digest(db.path()), before);
+  EXPECT_FALSE(SqliteStore::open(db.path()).has_value());
+  auto missing = SqliteStore::create_in_existing(db.dir() / "none.db", Limits{});
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code(), core::ErrorCode::kNotFound);
 }
 
 }  // namespace

@@ -10,6 +10,14 @@ core::Status create_store(const std::string& db, const Limits& limits) {
   return SqliteStore::create(db, limits);
 }
 
+core::Status create_store_in_existing(const std::string& db, const Limits& limits) {
+  if (is_postgres_url(db)) {
+    return core::fail(core::ErrorCode::kInvalidArgument,
+                      "a PostgreSQL database gets its AutoBets tables from create_store");
+  }
+  return SqliteStore::create_in_existing(db, limits);
+}
+
 core::Result<std::unique_ptr<Store>> open_store(const std::string& db) {
   if (is_postgres_url(db)) {
     auto store = PgStore::open(db);

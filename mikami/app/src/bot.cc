@@ -142,6 +142,12 @@ struct Bot::Impl {
       gauges.push_back({"mikami_analytics_queue_depth", {}, double(analytics->depth())});
       counters.push_back({"mikami_analytics_dropped_total", {}, double(analytics->dropped())});
     });
+    // The modules' own figures, read from their tables (analytics' rollups per guild).
+    metrics.add_collector([this](auto& counters, auto& gauges) {
+      for (const auto& module : registry->modules()) {
+        module->collect_metrics(*store, counters, gauges);
+      }
+    });
   }
 };
 
@@ -182,7 +188,8 @@ core::Result<std::unique_ptr<Bot>> Bot::start(
   b.analytics = std::make_unique<framework::AnalyticsQueue>(
       config.analytics_queue, [metrics, registry = b.registry.get(),
                                store = b.store.get()](const framework::AnalyticsEvent& event) {
-        metrics->add("mikami_analytics_events_total", {{"module", event.module}});
+        metrics->add("mikami_analytics_events_total",
+                     {{"module", event.event.empty() ? event.module : "gateway"}});
         for (const auto& module : registry->modules()) module->observe(event, *store);
       });
   b.services = std::make_unique<Services>(*b.rest, cache::CacheOptions{});

@@ -26,6 +26,7 @@ class Reader {
         {"commands", {"guild_id", "sync"}},
         {"store", {"path"}},
         {"economy", {"database", "daily_amount"}},
+        {"analytics", {"metrics_guilds"}},
         {"sessions", {"directory"}},
         {"metrics", {"listen"}},
         {"pipeline",
@@ -134,6 +135,9 @@ core::Result<AppConfig> load_config_file(const std::filesystem::path& path, AppC
   CORE_RETURN_IF_ERROR(r.string("economy", "database", config.economy_database));
   CORE_RETURN_IF_ERROR(
       r.integer("economy", "daily_amount", 1, 1'000'000'000, config.economy_daily_amount));
+  std::int64_t metrics_guilds = static_cast<std::int64_t>(config.analytics_metrics_guilds);
+  CORE_RETURN_IF_ERROR(r.integer("analytics", "metrics_guilds", 0, 10'000, metrics_guilds));
+  config.analytics_metrics_guilds = static_cast<std::size_t>(metrics_guilds);
   std::string sessions = config.session_directory.string();
   CORE_RETURN_IF_ERROR(r.string("sessions", "directory", sessions));
   config.session_directory = sessions;

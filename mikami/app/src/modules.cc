@@ -25,7 +25,9 @@ core::Result<std::vector<std::unique_ptr<framework::Module>>> bot_modules(const 
   auto economy = modules::make_economy_module(economy_options(config));
   CORE_RETURN_IF_ERROR(economy);
   modules.push_back(std::move(*economy));
-  modules.push_back(modules::make_analytics_module());
+  modules::AnalyticsOptions analytics;
+  analytics.metrics_guilds = config.analytics_metrics_guilds;
+  modules.push_back(modules::make_analytics_module(analytics));
   return modules;
 }
 

@@ -6,6 +6,7 @@
 #include <deque>
 #include <exception>
 #include <mutex>
+#include <set>
 #include <unordered_set>
 
 #include "mikami/framework/checks.h"
@@ -55,6 +56,29 @@ std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::string string_field(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// What analytics keeps of a gateway event: names and ids only, never content.
+AnalyticsEvent gateway_event(std::string_view name, const json::value& data) {
+  AnalyticsEvent event;
+  event.event = std::string(name);
+  if (!data.is_object()) return event;
+  const json::object& d = data.as_object();
+  event.guild_id = string_field(d, "guild_id");
+  event.channel_id = string_field(d, "channel_id");
+  const json::value* user = d.if_contains("author");  // MESSAGE_CREATE
+  if (user == nullptr) user = d.if_contains("user");  // GUILD_MEMBER_ADD, _REMOVE, ...
+  if (user != nullptr && user->is_object()) {
+    event.user_id = string_field(user->as_object(), "id");
+    const json::value* bot = user->as_object().if_contains("bot");
+    event.user_is_bot = bot != nullptr && bot->is_bool() && bot->as_bool();
+  }
+  return event;
 }
 
 }  // namespace
@@ -421,6 +445,8 @@ struct Router::Impl {
   // Events of one guild reach its subscribers one at a time, in the order they came (an
   // audit-log entry's case number follows Discord's order); guilds run in parallel.
   UserGate event_order;
+  // The gateway events some module observes (Module::observed_events); set before any comes.
+  std::set<std::string, std::less<>> observed;
   std::atomic<bool> draining{false};
   std::atomic<std::uint64_t> next_error_id{0};
   std::mutex mutex;
@@ -445,6 +471,7 @@ Router::Router(const Registry& registry, BotStore& store, Replier& replier, BotS
       "mikami_events_dropped_total",
       "Gateway events dropped after waiting too long behind their guild's earlier ones.");
   for (const auto& module : registry.modules()) {
+    for (std::string& name : module->observed_events()) impl_->observed.insert(std::move(name));
     for (TaskSpec& task : module->tasks()) impl_->start_task(std::move(task));
   }
   metrics.add_collector([gate = &impl_->gate](auto& counters, auto& gauges) {
@@ -460,8 +487,13 @@ void Router::on_dispatch(std::string_view event_name, const boost::json::value& 
     impl_->on_interaction(data_value);
     return;
   }
+  if (impl_->draining.load()) return;
+  // Counted first and never waited for: a full queue drops it (and counts the drop).
+  if (impl_->observed.contains(event_name)) {
+    impl_->analytics.record(gateway_event(event_name, data_value));
+  }
   auto subscribers = impl_->registry.subscribers(std::string(event_name));
-  if (subscribers.empty() || impl_->draining.load()) return;
+  if (subscribers.empty()) return;
   // A copy in the default storage: the dispatch's own may be an arena of the shard's thread.
   auto data = std::make_shared<const json::value>(data_value, json::storage_ptr());
   const json::value* guild =

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "console_api.h"
+#include "timestamps.h"
 
 namespace mikami::sandbox {
 namespace {
@@ -91,6 +92,7 @@ Response ControlApi::handle(const Request& request) {
     return empty_response(http::status::no_content);
   }
   if (what == "dispatch") return dispatch(body);
+  if (what == "join") return join(body);
   if (what == "moderate") return rest_.act_by_hand(body);
   if (what == "messages") return rest_.seed_messages(body);
   if (what == "fault") return fault(body);
@@ -116,6 +118,33 @@ Response ControlApi::dispatch(const json::object& body) {
                    {"author", guild.user_json("1")}};
     gateway_.dispatch_to_all("MESSAGE_CREATE", d);
   }
+  return empty_response(http::status::no_content);
+}
+
+Response ControlApi::join(const json::object& body) {
+  const json::value* who_value = body.if_contains("user");
+  const std::string who =
+      who_value != nullptr && who_value->is_string() ? std::string(who_value->as_string()) : "";
+  Guild& guild = context_.guild;
+  std::string user_id;
+  for (const auto& [id, user] : guild.users) {
+    if (id == who || user.username == who) user_id = id;
+  }
+  if (user_id.empty()) {
+    return json_response(http::status::bad_request,
+                         {{"message", "\"user\" must name a user the sandbox knows"}});
+  }
+  if (guild.members.contains(user_id) || guild.bans.contains(user_id)) {
+    return json_response(
+        http::status::bad_request,
+        {{"message",
+          who + (guild.bans.contains(user_id) ? " is banned" : " is already a member")}});
+  }
+  Member& member = guild.members[user_id];
+  member = Member{user_id, std::nullopt, {}, format_iso8601(std::chrono::system_clock::now()), {}};
+  json::object d = guild.member_json(member);
+  d["guild_id"] = guild.id;
+  gateway_.dispatch_to_all("GUILD_MEMBER_ADD", d);
   return empty_response(http::status::no_content);
 }
 

@@ -19,6 +19,8 @@ class ControlApi {
 
  private:
   Response dispatch(const json::object& body);
+  // A user the sandbox knows, not a member, joins: GUILD_MEMBER_ADD.
+  Response join(const json::object& body);
   Response fault(const json::object& body);
 
   Context& context_;

@@ -188,6 +188,39 @@ std::variant<json::value, TypedLineError> convert(const json::object& option, st
   }
 }
 
+// "member: (required), reason:", or "no options": what a wrong option's error lists.
+std::string option_names(const json::array& schema) {
+  std::string out;
+  for (const json::value& v : schema) {
+    const json::object& option = v.as_object();
+    const json::value* required = option.if_contains("required");
+    out += (out.empty() ? "" : ", ") + text_of(option, "name") + ":" +
+           (required != nullptr && required->is_bool() && required->as_bool() ? " (required)" : "");
+  }
+  return out.empty() ? "it takes no options" : "its options: " + out;
+}
+
+// The `word` of a `word:` at the start of `text` or after a space, that names no option of
+// `schema` (a mistyped option name); empty when there is none. A string option's value may
+// hold such words ("see: the rules"), so only values that failed to convert are searched.
+std::string unknown_option_in(std::string_view text, const json::array& schema) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i > 0 && !std::isspace(static_cast<unsigned char>(text[i - 1]))) continue;
+    std::size_t end = i;
+    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) ||
+                                 text[end] == '_' || text[end] == '-')) {
+      ++end;
+    }
+    if (end == i || end >= text.size() || text[end] != ':') continue;
+    const std::string word(text.substr(i, end - i));
+    const bool known = std::any_of(schema.begin(), schema.end(), [&](const json::value& v) {
+      return text_of(v.as_object(), "name") == word;
+    });
+    if (!known) return word;
+  }
+  return "";
+}
+
 // Parses `rest` as `name:value` pairs against `schema` (leaf options).
 std::variant<json::array, TypedLineError> parse_options(std::string_view rest,
                                                         const json::array& schema,
@@ -211,8 +244,12 @@ std::variant<json::array, TypedLineError> parse_options(std::string_view rest,
   }
   if (const auto before = trim(rest.substr(0, found.empty() ? rest.size() : found[0].at));
       !before.empty()) {
+    if (const std::string word = unknown_option_in(before, schema);
+        !word.empty() && before.starts_with(word + ":")) {
+      return TypedLineError{"no option " + word + ": (" + option_names(schema) + ")"};
+    }
     return TypedLineError{"unexpected '" + std::string(before) +
-                          "' (options are typed name:value)"};
+                          "' (options are typed name:value; " + option_names(schema) + ")"};
   }
   json::array out;
   std::vector<std::string> seen;
@@ -226,7 +263,13 @@ std::variant<json::array, TypedLineError> parse_options(std::string_view rest,
     seen.push_back(name);
     if (text.empty()) return TypedLineError{"option " + name + ": no value"};
     auto value = convert(*found[k].option, text, resolver);
-    if (auto* error = std::get_if<TypedLineError>(&value)) return *error;
+    if (auto* error = std::get_if<TypedLineError>(&value)) {
+      // "member:@bob rsn:spam": the value ran over a mistyped option.
+      if (const std::string word = unknown_option_in(text, schema); !word.empty()) {
+        return TypedLineError{"no option " + word + ": (" + option_names(schema) + ")"};
+      }
+      return *error;
+    }
     out.push_back(json::object{{"name", name},
                                {"type", type_of(*found[k].option)},
                                {"value", std::get<json::value>(value)}});
@@ -237,7 +280,7 @@ std::variant<json::array, TypedLineError> parse_options(std::string_view rest,
     const std::string name = text_of(option, "name");
     if (required != nullptr && required->is_bool() && required->as_bool() &&
         std::find(seen.begin(), seen.end(), name) == seen.end()) {
-      return TypedLineError{"missing required option " + name + ":"};
+      return TypedLineError{"missing required option " + name + ": (" + option_names(schema) + ")"};
     }
   }
   return out;
@@ -268,7 +311,7 @@ std::variant<json::object, TypedLineError> parse_typed_line(
       break;
     }
   }
-  if (command == nullptr) return TypedLineError{"unknown command /" + name};
+  if (command == nullptr) return TypedLineError{"unknown command /" + name + " (/help lists them)"};
   Resolver resolver(guild, permissions_of);
   // Walks down subcommand groups and subcommands, building the nested option objects.
   const json::array empty;

@@ -58,16 +58,36 @@ TEST(TypedLineTest, LinesDiscordsClientWouldRefuseAreRefusedWithTheReason) {
     return std::holds_alternative<TypedLineError>(data) ? std::get<TypedLineError>(data).message
                                                         : std::string("accepted");
   };
-  EXPECT_EQ(message("/nothing"), "unknown command /nothing");
+  EXPECT_EQ(message("/nothing"), "unknown command /nothing (/help lists them)");
   EXPECT_EQ(message("ping"), "a command starts with '/'");
   EXPECT_EQ(message("/module"), "/module needs a subcommand: list, disable");
   EXPECT_EQ(message("/module enable name:x"),
             "/module has no subcommand enable (try: list, disable)");
-  EXPECT_EQ(message("/module disable"), "/module disable: missing required option name:");
+  EXPECT_EQ(message("/module disable"),
+            "/module disable: missing required option name: (its options: name: (required))");
   EXPECT_EQ(message("/warn user:@nobody"), "/warn: option user: no such user, got '@nobody'");
   EXPECT_EQ(message("/warn user:@bob days:two"),
             "/warn: option days: expected an integer, got 'two'");
-  EXPECT_EQ(message("/ping extra"), "/ping: unexpected 'extra' (options are typed name:value)");
+  EXPECT_EQ(message("/ping extra"),
+            "/ping: unexpected 'extra' (options are typed name:value; it takes no options)");
+  EXPECT_EQ(message("/ping"), "accepted");
+}
+
+TEST(TypedLineTest, AMistypedOptionNameIsToldWithTheOptionsTheCommandTakes) {
+  auto message = [](std::string_view line) {
+    auto data = parse(line);
+    return std::holds_alternative<TypedLineError>(data) ? std::get<TypedLineError>(data).message
+                                                        : std::string("accepted");
+  };
+  const std::string options = "(its options: user: (required), reason:, days:, channel:)";
+  EXPECT_EQ(message("/warn usr:@bob"), "/warn: no option usr: " + options);
+  EXPECT_EQ(message("/warn usr:@bob reason:spam"), "/warn: no option usr: " + options);
+  EXPECT_EQ(message("/warn user:@bob dys:3"), "/warn: no option dys: " + options);
+  EXPECT_EQ(message("/warn user:@bob days:3 chanel:#general"),
+            "/warn: no option chanel: " + options);
+  EXPECT_EQ(message("/ping usr:@bob"), "/ping: no option usr: (it takes no options)");
+  // In a string option's value a word with a colon is text.
+  EXPECT_EQ(message("/warn user:@bob reason:see: the rules"), "accepted");
   EXPECT_EQ(message("/ping"), "accepted");
 }
 

@@ -24,6 +24,14 @@ class SqliteStore final : public Store {
   // a file or a symlink is already there (a symlink is never followed), kIo if it cannot be
   // created. Creates no other file.
   static core::Status create(const std::filesystem::path& path, const Limits& limits);
+  // Adds the AutoBets tables (with `limits`) to an existing SQLite database of another
+  // program, e.g. a bot's store, so one file holds both. All in one transaction, after
+  // checking inside it that none of AutoBets' table names is taken; nothing changes when one
+  // is: kAlreadyExists when the file holds AutoBets' settings (an AutoBets database of any
+  // version, which open() then names), kFailedPrecondition naming the tables otherwise.
+  // kNotFound when there is no file, kInvalidArgument for a symlink, kCorrupt when it is not
+  // a database. The file's mode is left as it is.
+  static core::Status create_in_existing(const std::filesystem::path& path, const Limits& limits);
   // Opens an existing AutoBets database. Fails with kNotFound if there is no file, kCorrupt
   // if the file is not an AutoBets database (names what is wrong), kInvalidArgument for a
   // symlink. Never creates a file.

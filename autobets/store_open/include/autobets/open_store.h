@@ -15,6 +15,10 @@ namespace autobets {
 
 // Creates a new AutoBets database (SqliteStore::create or PgStore::create).
 core::Status create_store(const std::string& db, const Limits& limits);
+// Adds the AutoBets tables to an existing SQLite file of another program
+// (SqliteStore::create_in_existing); kInvalidArgument for a PostgreSQL URL, whose create_store
+// already works in an existing database.
+core::Status create_store_in_existing(const std::string& db, const Limits& limits);
 // Opens an existing one (SqliteStore::open or PgStore::open).
 core::Result<std::unique_ptr<Store>> open_store(const std::string& db);
 // How messages name `db`: a URL without its password, a path as it is.

@@ -21,6 +21,7 @@
 #include "autobets/open_store.h"
 #include "mikami/app/bot.h"
 #include "mikami/app/local_http.h"
+#include "mikami/bot_store.h"
 #include "mikami/modules/economy.h"
 #include "mikami/modules/utility.h"
 #include "mikami/testing/sandbox_process.h"
@@ -249,6 +250,84 @@ TEST_F(EconomyTest, RefusalsAreEphemeralAndWriteNothingToTheLedger) {
 // client threads, with interactions delivered twice. Money is conserved, no balance goes
 // negative, no daily is paid twice, no interaction acts twice, and AutoBets' replay of the
 // bot's database agrees.
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST_F(EconomyTest, ABotStoreMadeBeforeTheEconomyGetsItsLedgerOnceAndTheEconomyWorks) {
+  {
+    // The bot's store as a release without the economy left it: its tables and a setting.
+    auto old = BotStore::open(db());
+    ASSERT_TRUE(old.has_value()) << old.error().message();
+    ASSERT_TRUE((*old)->set_module_enabled("42", "moderation", false).has_value());
+  }
+  ASSERT_FALSE(autobets::open_store(db()).has_value());
+  testing::SandboxProcess sandbox;
+  start(sandbox);
+  Client c(sandbox.port());
+  EXPECT_NE(c.ask("/daily", "alice").find("You claimed 100 coins"), std::string::npos);
+  EXPECT_NE(c.ask("/pay member:@bob amount:30", "alice").find("You paid bob 30 coins"),
+            std::string::npos);
+  bot_.reset();
+  // A second start finds the ledger (nothing added twice) with the coins in it.
+  start(sandbox);
+  EXPECT_EQ(c.ask("/balance", "alice"), "Balance: 70 coins");
+  bot_.reset();
+  auto store = BotStore::open(db());
+  ASSERT_TRUE(store.has_value()) << store.error().message();
+  auto kept = (*store)->module_enabled("42", "moderation");
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(*kept, std::optional<bool>(false));
+  auto ledger = autobets::open_store(db());
+  ASSERT_TRUE(ledger.has_value()) << ledger.error().message();
+}
+
+TEST_F(EconomyTest, ALedgerOfAnotherSchemaVersionIsRefusedByNameAndLeftUntouched) {
+  ASSERT_TRUE(autobets::create_store(db(), autobets::Limits{}).has_value());
+  {
+    // A bot store whose ledger an older AutoBets wrote (schema version 2).
+    auto store = BotStore::open(db());
+    ASSERT_TRUE(store.has_value()) << store.error().message();
+    ASSERT_TRUE((*store)
+                    ->query("UPDATE settings SET value = '2' WHERE key = 'schema_version'")
+                    .has_value());
+  }
+  const std::string before = file_bytes(db());
+  EconomyOptions options;
+  options.database = db();
+  auto economy = make_economy_module(options);
+  ASSERT_FALSE(economy.has_value());
+  EXPECT_NE(economy.error().message().find("economy database"), std::string::npos);
+  EXPECT_NE(economy.error().message().find(db() + " is an AutoBets database of schema version 2"),
+            std::string::npos)
+      << economy.error().message();
+  EXPECT_EQ(file_bytes(db()), before);
+  auto store = BotStore::open(db());
+  ASSERT_TRUE(store.has_value());
+  auto version = (*store)->query("SELECT value FROM settings WHERE key = 'schema_version'");
+  ASSERT_TRUE(version.has_value());
+  ASSERT_EQ(version->size(), 1u);
+  EXPECT_EQ(std::get<std::string>((*version)[0][0]), "2");
+}
+
+TEST_F(EconomyTest, AStoreWithATableOfALedgersNameIsRefusedAndLeftUntouched) {
+  {
+    auto store = BotStore::open(db());
+    ASSERT_TRUE(store.has_value()) << store.error().message();
+    ASSERT_TRUE((*store)->query("CREATE TABLE accounts (id INTEGER)").has_value());
+  }
+  const std::string before = file_bytes(db());
+  EconomyOptions options;
+  options.database = db();
+  auto economy = make_economy_module(options);
+  ASSERT_FALSE(economy.has_value());
+  EXPECT_NE(economy.error().message().find("already has tables named as AutoBets' (accounts)"),
+            std::string::npos)
+      << economy.error().message();
+  EXPECT_EQ(file_bytes(db()), before);
+}
+
 TEST_F(EconomyTest, RacingPaysBetsDailiesAndRedeliveriesConserveMoney) {
   testing::SandboxProcess sandbox({"--members", std::to_string(kRaceMembers)});
   start(sandbox);

@@ -33,19 +33,37 @@ std::string economy_account(std::string_view guild_id, std::string_view user_id)
   return "discord:" + std::string(guild_id) + ":" + std::string(user_id);
 }
 
-core::Result<std::unique_ptr<framework::Module>> make_economy_module(EconomyOptions options) {
+namespace {
+
+// The ledger on `database`: opened; created when there is no file; added, in one transaction,
+// to a file without AutoBets' tables (a bot store made before the economy existed). An
+// AutoBets schema of another version is never touched: open_store's refusal names it.
+core::Result<std::unique_ptr<autobets::Store>> open_ledger(const EconomyOptions& options) {
   auto store = autobets::open_store(options.database);
-  if (!store && store.error().code() == core::ErrorCode::kNotFound) {
-    if (auto created = autobets::create_store(options.database, options.limits); !created) {
-      return core::fail(created.error().with_context("economy database"));
+  if (store) return store;
+  if (store.error().code() == core::ErrorCode::kNotFound) {
+    CORE_RETURN_IF_ERROR(autobets::create_store(options.database, options.limits));
+    return autobets::open_store(options.database);
+  }
+  if (store.error().code() != core::ErrorCode::kCorrupt) return store;
+  auto added = autobets::create_store_in_existing(options.database, options.limits);
+  if (!added) {
+    // Already AutoBets' (another version), or a PostgreSQL database: the refusal of
+    // open_store says what it is.
+    const auto code = added.error().code();
+    if (code == core::ErrorCode::kAlreadyExists || code == core::ErrorCode::kInvalidArgument) {
+      return store;
     }
-    store = autobets::open_store(options.database);
+    return core::fail(added.error());
   }
-  if (!store) {
-    return core::fail(store.error().with_context(
-        "economy database (a file the bot's store created before the economy existed holds no "
-        "ledger: name another with [economy] database)"));
-  }
+  return autobets::open_store(options.database);
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<framework::Module>> make_economy_module(EconomyOptions options) {
+  auto store = open_ledger(options);
+  if (!store) return core::fail(store.error().with_context("economy database"));
   auto bank = std::make_shared<Bank>();
   bank->options = std::move(options);
   bank->store = std::move(*store);

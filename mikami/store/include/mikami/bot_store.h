@@ -1,8 +1,9 @@
 // The bot's state (mikami/store): which modules are enabled in which guild, per-guild
 // configuration, cooldowns, and the tables modules own. SQLite in its own file, in WAL mode
 // (readers never wait for the writer) with synchronous=NORMAL: a crash loses at most the
-// last transactions, never consistency. The AutoBets ledger keeps its own database, so the
-// bot's writes never delay a wager.
+// last transactions, never consistency. By default the economy's AutoBets ledger lives in
+// the same file, in AutoBets' own tables (created and written only through AutoBets' library,
+// with its synchronous=FULL commits); the store never reads or writes them.
 //
 // Migrations: every owner (the store itself as "mikami", each module by its name) has a
 // schema version in the `schema_versions` table; migrate() applies the owner's migrations

@@ -18,8 +18,11 @@ namespace mikami::app {
 struct AppConfig {
   // [discord]
   std::string api_url = "https://discord.com/api/v10";
-  std::uint64_t intents = 1;  // GUILDS
-  int shard_count = 0;        // 0: GET /gateway/bot's recommendation
+  // GUILDS, GUILD_MODERATION (the audit-log events moderation records), GUILD_MESSAGES (the
+  // messages analytics counts; their content needs MESSAGE_CONTENT, which is not asked).
+  // Member joins and leaves also need GUILD_MEMBERS (2), a privileged intent.
+  std::uint64_t intents = 517;
+  int shard_count = 0;  // 0: GET /gateway/bot's recommendation
   // `shards = "0-3"`: run only shards 0..3 (inclusive) of shard_count (then required): one
   // process of a bot run as several. last_shard -1: every shard.
   int first_shard = 0;
@@ -33,6 +36,10 @@ struct AppConfig {
   // [economy]
   std::string economy_database;  // empty: the store's file; else a file or postgresql:// URL
   std::int64_t economy_daily_amount = 100;
+  // [analytics]
+  // Servers with a `guild` label of their own in /metrics (the first to be active); the
+  // others are summed under guild="other".
+  std::size_t analytics_metrics_guilds = 50;
   // [sessions]
   std::filesystem::path session_directory;  // empty: sessions are not saved
   // [metrics]

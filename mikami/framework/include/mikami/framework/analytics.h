@@ -1,5 +1,6 @@
-// The pipeline's last stage: one event per handled interaction, handed to a sink on a
-// thread of its own through a bounded queue. Recording never blocks the pipeline: when
+// The pipeline's last stage: one event per handled interaction (and one per gateway event a
+// module observes, Module::observed_events), handed to a sink on a thread of its own
+// through a bounded queue. Recording never blocks the pipeline: when
 // the queue is full the event is dropped and counted. Wake-ups are batched: a record wakes
 // the queue's thread only when it sleeps, and a woken thread delivers everything queued
 // before it sleeps again, so under load one wake-up serves many commands.
@@ -17,10 +18,15 @@
 namespace mikami::framework {
 
 struct AnalyticsEvent {
+  // A gateway event's name ("GUILD_MEMBER_ADD", "MESSAGE_CREATE", ...); empty for a pipeline
+  // result, which sets `command`, `module`, `result` and `latency`.
+  std::string event;
   std::string command;  // "/module enable", or a component's prefix
-  std::string module;
+  std::string module;   // empty when no module owns it (an unknown command)
   std::string guild_id;
-  std::string user_id;
+  std::string channel_id;  // gateway events: where it happened, when it has a channel
+  std::string user_id;     // the invoker; a message's author; the member who joined or left
+  bool user_is_bot = false;
   std::string result;  // "ok", "invalid_option", "missing_permissions", "cooldown", ...
   std::chrono::microseconds latency{0};
 };

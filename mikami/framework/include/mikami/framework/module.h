@@ -13,6 +13,7 @@
 #include "mikami/bot_store.h"
 #include "mikami/framework/analytics.h"
 #include "mikami/framework/command.h"
+#include "mikami/framework/metrics.h"
 
 namespace mikami::framework {
 
@@ -37,6 +38,20 @@ class Module {
   virtual void observe(const AnalyticsEvent& event, BotStore& store) {
     (void)event;
     (void)store;
+  }
+  // Gateway events this module counts: the router records each one that comes (the name,
+  // guild, channel and user it carries) on the analytics queue, from the shard's thread
+  // without waiting, and observe() gets it with `event.event` set. Unlike an EventSpec, the
+  // module sees it late or (the queue full, counted) not at all: for statistics only.
+  virtual std::vector<std::string> observed_events() const { return {}; }
+  // At every scrape of /metrics, on the metrics server's thread: samples read from the
+  // module's tables. Must be quick and must not throw; every label's values must be bounded
+  // (say how in the module's docs), since each value is a series kept by Prometheus.
+  virtual void collect_metrics(BotStore& store, std::vector<Metrics::Sample>& counters,
+                               std::vector<Metrics::Sample>& gauges) const {
+    (void)store;
+    (void)counters;
+    (void)gauges;
   }
 };
 

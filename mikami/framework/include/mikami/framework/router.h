@@ -6,7 +6,8 @@
 //   active pipeline per user; a second command of the same user waits up to
 //   `lock_wait`, then is told "still working on your last command") -> the module's
 //   handler -> the reply, through the Replier -> an analytics event (bounded queue,
-//   never blocks; drops counted).
+//   never blocks; drops counted). A gateway event some module observes
+//   (Module::observed_events) goes to the same queue as it comes, on the shard's thread.
 // An interaction whose id the router has already taken (a replay by a resumed gateway
 // session) is dropped and counted (mikami_interactions_redelivered_total), so it never acts
 // twice, not even where a first refusal would now succeed.
@@ -58,7 +59,8 @@ class Router {
   Router& operator=(const Router&) = delete;
 
   // Every gateway dispatch: INTERACTION_CREATE enters the pipeline; other events go to
-  // the modules subscribed to them. Ignored once draining.
+  // the analytics queue when a module observes them, and to the modules subscribed to them.
+  // Ignored once draining.
   // `data` is the dispatch's parsed "d" (DispatchAction::data).
   void on_dispatch(std::string_view event_name, const boost::json::value& data);
   // Stops taking new interactions and waits up to `timeout` for those in flight (and

@@ -31,9 +31,11 @@ struct EconomyOptions {
   core::Clock* clock = &core::SystemClock::instance();  // must outlive the module
 };
 
-// Opens the database and starts its engine (which reconciles it first). Fails naming the
-// database when it cannot be created or opened, or holds something else than AutoBets'
-// tables. The module must outlive nothing it hands out: it is destroyed after the router.
+// Opens the database and starts its engine (which reconciles it first). A SQLite file without
+// AutoBets' tables (the bot's store made before the economy existed) gets them, once, in one
+// transaction. Fails naming the database when it cannot be created or opened, when it holds
+// an AutoBets schema of another version (left untouched), or tables of AutoBets' names. The module
+// must outlive nothing it hands out: it is destroyed after the router.
 core::Result<std::unique_ptr<framework::Module>> make_economy_module(EconomyOptions options);
 
 // The AutoBets user id of a member of a guild: "discord:<guild id>:<user id>".
