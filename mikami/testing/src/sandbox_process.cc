@@ -1,19 +1,16 @@
 #include "mikami/testing/sandbox_process.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
+#include "core/process.h"
 #include "core/status.h"
-
-extern char** environ;
 
 namespace mikami::testing {
 
@@ -25,40 +22,40 @@ SandboxProcess::SandboxProcess(std::vector<std::string> flags, bool tls) : tls_(
     CORE_CHECK(mkdtemp(pattern) != nullptr);
     dir_ = pattern;
     ca_file_ = dir_ + "/cert.pem";
-    const std::string command =
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
-        "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
-        dir_ + "/key.pem -out " + ca_file_ + " 2>/dev/null";
-    CORE_CHECK(std::system(command.c_str()) == 0);
+    core::SpawnOptions quiet;
+    quiet.search_path = true;
+    quiet.in = core::Stdio::null();
+    quiet.out = core::Stdio::null();
+    quiet.err = core::Stdio::null();
+    auto openssl = core::Child::spawn(
+        "openssl",
+        {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", dir_ + "/key.pem", "-out", ca_file_},
+        quiet);
+    CORE_CHECK(openssl.has_value());
+    auto made = openssl->wait();
+    CORE_CHECK(made.has_value() && made->success());
     flags.insert(flags.end(), {"--tls-cert", ca_file_, "--tls-key", dir_ + "/key.pem"});
   }
   std::string binary = std::string(bin_dir) + "/mikami-sandbox";
   std::vector<std::string> args = {binary, "--port", "0", "--exit-on-stdin-eof"};
   args.insert(args.end(), flags.begin(), flags.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int out[2];
-  int in[2];
-  CORE_CHECK(pipe2(out, O_CLOEXEC) == 0);
-  // The sandbox exits when this pipe closes, which happens when this process ends for any
-  // reason, so a crashed test never leaves a server behind.
-  CORE_CHECK(pipe2(in, O_CLOEXEC) == 0);
-  stdin_writer_ = in[1];
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
-  CORE_CHECK(posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
-  close(in[0]);
-  FILE* stream = fdopen(out[0], "r");
-  char line[256] = {};
-  CORE_CHECK(std::fgets(line, sizeof line, stream) != nullptr);
-  std::fclose(stream);  // the sandbox prints nothing else on stdout
+  core::SpawnOptions spawn;
+  spawn.out = core::Stdio::pipe();
+  // The sandbox exits when its stdin pipe closes, which happens when this process ends for
+  // any reason, so a crashed test never leaves a server behind.
+  spawn.in = core::Stdio::pipe();
+  auto child = core::Child::spawn(binary, args, spawn);
+  CORE_CHECK(child.has_value() && child->started());
+  child_ = std::move(*child);
+  // The first line; the sandbox prints nothing else on stdout.
+  std::string line;
+  char c = 0;
+  while (line.size() < 256 && ::read(child_->stdout_fd(), &c, 1) == 1 && c != '\n') line += c;
+  child_->close_stdout();
   unsigned port = 0;
-  CORE_CHECK(std::sscanf(line, "mikami-sandbox listening on 127.0.0.1:%u", &port) == 1);
+  CORE_CHECK(std::sscanf(line.c_str(), "mikami-sandbox listening on 127.0.0.1:%u", &port) == 1);
   port_ = static_cast<std::uint16_t>(port);
   RestOptions options;
   options.base_url = std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
@@ -71,13 +68,15 @@ SandboxProcess::SandboxProcess(std::vector<std::string> flags, bool tls) : tls_(
 
 SandboxProcess::~SandboxProcess() {
   control_.reset();
-  if (stdin_writer_ >= 0) close(stdin_writer_);
-  if (pid_ > 0) {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
+  if (child_) {
+    child_->close_stdin();
+    child_->kill(SIGTERM);
+    (void)child_->wait();
   }
-  if (!dir_.empty()) std::system(("rm -rf " + dir_).c_str());
+  if (!dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
 }
 
 int SandboxProcess::control(const std::string& what, const std::string& body) {

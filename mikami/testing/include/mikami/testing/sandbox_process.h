@@ -2,13 +2,13 @@
 // stops it (SIGTERM) when destroyed.
 #pragma once
 
-#include <sys/types.h>
-
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/process.h"
 #include "mikami/rest_client.h"
 
 namespace mikami::testing {
@@ -16,7 +16,7 @@ namespace mikami::testing {
 class SandboxProcess {
  public:
   // Extra command-line flags, e.g. {"--bucket-window-ms", "500"}. With `tls` a fresh
-  // self-signed certificate for 127.0.0.1 is made (openssl CLI) and the sandbox serves
+  // self-signed certificate for 127.0.0.1 is made (the openssl program) and the sandbox serves
   // https:// and wss:// only. Aborts the test run (CORE_CHECK) if anything fails to start.
   explicit SandboxProcess(std::vector<std::string> flags = {}, bool tls = false);
   ~SandboxProcess();
@@ -40,8 +40,7 @@ class SandboxProcess {
   bool tls_ = false;
   std::string dir_;
   std::string ca_file_;
-  pid_t pid_ = -1;
-  int stdin_writer_ = -1;
+  std::optional<core::Child> child_;  // its stdin stays open while the sandbox should run
   std::uint16_t port_ = 0;
   std::unique_ptr<RestClient> control_;
 };
