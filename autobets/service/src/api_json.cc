@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/json_string.h"
+
 namespace autobets {
 
 nlohmann::json to_json(const LedgerRecord& r) {
@@ -39,53 +41,6 @@ nlohmann::json to_json(const Reply& reply) {
 
 namespace {
 
-// Appends `text` as a JSON string, escaped as nlohmann::json escapes it.
-void append_string(std::string& out, std::string_view text) {
-  for (unsigned char c : text) {
-    if (c >= 0x80) {  // UTF-8: checked by the library (invalid bytes become U+FFFD)
-      out += nlohmann::json(std::string(text))
-                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      return;
-    }
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xf];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
-
 void append_int(std::string& out, std::int64_t value) {
   char digits[24];
   auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
@@ -112,36 +67,36 @@ void append_record(std::string& out, const LedgerRecord& r) {
   append_int(out, r.balance_before);
   if (wager) {
     append_name(out, "client_seed");
-    append_string(out, r.client_seed);
+    core::append_json_string(out, r.client_seed);
     append_name(out, "commitment");
-    append_string(out, r.commitment);
+    core::append_json_string(out, r.commitment);
   }
   append_name(out, "created_at_us");
   append_int(out, r.created_at_us);
   if (wager) {
     append_name(out, "game");
-    append_string(out, r.game);
+    core::append_json_string(out, r.game);
     append_name(out, "house_edge_bp");
     append_int(out, r.house_edge_bp);
   }
   append_name(out, "idempotency_key");
-  append_string(out, r.idempotency_key);
+  core::append_json_string(out, r.idempotency_key);
   append_name(out, "kind");
-  append_string(out, to_string(r.kind));
+  core::append_json_string(out, to_string(r.kind));
   if (wager) {
     append_name(out, "nonce");
     append_int(out, r.nonce);
     append_name(out, "outcome");
     append_int(out, r.outcome);
     append_name(out, "params");
-    append_string(out, r.params);
+    core::append_json_string(out, r.params);
     append_name(out, "payout");
     append_int(out, r.payout);
   }
   append_name(out, "seq");
   append_int(out, r.seq);
   append_name(out, "user");
-  append_string(out, r.user);
+  core::append_json_string(out, r.user);
   out += '}';
 }
 
@@ -152,7 +107,7 @@ std::string to_json_text(const Reply& reply) {
   out.reserve(reply.record ? 512 : 128);
   out += '{';
   append_name(out, "code");
-  append_string(out, to_string(reply.code));
+  core::append_json_string(out, to_string(reply.code));
   append_name(out, "code_number");
   append_int(out, static_cast<int>(reply.code));
   if (reply.ok()) {
@@ -161,7 +116,7 @@ std::string to_json_text(const Reply& reply) {
   }
   if (!reply.message.empty()) {
     append_name(out, "message");
-    append_string(out, reply.message);
+    core::append_json_string(out, reply.message);
   }
   append_name(out, "ok");
   out += reply.ok() ? "true" : "false";

@@ -13,10 +13,10 @@
 #include <optional>
 
 #include "core/exit_codes.h"
+#include "core/json_string.h"
 #include "dorkgen/app_presets.h"
 #include "dorkgen/app_run.h"
 #include "dorkgen/app_settings.h"
-#include "dorkgen/json.h"
 #include "dorkgen/learn.h"
 #include "dorkgen/space.h"
 #include "dorkgen/template.h"
@@ -196,9 +196,9 @@ class PresetsCommand final : public Command {
       const QueryTypeFile& t = library.types()[i];
       if (i) out += ',';
       out += "{\"name\":";
-      append_json_string(out, t.name);
+      core::append_json_string(out, t.name);
       out += ",\"description\":";
-      append_json_string(out, t.description);
+      core::append_json_string(out, t.description);
       out += ",\"templates\":" + std::to_string(t.templates.size()) + "}";
     }
     out += "],\"pools\":[";
@@ -206,7 +206,7 @@ class PresetsCommand final : public Command {
       const PoolFile& p = library.pools()[i];
       if (i) out += ',';
       out += "{\"name\":";
-      append_json_string(out, p.name);
+      core::append_json_string(out, p.name);
       out += ",\"values\":" + std::to_string(p.values.size()) + "}";
     }
     return out + "]}\n";

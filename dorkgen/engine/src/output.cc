@@ -1,6 +1,7 @@
 #include "dorkgen/output.h"
 
-#include "dorkgen/json.h"
+#include "core/json_string.h"
+#include "dorkgen/csv.h"
 
 namespace dorkgen {
 
@@ -36,9 +37,9 @@ void append_values_object(std::string& out, const Plan& plan, std::uint32_t t,
   out.push_back('{');
   for (std::size_t s = 0; s < slots.size(); ++s) {
     if (s) out.push_back(',');
-    append_json_string(out, slots[s].name);
+    core::append_json_string(out, slots[s].name);
     out.push_back(':');
-    append_json_string(out, plan.value(entry.slot_pool[s], values[s]));
+    core::append_json_string(out, plan.value(entry.slot_pool[s], values[s]));
   }
   out.push_back('}');
 }
@@ -55,11 +56,11 @@ void append_record(std::string& out, OutputFormat format, const Plan& plan, std:
       return;
     case OutputFormat::kJsonl:
       out += "{\"query\":";
-      append_json_string(out, query);
+      core::append_json_string(out, query);
       out += ",\"type\":";
-      append_json_string(out, entry.source.query_type);
+      core::append_json_string(out, entry.source.query_type);
       out += ",\"template\":";
-      append_json_string(out, entry.source.parsed.text());
+      core::append_json_string(out, entry.source.parsed.text());
       out += ",\"values\":";
       append_values_object(out, plan, t, values);
       out += "}\n";

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/json_string.h"
 #include "dorkgen/exhaustive.h"
-#include "dorkgen/json.h"
 
 namespace dorkgen {
 
@@ -121,11 +121,11 @@ std::string to_json(const SpaceReport& report) {
     const TemplateSpace& t = report.templates[i];
     if (i) out += ',';
     out += "{\"query_type\":";
-    append_json_string(out, t.query_type);
+    core::append_json_string(out, t.query_type);
     out += ",\"origin\":";
-    append_json_string(out, t.origin);
+    core::append_json_string(out, t.origin);
     out += ",\"template\":";
-    append_json_string(out, t.text);
+    core::append_json_string(out, t.text);
     out += ",\"count\":\"" + to_decimal(t.count) + "\",\"exact\":";
     out += t.exact ? "true}" : "false}";
   }

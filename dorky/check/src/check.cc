@@ -9,6 +9,7 @@
 #include <queue>
 #include <unordered_map>
 
+#include "core/json_string.h"
 #include "core/line_reader.h"
 #include "dorky/hash.h"
 #include "dorky/input.h"
@@ -22,50 +23,6 @@ namespace {
 constexpr std::size_t kPartitions = 64;
 // Rough cost of remembering one distinct query: its bytes, the node and the bucket.
 constexpr std::uint64_t kEntryOverhead = 80;
-
-// JSON string (RFC 8259) of bytes that may not be UTF-8: invalid bytes become U+FFFD.
-void append_json(std::string& out, std::string_view text) {
-  out += '"';
-  for (std::size_t i = 0; i < text.size();) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      if (c == '"' || c == '\\') {
-        out += '\\';
-        out += static_cast<char>(c);
-      } else if (c < 0x20) {
-        static const char kHex[] = "0123456789abcdef";
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-      } else {
-        out += static_cast<char>(c);
-      }
-      ++i;
-      continue;
-    }
-    std::size_t length = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-    bool valid = length > 0 && c < 0xf5 && i + length <= text.size();
-    for (std::size_t k = 1; valid && k < length; ++k) {
-      valid = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
-    }
-    if (valid && length == 3) {  // no overlong forms, no surrogates
-      auto c1 = static_cast<unsigned char>(text[i + 1]);
-      valid = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
-    }
-    if (valid && length == 4) {
-      auto c1 = static_cast<unsigned char>(text[i + 1]);
-      valid = !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
-    }
-    if (valid) {
-      out.append(text, i, length);
-      i += length;
-    } else {
-      out += "\xef\xbf\xbd";
-      ++i;
-    }
-  }
-  out += '"';
-}
 
 // Writes one finding as text or JSON and counts it.
 class Reporter {
@@ -83,14 +40,14 @@ class Reporter {
     text_.clear();
     if (settings_.json) {
       text_ += "{\"file\":";
-      append_json(text_, file);
+      core::append_json_string(text_, file);
       text_ += ",\"line\":" + std::to_string(line) +
                ",\"column\":" + std::to_string(finding.column) + ",\"severity\":\"";
       text_ += severity_name(finding.severity);
       text_ += "\",\"code\":\"";
       text_ += finding.code;
       text_ += "\",\"message\":";
-      append_json(text_, finding.message);
+      core::append_json_string(text_, finding.message);
       text_ += '}';
     } else {
       text_.append(file);

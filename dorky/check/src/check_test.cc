@@ -73,7 +73,7 @@ TEST(CheckTest, JsonHasOneObjectPerFinding) {
   write_file(dir / name, "site:\n");
   auto escaped = run_program("dorky-check", {"--json", name}, "", {}, dir.path());
   EXPECT_EQ(escaped.out,
-            "{\"file\":\"q\\\"\\\\\\u0009\xef\xbf\xbd.txt\",\"line\":1,\"column\":1,"
+            "{\"file\":\"q\\\"\\\\\\t\xef\xbf\xbd.txt\",\"line\":1,\"column\":1,"
             "\"severity\":\"error\",\"code\":\"empty-value\",\"message\":\"empty value for "
             "'site:'\"}\n");
   auto spaced = run_program("dorky-check", {"--json", "--no-duplicates"}, "x\nsite: \xff\n");

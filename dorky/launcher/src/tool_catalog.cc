@@ -8,6 +8,7 @@
 #include <chrono>
 #include <set>
 
+#include "core/json_string.h"
 #include "dorky/process.h"
 
 namespace dorky {
@@ -27,38 +28,6 @@ bool is_executable_file(const std::string& path) {
   struct stat info {};
   return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
          ::access(path.c_str(), X_OK) == 0;
-}
-
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
 }
 
 }  // namespace
@@ -145,11 +114,11 @@ std::string tools_to_json(const std::vector<ToolEntry>& tools,
   std::string out = "[";
   for (std::size_t i = 0; i < tools.size(); ++i) {
     out += i == 0 ? "\n  {\"name\": " : ",\n  {\"name\": ";
-    append_json_string(out, tools[i].name);
+    core::append_json_string(out, tools[i].name);
     out += ", \"path\": ";
-    append_json_string(out, tools[i].path);
+    core::append_json_string(out, tools[i].path);
     out += ", \"description\": ";
-    append_json_string(out, i < descriptions.size() ? descriptions[i] : "");
+    core::append_json_string(out, i < descriptions.size() ? descriptions[i] : "");
     out += "}";
   }
   out += tools.empty() ? "]\n" : "\n]\n";
