@@ -41,12 +41,6 @@ nlohmann::json to_json(const Reply& reply) {
 
 namespace {
 
-void append_int(std::string& out, std::int64_t value) {
-  char digits[24];
-  auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  out.append(digits, end);
-}
-
 // `"name":` then the value; the names of one object must come in sorted order, as
 // nlohmann::json (a std::map) writes them.
 void append_name(std::string& out, std::string_view name) {
@@ -56,47 +50,48 @@ void append_name(std::string& out, std::string_view name) {
   out += "\":";
 }
 
+void field(std::string& out, std::string_view name, std::int64_t value) {
+  append_name(out, name);
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, end);
+}
+
+void field(std::string& out, std::string_view name, std::string_view value) {
+  append_name(out, name);
+  core::append_json_string(out, value);
+}
+
+void field(std::string& out, std::string_view name, bool value) {
+  append_name(out, name);
+  out += value ? "true" : "false";
+}
+
 void append_record(std::string& out, const LedgerRecord& r) {
-  bool wager = r.kind == RecordKind::kWager;
+  const bool wager = r.kind == RecordKind::kWager;
   out += '{';
-  append_name(out, "amount");
-  append_int(out, r.amount);
-  append_name(out, "balance_after");
-  append_int(out, r.balance_after);
-  append_name(out, "balance_before");
-  append_int(out, r.balance_before);
+  field(out, "amount", r.amount);
+  field(out, "balance_after", r.balance_after);
+  field(out, "balance_before", r.balance_before);
   if (wager) {
-    append_name(out, "client_seed");
-    core::append_json_string(out, r.client_seed);
-    append_name(out, "commitment");
-    core::append_json_string(out, r.commitment);
+    field(out, "client_seed", r.client_seed);
+    field(out, "commitment", r.commitment);
   }
-  append_name(out, "created_at_us");
-  append_int(out, r.created_at_us);
+  field(out, "created_at_us", r.created_at_us);
   if (wager) {
-    append_name(out, "game");
-    core::append_json_string(out, r.game);
-    append_name(out, "house_edge_bp");
-    append_int(out, r.house_edge_bp);
+    field(out, "game", r.game);
+    field(out, "house_edge_bp", std::int64_t{r.house_edge_bp});
   }
-  append_name(out, "idempotency_key");
-  core::append_json_string(out, r.idempotency_key);
-  append_name(out, "kind");
-  core::append_json_string(out, to_string(r.kind));
+  field(out, "idempotency_key", r.idempotency_key);
+  field(out, "kind", to_string(r.kind));
   if (wager) {
-    append_name(out, "nonce");
-    append_int(out, r.nonce);
-    append_name(out, "outcome");
-    append_int(out, r.outcome);
-    append_name(out, "params");
-    core::append_json_string(out, r.params);
-    append_name(out, "payout");
-    append_int(out, r.payout);
+    field(out, "nonce", r.nonce);
+    field(out, "outcome", r.outcome);
+    field(out, "params", r.params);
+    field(out, "payout", r.payout);
   }
-  append_name(out, "seq");
-  append_int(out, r.seq);
-  append_name(out, "user");
-  core::append_json_string(out, r.user);
+  field(out, "seq", r.seq);
+  field(out, "user", r.user);
   out += '}';
 }
 
@@ -106,26 +101,16 @@ std::string to_json_text(const Reply& reply) {
   std::string out;
   out.reserve(reply.record ? 512 : 128);
   out += '{';
-  append_name(out, "code");
-  core::append_json_string(out, to_string(reply.code));
-  append_name(out, "code_number");
-  append_int(out, static_cast<int>(reply.code));
-  if (reply.ok()) {
-    append_name(out, "duplicate");
-    out += reply.duplicate ? "true" : "false";
-  }
-  if (!reply.message.empty()) {
-    append_name(out, "message");
-    core::append_json_string(out, reply.message);
-  }
-  append_name(out, "ok");
-  out += reply.ok() ? "true" : "false";
+  field(out, "code", to_string(reply.code));
+  field(out, "code_number", std::int64_t{static_cast<int>(reply.code)});
+  if (reply.ok()) field(out, "duplicate", reply.duplicate);
+  if (!reply.message.empty()) field(out, "message", reply.message);
+  field(out, "ok", reply.ok());
   if (reply.record) {
     append_name(out, "record");
     append_record(out, *reply.record);
   }
-  append_name(out, "retryable");
-  out += is_retryable(reply.code) ? "true" : "false";
+  field(out, "retryable", is_retryable(reply.code));
   out += '}';
   return out;
 }

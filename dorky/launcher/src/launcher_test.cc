@@ -19,7 +19,6 @@
 
 #include "dorky/process.h"
 
-
 namespace {
 
 namespace fs = std::filesystem;
