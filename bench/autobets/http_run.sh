@@ -3,11 +3,14 @@
 # (a separate process, keep-alive, closed loop) at 64 connections on 64 users. Three runs;
 # prints each run's JSON and the medians, with the load average (the machine may be shared).
 #
-#   bench/autobets/http_run.sh [build-dir] [seconds]     (defaults: build, 10)
+#   bench/autobets/http_run.sh [build-dir] [seconds] [serve option...]   (defaults: build, 10)
+#
+# Options after the seconds go to `autobets serve` (e.g. --commit-gather-us 300).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build="${1:-$root/build}"
 seconds="${2:-10}"
+serve_options=("${@:3}")
 bin="$build/bin/autobets"
 bench="$build/bin/autobets_http_bench"
 for b in "$bin" "$bench"; do
@@ -29,7 +32,7 @@ for i in 1 2 3; do
   db="$scratch/h$i.db"
   "$bin" --db "$db" init --max-payout 1000000000000000 >/dev/null
   key=$("$bin" --db "$db" --json keys create --scope admin | sed -E 's/.*"token":"([^"]+)".*/\1/')
-  "$bin" --db "$db" serve --listen 127.0.0.1:0 >"$scratch/out" 2>"$scratch/err" &
+  "$bin" --db "$db" serve --listen 127.0.0.1:0 "${serve_options[@]}" >"$scratch/out" 2>"$scratch/err" &
   server=$!
   for _ in $(seq 500); do grep -q '127.0.0.1:' "$scratch/out" && break; sleep 0.01; done
   port=$(sed -nE 's/.*127\.0\.0\.1:([0-9]+).*/\1/p' "$scratch/out")

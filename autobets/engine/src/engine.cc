@@ -417,35 +417,26 @@ void Engine::Impl::transfer_locked(UserState& from, UserState& to, const UserTra
   in.record.balance_before = to_balance;
   in.record.balance_after = *to_after;
   in.record.created_at_us = now;
-  // The recipient's first seed goes before the pair, so transfer_in directly follows
-  // transfer_out in the ledger.
-  std::vector<std::pair<StoreOp, OpMeta>> ops;
-  if (to_seed) ops.push_back({*to_seed, OpMeta{&to, {}, {}, &from, {}}});
-  ops.push_back({std::move(in), OpMeta{&to, {}, {}, &from, {}}});
+  // A new recipient's first seed goes between the pair's halves (seeds are not ledger rows,
+  // so transfer_in still directly follows transfer_out in the ledger), and all of it is
+  // queued at once: one commit makes it durable or none does, so a transfer refused after a
+  // conflict (a key the sender already used, say) leaves no account behind.
+  if (to_seed) extra.push_back({*to_seed, OpMeta{&to, {}, {}, &from, {}}});
+  extra.push_back({std::move(in), OpMeta{&to, {}, {}, &from, {}}});
   UserState* sender = &from;
   UserState* recipient = &to;
   OpMeta::Redo redo = [this, sender, recipient, request, done](std::shared_ptr<Waiters> waiters) {
     transfer_locked(*sender, *recipient, request, done, std::move(waiters));
   };
+  if (!queue_request(from, std::move(out), std::nullopt, done, std::move(reuse), std::move(redo),
+                     std::move(extra), recipient)) {
+    return;
+  }
   if (to_seed) {
-    // A new recipient's account first (seeds are not ledger rows, so the pair stays
-    // adjacent in the ledger). Both locks are held, so nothing of the recipient comes
-    // between.
-    std::vector<std::pair<StoreOp, OpMeta>> seed_only;
-    seed_only.push_back(std::move(ops.front()));
-    if (!enqueue(std::move(seed_only))) {
-      return finish(from, key, reuse, done,
-                    Reply::rejected(ReplyCode::kEngineClosed, "the engine is shutting down"));
-    }
     to.seed = std::move(to_seed->seed);
     to.next_seed = std::move(to_seed->next_seed);
     to.next_nonce = 0;
     to.exists = true;
-  }
-  extra.push_back(std::move(ops.back()));
-  if (!queue_request(from, std::move(out), std::nullopt, done, std::move(reuse), std::move(redo),
-                     std::move(extra), recipient)) {
-    return;
   }
   to.balance = *to_after;
   to.balance_hint.store(to.balance, std::memory_order_relaxed);

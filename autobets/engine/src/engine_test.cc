@@ -282,6 +282,34 @@ TEST_F(EngineTest, RepeatedKeyReturnsTheFirstReceiptAndAReusedKeyIsAnError) {
   EXPECT_EQ(ledger_rows(), 2);
 }
 
+// A transfer to a new recipient whose key the sender already used is refused when its commit
+// finds the key (engines do not look new keys up first). The recipient's first seed was queued
+// with the pair, so it is refused with it: no account appears for a payment that never
+// happened. Many times, since the commit thread once could take the seed on its own.
+TEST_F(EngineTest, ATransferRefusedForAReusedKeyCreatesNoRecipientAccount) {
+  ASSERT_TRUE(deposit("alice", 1000).ok());
+  for (int i = 0; i < 30; ++i) {
+    const std::string key = "order-" + std::to_string(i);
+    ASSERT_TRUE(wager("alice", 1, "coin", "heads", key).ok());
+    const std::string recipient = "new-" + std::to_string(i);
+    Reply reply = engine_->transfer(UserTransfer{"alice", recipient, 6, key});
+    ASSERT_EQ(reply.code, ReplyCode::kIdempotencyKeyReused) << i << ": " << reply.message;
+    auto account = store_->load(recipient);
+    ASSERT_TRUE(account.has_value());
+    ASSERT_FALSE(account->has_value())
+        << recipient << " has an account; reply " << reply.message << " balance "
+        << (*account)->account.balance << " seeds "
+        << query_int(db_.path(), "SELECT count(*) FROM seeds WHERE user_id = '" + recipient + "'")
+        << " records "
+        << query_int(db_.path(), "SELECT count(*) FROM ledger WHERE user_id = '" + recipient + "'");
+  }
+  // The same payment with a fresh key goes through, recipient account and all.
+  Reply paid = engine_->transfer(UserTransfer{"alice", "new-0", 6, "pay-0"});
+  ASSERT_TRUE(paid.ok()) << paid.message;
+  EXPECT_EQ(durable_balance("new-0"), 6);
+  expect_consistent();
+}
+
 // A fresh engine (a restarted server, another CLI process) does not look a new key up before
 // queueing it; the store reports a key already in the ledger. A repeat of an accepted
 // withdrawal the balance can no longer cover is still answered with the first receipt, and

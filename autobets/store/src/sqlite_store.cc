@@ -242,6 +242,20 @@ core::Status SqliteStore::create_in_existing(const std::filesystem::path& path,
                                 path.string() + " already has tables named as AutoBets' (" + names +
                                     "); refusing to add the AutoBets tables beside them"));
   }
+  // The file is about to hold unrevealed server seeds: for its owner only from now on, with
+  // its journal files (SQLite creates later ones with the database's mode).
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::filesystem::path file = path.string() + suffix;
+    if (!std::filesystem::exists(file, error)) continue;
+    std::filesystem::permissions(
+        file, std::filesystem::perms::group_all | std::filesystem::perms::others_all,
+        std::filesystem::perm_options::remove, error);
+    if (error) {
+      return rollback(core::Error(
+          core::ErrorCode::kIo,
+          "making " + file.string() + " readable by its owner only: " + error.message()));
+    }
+  }
   status = write_schema(db, limits);
   if (status) status = db.exec("COMMIT");
   if (!status)

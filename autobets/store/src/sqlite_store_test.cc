@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "autobets/testing/store_ops.h"
@@ -76,6 +77,8 @@ TEST(SqliteStore, ForeignSqliteDatabaseIsRefusedUntouched) {
   { std::ofstream touch(db.path()); }
   ASSERT_EQ(exec_sql(db.path(), "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('x')"),
             "");
+  std::filesystem::permissions(db.path(), std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
   auto before = file_digest(db.path());
   auto foreign = SqliteStore::open(db.path());
   ASSERT_FALSE(foreign.has_value());
@@ -89,6 +92,8 @@ TEST(SqliteStore, TheTablesAreAddedToAForeignDatabaseOnceKeepingWhatItHolds) {
   { std::ofstream touch(db.path()); }
   ASSERT_EQ(exec_sql(db.path(), "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('x')"),
             "");
+  std::filesystem::permissions(db.path(), std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
   ASSERT_TRUE(SqliteStore::create_in_existing(db.path(), Limits{}).has_value());
   {
     auto store = SqliteStore::open(db.path());
@@ -96,6 +101,15 @@ TEST(SqliteStore, TheTablesAreAddedToAForeignDatabaseOnceKeepingWhatItHolds) {
     ASSERT_TRUE((*store)->commit(open_account("alice", 5)).has_value());
   }
   EXPECT_EQ(query_int(db.path(), "SELECT COUNT(*) FROM notes WHERE text = 'x'"), 1);
+  // It now holds unrevealed server seeds: for its owner only, whatever it was before.
+  namespace fs = std::filesystem;
+  const fs::perms others = fs::perms::group_all | fs::perms::others_all;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const fs::path file = db.path().string() + suffix;
+    if (fs::exists(file)) {
+      EXPECT_EQ(fs::status(file).permissions() & others, fs::perms::none) << file;
+    }
+  }
   // A second time: already an AutoBets database, nothing changed.
   const auto before = file_digest(db.path());
   auto again = SqliteStore::create_in_existing(db.path(), Limits{});

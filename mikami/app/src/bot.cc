@@ -94,6 +94,27 @@ struct Bot::Impl {
   }
 
   void add_collectors() {
+    for (const auto& [name, help] : std::initializer_list<std::pair<const char*, const char*>>{
+             {"mikami_rest_requests_total", "REST requests sent to Discord."},
+             {"mikami_rest_429_total", "REST answers of 429 (rate limited), by scope."},
+             {"mikami_rest_retries_total", "REST requests retried after a 5xx or network error."},
+             {"mikami_gateway_connects_total", "Gateway connections opened, by shard."},
+             {"mikami_gateway_resumes_total", "Gateway sessions resumed, by shard."},
+             {"mikami_gateway_identifies_total", "Gateway sessions identified anew, by shard."},
+             {"mikami_gateway_heartbeat_latency_seconds", "Last heartbeat round trip, by shard."},
+             {"mikami_cache_guilds", "Guilds in the cache, by shard."},
+             {"mikami_cache_channels", "Channels in the cache, by shard."},
+             {"mikami_cache_roles", "Roles in the cache, by shard."},
+             {"mikami_cache_members", "Members in the cache, by shard."},
+             {"mikami_cache_fetches_total", "Cache misses fetched over REST, by shard."},
+             {"mikami_interactions_deferred_total", "Interactions answered with a deferral first."},
+             {"mikami_interaction_answers_failed_total", "Interaction answers Discord refused."},
+             {"mikami_interactions_tracked", "Interactions awaiting their final answer."},
+             {"mikami_analytics_queue_depth", "Events waiting in the analytics queue."},
+             {"mikami_analytics_dropped_total", "Events the full analytics queue dropped."},
+         }) {
+      metrics.describe(name, help);
+    }
     metrics.add_collector([this](auto& counters, auto& gauges) {
       const SchedulerCounters rest_counters = rest->counters();
       counters.push_back({"mikami_rest_requests_total", {}, double(rest_counters.granted)});

@@ -3,6 +3,7 @@
 #include <histedit.h>
 
 #include <boost/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "mikami/app/local_http.h"
@@ -130,9 +131,7 @@ class Session {
     if (line.starts_with("as ")) {
       std::string who = line.substr(3);
       if (!who.empty() && who.front() == '@') who.erase(0, 1);
-      user_ = who;
-      print("now acting as " + who + "\n");
-      return true;
+      return act_as(who);
     }
     if (line == "members") return members();
     if (line == "help" || line == "?") {
@@ -155,19 +154,44 @@ class Session {
     std::fflush(out_);
   }
 
-  bool members() {
+  // The guild's members, or nullopt (and a message) when the sandbox cannot list them.
+  std::optional<json::array> list_members() {
     auto reply = http_.request("GET", "/_sandbox/members");
-    if (!reply || reply->status != 200) {
+    boost::system::error_code ec;
+    json::value members;
+    if (reply && reply->status == 200) members = json::parse(reply->body, ec);
+    if (!reply || reply->status != 200 || ec || !members.is_array()) {
       print("cannot list members\n");
-      return false;
+      return std::nullopt;
     }
+    return members.as_array();
+  }
+
+  bool members() {
+    auto members = list_members();
+    if (!members) return false;
     std::string out;
-    const json::value members = json::parse(reply->body);
-    for (const json::value& m : members.as_array()) {
+    for (const json::value& m : *members) {
       out += "  " + text(m, "username") + " (" + text(m, "id") + ")\n";
     }
     print(out);
     return true;
+  }
+
+  // Acts as the member named `who` (a username or an id) from now on; an unknown name
+  // changes nothing.
+  bool act_as(const std::string& who) {
+    auto members = list_members();
+    if (!members) return false;
+    for (const json::value& m : *members) {
+      if (text(m, "username") == who || text(m, "id") == who) {
+        user_ = who;
+        print("now acting as " + who + "\n");
+        return true;
+      }
+    }
+    print("no member named " + who + " here (type members); still acting as " + user_ + "\n");
+    return false;
   }
 
   bool command(const std::string& line) {

@@ -112,6 +112,17 @@ TEST(ConsoleTest, ASessionWithACommandThatGotNoAnswerExitsNonZero) {
   EXPECT_NE(run.out().find("pong"), std::string::npos);
 }
 
+TEST(ConsoleTest, ActingAsSomeoneWhoIsNotAMemberIsRefusedAndChangesNothing) {
+  MikamiRun run({}, "as alice\nas nosuch\n/module disable name:utility\n");
+  EXPECT_EQ(run.wait(), 1);  // the refused line counts as a line without an answer
+  const std::string out = run.out();
+  EXPECT_NE(out.find("no member named nosuch here (type members); still acting as alice"),
+            std::string::npos)
+      << out;
+  // Still alice, who cannot manage the server.
+  EXPECT_NE(out.find("you need Manage Server to use /module"), std::string::npos) << out;
+}
+
 TEST(ConsoleTest, CheckConfigNamesTheBadKey) {
   MikamiRun good({"--check-config"}, "");
   EXPECT_EQ(good.wait(), 0);

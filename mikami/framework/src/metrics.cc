@@ -98,6 +98,11 @@ std::string Metrics::render() const {
   for (const auto& c : collectors) c(extra_counters, extra_gauges);
   for (auto& s : extra_counters) counters[{s.name, s.labels}] += s.value;
   for (auto& s : extra_gauges) gauges[{s.name, s.labels}] = s.value;
+  for (const auto* samples : {&extra_counters, &extra_gauges}) {
+    for (const Sample& s : *samples) {
+      if (!s.help.empty()) help.emplace(s.name, s.help);
+    }
+  }
   std::string out;
   std::set<std::string> typed;
   auto header = [&](const std::string& name, const char* type) {

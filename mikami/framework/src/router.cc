@@ -399,6 +399,7 @@ struct Router::Impl {
       reply =
           Reply{failure_message(run->label + " failed with a non-standard exception"), "", true};
     }
+    if (result == "ok" && !reply.refusal.empty()) result = reply.refusal;
     if (answered->exchange(true)) return;  // the deadline answered; this reply is late
     timers.cancel(timer);
     const bool is_ephemeral = reply.ephemeral.value_or(ephemeral);
@@ -474,6 +475,8 @@ Router::Router(const Registry& registry, BotStore& store, Replier& replier, BotS
     for (std::string& name : module->observed_events()) impl_->observed.insert(std::move(name));
     for (TaskSpec& task : module->tasks()) impl_->start_task(std::move(task));
   }
+  metrics.describe("mikami_lock_waits_total", "Commands that waited for their user's lock.");
+  metrics.describe("mikami_lock_active_users", "Users with a command running or waiting.");
   metrics.add_collector([gate = &impl_->gate](auto& counters, auto& gauges) {
     counters.push_back({"mikami_lock_waits_total", {}, static_cast<double>(gate->waits())});
     gauges.push_back({"mikami_lock_active_users", {}, static_cast<double>(gate->active_users())});

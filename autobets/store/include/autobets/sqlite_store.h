@@ -30,7 +30,8 @@ class SqliteStore final : public Store {
   // is: kAlreadyExists when the file holds AutoBets' settings (an AutoBets database of any
   // version, which open() then names), kFailedPrecondition naming the tables otherwise.
   // kNotFound when there is no file, kInvalidArgument for a symlink, kCorrupt when it is not
-  // a database. The file's mode is left as it is.
+  // a database. Since the file then holds unrevealed server seeds, it (and its -wal and -shm)
+  // loses every permission of group and others before the tables are written.
   static core::Status create_in_existing(const std::filesystem::path& path, const Limits& limits);
   // Opens an existing AutoBets database. Fails with kNotFound if there is no file, kCorrupt
   // if the file is not an AutoBets database (names what is wrong), kInvalidArgument for a

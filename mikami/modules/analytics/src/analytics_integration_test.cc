@@ -14,6 +14,7 @@
 #include "mikami/app/bot.h"
 #include "mikami/app/local_http.h"
 #include "mikami/modules/analytics.h"
+#include "mikami/modules/economy.h"
 #include "mikami/modules/utility.h"
 #include "mikami/testing/sandbox_process.h"
 
@@ -38,7 +39,7 @@ class AnalyticsTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  void start(std::size_t queue = 10'000) {
+  void start(std::size_t queue = 10'000, bool with_economy = false) {
     app::AppConfig config;
     config.analytics_queue = queue;
     config.api_url = sandbox_.api_url();
@@ -47,6 +48,13 @@ class AnalyticsTest : public ::testing::Test {
     std::vector<std::unique_ptr<framework::Module>> modules;
     modules.push_back(make_utility_module());
     modules.push_back(make_analytics_module());
+    if (with_economy) {
+      EconomyOptions economy;
+      economy.database = (dir_ / "bot.db").string();
+      auto made = make_economy_module(economy);
+      ASSERT_TRUE(made.has_value()) << made.error().message();
+      modules.push_back(std::move(*made));
+    }
     auto bot = app::Bot::start(config, "sandbox-token", logger_, std::move(modules));
     ASSERT_TRUE(bot.has_value()) << bot.error().message();
     bot_ = std::move(*bot);
@@ -138,6 +146,13 @@ TEST_F(AnalyticsTest, CommandsMessagesJoinsAndLeavesAreInMetricsAndStats) {
   }
   EXPECT_NE(metrics.find("# TYPE mikami_analytics_commands_total counter"), std::string::npos);
   EXPECT_NE(metrics.find("# TYPE mikami_analytics_active_members gauge"), std::string::npos);
+  // Every metric says what it counts.
+  for (std::size_t at = metrics.find("# TYPE "); at != std::string::npos;
+       at = metrics.find("# TYPE ", at + 1)) {
+    const std::size_t name_end = metrics.find(' ', at + 7);
+    const std::string name = metrics.substr(at + 7, name_end - at - 7);
+    EXPECT_NE(metrics.find("# HELP " + name + " "), std::string::npos) << name << " has no HELP";
+  }
 
   const std::string stats = ask("/stats", "owner");
   EXPECT_NE(stats.find("Commands: 3, errors: 0 (0.0%)\n"), std::string::npos) << stats;
@@ -146,6 +161,36 @@ TEST_F(AnalyticsTest, CommandsMessagesJoinsAndLeavesAreInMetricsAndStats) {
   EXPECT_NE(stats.find("Messages: 5 (<#100> 3, <#101> 2)\n"), std::string::npos) << stats;
   EXPECT_NE(stats.find("/ping: 2 ok\n"), std::string::npos) << stats;
   EXPECT_NE(stats.find("/stats: 1 missing_permissions\n"), std::string::npos) << stats;
+}
+
+// A command that declines what was asked (a second /daily, a payment over the balance, an
+// unknown module) is counted by the refusal its handler names, not as "ok", and not as an
+// error the bot is to blame for.
+TEST_F(AnalyticsTest, RefusalsAreCountedByTheirNameNotAsOkNorAsErrors) {
+  start(10'000, /*with_economy=*/true);
+  ASSERT_NE(ask("/daily", "alice").find("You claimed 100 coins"), std::string::npos);
+  ASSERT_NE(ask("/daily", "alice").find("You already claimed today's"), std::string::npos);
+  ASSERT_EQ(ask("/pay member:@bob amount:500", "alice"),
+            "You have 100 coins; you cannot pay 500 coins.");
+  ASSERT_EQ(ask("/module disable name:nosuch", "owner").rfind("option name: no module named", 0),
+            0u);
+  const std::vector<std::string> wanted = {
+      R"(mikami_analytics_commands_total{guild="1",command="/daily",outcome="ok"} 1)",
+      R"(mikami_analytics_commands_total{guild="1",command="/daily",outcome="already_claimed"} 1)",
+      R"(mikami_analytics_commands_total{guild="1",command="/pay",outcome="insufficient_balance"} 1)",
+      R"(mikami_analytics_commands_total{guild="1",command="/module disable",outcome="invalid_option"} 1)",
+      R"(mikami_analytics_command_errors_total{guild="1"} 0)",
+      R"(mikami_commands_total{command="/daily",result="already_claimed"} 1)",
+      R"(mikami_commands_total{command="/pay",result="insufficient_balance"} 1)",
+  };
+  const std::string metrics = metrics_with(wanted);
+  for (const std::string& line : wanted) {
+    EXPECT_NE(metrics.find("\n" + line + "\n"), std::string::npos) << line << "\n" << metrics;
+  }
+  const std::string stats = ask("/stats", "owner");
+  EXPECT_NE(stats.find("Commands: 4, errors: 0 (0.0%)\n"), std::string::npos) << stats;
+  EXPECT_NE(stats.find("/daily: 1 already_claimed, 1 ok\n"), std::string::npos) << stats;
+  EXPECT_NE(stats.find("/pay: 1 insufficient_balance\n"), std::string::npos) << stats;
 }
 
 TEST_F(AnalyticsTest, SwitchedOffInAServerItCountsNothingThere) {

@@ -23,7 +23,7 @@ std::string utc_day(std::chrono::system_clock::time_point at) {
 // An outcome the bot is to blame for, as opposed to a refusal it meant to give.
 bool is_error(const std::string& result) {
   return result == "error" || result == "timeout" || result == "check_unavailable" ||
-         result.ends_with("_undelivered");
+         result == "discord_refused" || result.ends_with("_undelivered");
 }
 
 std::int64_t as_int(const StoreValue& v) {
@@ -221,17 +221,28 @@ class AnalyticsModule final : public framework::Module {
         const std::string result = as_text(row[3]);
         counters.push_back({"mikami_analytics_commands_total",
                             {{"guild", guild}, {"command", as_text(row[2])}, {"outcome", result}},
-                            n});
+                            n,
+                            "Commands handled, by server, command and outcome (all time)."});
         errors[guild] += is_error(result) ? n : 0;
       } else if (kind == "joins" || kind == "leaves" || kind == "messages") {
         const std::string metric = kind == "messages"
                                        ? "mikami_analytics_messages_total"
                                        : "mikami_analytics_member_" + kind + "_total";
-        counters.push_back({metric, {{"guild", guild}}, n});
+        counters.push_back({metric,
+                            {{"guild", guild}},
+                            n,
+                            kind == "messages" ? "Messages seen, by server (all time)."
+                            : kind == "joins"  ? "Members who joined, by server (all time)."
+                                               : "Members who left, by server (all time)."});
       }
     }
     for (const auto& [guild, n] : errors) {
-      counters.push_back({"mikami_analytics_command_errors_total", {{"guild", guild}}, n});
+      counters.push_back(
+          {"mikami_analytics_command_errors_total",
+           {{"guild", guild}},
+           n,
+           "Commands that failed on the bot's side (error, timeout, an answer not delivered), "
+           "by server."});
     }
     auto today = store.query(
         "SELECT " + labelled + " AS g, COUNT(*) FROM analytics_members WHERE day = ?2 GROUP BY g",
@@ -240,12 +251,15 @@ class AnalyticsModule final : public framework::Module {
       for (const StoreRow& row : *today) {
         gauges.push_back({"mikami_analytics_active_members",
                           {{"guild", as_text(row[0])}},
-                          static_cast<double>(as_int(row[1]))});
+                          static_cast<double>(as_int(row[1])),
+                          "Members active today (UTC), by server."});
       }
     }
     if (auto guilds = store.query("SELECT COUNT(*) FROM analytics_guilds"); guilds) {
-      gauges.push_back(
-          {"mikami_analytics_guilds", {}, static_cast<double>(as_int((*guilds)[0][0]))});
+      gauges.push_back({"mikami_analytics_guilds",
+                        {},
+                        static_cast<double>(as_int((*guilds)[0][0])),
+                        "Servers with analytics figures."});
     }
   }
 

@@ -27,6 +27,12 @@ framework::Reply private_reply(std::string text) {
   return framework::Reply{std::move(text), "", true};
 }
 
+framework::Reply refusal(std::string why, std::string text) {
+  framework::Reply reply = private_reply(std::move(text));
+  reply.refusal = std::move(why);
+  return reply;
+}
+
 framework::Reply public_reply(std::string text) {
   return framework::Reply{std::move(text), "", std::nullopt};
 }

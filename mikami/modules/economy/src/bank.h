@@ -37,8 +37,11 @@ struct Bank {
   autobets::Amount balance(const std::string& account) const;
 };
 
-// A private reply: refusals, and what only the invoker should see.
+// A private reply: what only the invoker should see.
 framework::Reply private_reply(std::string text);
+// A private reply declining the command; `why` names the refusal for analytics
+// (framework::Reply::refusal), e.g. "insufficient_balance".
+framework::Reply refusal(std::string why, std::string text);
 framework::Reply public_reply(std::string text);
 // The display name of a member named by option `option` (resolved with the interaction).
 std::string resolved_name(const framework::CommandContext& ctx, const std::string& option);

@@ -57,8 +57,8 @@ Reply bet(Bank& bank, CommandContext& ctx) {
     }
     case ReplyCode::kUnknownUser:
     case ReplyCode::kInsufficientBalance:
-      return private_reply("You have " + bank.coins(bank.balance(request.user)) +
-                           "; you cannot bet " + bank.coins(amount) + ".");
+      return refusal("insufficient_balance", "You have " + bank.coins(bank.balance(request.user)) +
+                                                 "; you cannot bet " + bank.coins(amount) + ".");
     case ReplyCode::kAmountNotPositive:
     case ReplyCode::kAmountBelowMinimum:
     case ReplyCode::kAmountAboveMaximum:
@@ -66,7 +66,7 @@ Reply bet(Bank& bank, CommandContext& ctx) {
     case ReplyCode::kPayoutAboveMaximum: {
       std::string why = reply.message;
       if (!why.empty() && why.back() == '.') why.pop_back();
-      return private_reply("That bet is not allowed: " + why + ".");
+      return refusal("bet_not_allowed", "That bet is not allowed: " + why + ".");
     }
     default:
       throw std::runtime_error("bet: " + reply.message);
@@ -77,8 +77,8 @@ Reply fair_show(Bank& bank, CommandContext& ctx) {
   auto snapshot = bank.store->load(bank.account(ctx));
   if (!snapshot) throw std::runtime_error("fair: " + snapshot.error().message());
   if (!*snapshot) {
-    return private_reply(
-        "You have no seeds yet: they come with your wallet (/daily, or /fair rotate).");
+    return refusal("no_wallet",
+                   "You have no seeds yet: they come with your wallet (/daily, or /fair rotate).");
   }
   const auto& s = **snapshot;
   return private_reply("Server seed commitment (SHA-256): " + s.account.commitment +
@@ -90,7 +90,7 @@ Reply fair_show(Bank& bank, CommandContext& ctx) {
 Reply fair_rotate(Bank& bank, CommandContext& ctx, std::optional<std::string> client_seed) {
   auto revealed = bank.engine->rotate_seed(bank.account(ctx), client_seed);
   if (!revealed && revealed.error().code() == core::ErrorCode::kInvalidArgument) {
-    return private_reply("option seed: " + revealed.error().message());
+    return refusal("invalid_option", "option seed: " + revealed.error().message());
   }
   if (!revealed) throw std::runtime_error("fair rotate: " + revealed.error().message());
   auto now = bank.store->load(bank.account(ctx));
@@ -107,14 +107,14 @@ Reply fair_verify(Bank& bank, CommandContext& ctx) {
   if (!record) throw std::runtime_error("fair verify: " + record.error().message());
   if (!*record || (*record)->user != bank.account(ctx) ||
       (*record)->kind != autobets::RecordKind::kWager) {
-    return private_reply("Bet #" + std::to_string(seq) + " is not one of your bets.");
+    return refusal("unknown_bet", "Bet #" + std::to_string(seq) + " is not one of your bets.");
   }
   const autobets::LedgerRecord& r = **record;
   auto report = autobets::verify(*bank.store, autobets::OpenSslHasher::instance(), seq);
   if (!report) throw std::runtime_error("fair verify: " + report.error().message());
   if (!report->ok()) {
-    return private_reply("Bet #" + std::to_string(seq) +
-                         " does NOT verify: " + report->failures.front());
+    return refusal("verify_failed",
+                   "Bet #" + std::to_string(seq) + " does NOT verify: " + report->failures.front());
   }
   std::string text = "Bet #" + std::to_string(seq) + " verifies: " + r.game + " " + r.params +
                      ", nonce " + std::to_string(r.nonce) + ". " + outcome_text(r) + ": " +

@@ -53,13 +53,13 @@ Reply daily(Bank& bank, CommandContext& ctx) {
   const autobets::Reply reply = bank.engine->transfer(request);
   if (!reply.ok()) {
     if (reply.code == ReplyCode::kBalanceOverflow) {
-      return private_reply("Your balance cannot hold any more coins.");
+      return refusal("balance_overflow", "Your balance cannot hold any more coins.");
     }
     throw std::runtime_error("daily credit: " + reply.message);
   }
   if (reply.duplicate) {
-    return private_reply("You already claimed today's " + bank.coins(reply.record->amount) + ". " +
-                         next);
+    return refusal("already_claimed",
+                   "You already claimed today's " + bank.coins(reply.record->amount) + ". " + next);
   }
   return public_reply("You claimed " + bank.coins(reply.record->amount) +
                       ". Balance: " + bank.coins(reply.record->balance_after) + ". " + next);
@@ -68,11 +68,13 @@ Reply daily(Bank& bank, CommandContext& ctx) {
 Reply pay(Bank& bank, CommandContext& ctx) {
   const auto member = ctx.id("member");
   const Amount amount = ctx.integer("amount").value_or(0);
-  if (!member) return private_reply("option member: name the member to pay");
-  if (member->value() == ctx.user_id().value()) return private_reply("You cannot pay yourself.");
+  if (!member) return refusal("invalid_option", "option member: name the member to pay");
+  if (member->value() == ctx.user_id().value())
+    return refusal("self_target", "You cannot pay yourself.");
   const std::string name = resolved_name(ctx, "member");
-  if (resolved_bot(ctx, "member")) return private_reply(name + " is a bot and has no wallet.");
-  if (amount <= 0) return private_reply("option amount: must be at least 1");
+  if (resolved_bot(ctx, "member"))
+    return refusal("bot_target", name + " is a bot and has no wallet.");
+  if (amount <= 0) return refusal("invalid_option", "option amount: must be at least 1");
   autobets::UserTransfer transfer;
   transfer.from = bank.account(ctx);
   transfer.to = bank.account(ctx, member->value());
@@ -85,13 +87,14 @@ Reply pay(Bank& bank, CommandContext& ctx) {
                           ". Your balance: " + bank.coins(reply.record->balance_after) + ".");
     case ReplyCode::kUnknownUser:
     case ReplyCode::kInsufficientBalance:
-      return private_reply("You have " + bank.coins(bank.balance(transfer.from)) +
-                           "; you cannot pay " + bank.coins(amount) + ".");
+      return refusal("insufficient_balance", "You have " + bank.coins(bank.balance(transfer.from)) +
+                                                 "; you cannot pay " + bank.coins(amount) + ".");
     case ReplyCode::kBalanceOverflow:
-      return private_reply(name + "'s balance cannot hold " + bank.coins(amount) + " more.");
+      return refusal("balance_overflow",
+                     name + "'s balance cannot hold " + bank.coins(amount) + " more.");
     case ReplyCode::kAmountAboveMaximum:
     case ReplyCode::kAmountBelowMinimum:
-      return private_reply(reply.message);
+      return refusal("amount_out_of_range", reply.message);
     default:
       throw std::runtime_error("pay: " + reply.message);
   }
@@ -101,9 +104,10 @@ Reply eco(Bank& bank, CommandContext& ctx) {
   const bool credit = ctx.subcommand() == "credit";
   const auto member = ctx.id("member");
   const Amount amount = ctx.integer("amount").value_or(0);
-  if (!member || amount <= 0) return private_reply("option amount: must be at least 1");
+  if (!member || amount <= 0) return refusal("invalid_option", "option amount: must be at least 1");
   const std::string name = resolved_name(ctx, "member");
-  if (resolved_bot(ctx, "member")) return private_reply(name + " is a bot and has no wallet.");
+  if (resolved_bot(ctx, "member"))
+    return refusal("bot_target", name + " is a bot and has no wallet.");
   autobets::TransferRequest request;
   request.user = bank.account(ctx, member->value());
   request.kind = credit ? autobets::RecordKind::kCredit : autobets::RecordKind::kWithdrawal;
@@ -117,10 +121,12 @@ Reply eco(Bank& bank, CommandContext& ctx) {
                            ".");
     case ReplyCode::kUnknownUser:
     case ReplyCode::kInsufficientBalance:
-      return private_reply(name + " has " + bank.coins(bank.balance(request.user)) +
-                           "; you cannot debit " + bank.coins(amount) + ".");
+      return refusal("insufficient_balance", name + " has " +
+                                                 bank.coins(bank.balance(request.user)) +
+                                                 "; you cannot debit " + bank.coins(amount) + ".");
     case ReplyCode::kBalanceOverflow:
-      return private_reply(name + "'s balance cannot hold " + bank.coins(amount) + " more.");
+      return refusal("balance_overflow",
+                     name + "'s balance cannot hold " + bank.coins(amount) + " more.");
     default:
       throw std::runtime_error("eco: " + reply.message);
   }

@@ -25,7 +25,10 @@ constexpr std::chrono::seconds kMaxTimeout{28LL * 86'400};
 // Discord bulk-deletes only messages younger than 14 days; a minute's margin for clocks.
 constexpr std::int64_t kBulkMaxAgeMs = 14LL * 86'400'000 - 60'000;
 
-Reply refuse(std::string message) { return Reply{std::move(message), "", true}; }
+// A private reply declining the action; `why` names the refusal for analytics.
+Reply refuse(std::string why, std::string message) {
+  return Reply{std::move(message), "", true, "", std::move(why)};
+}
 
 template <class T>
 T value_or_throw(core::Result<T> result) {
@@ -94,20 +97,22 @@ struct Done {
 // made one, completes the case and posts it to the mod log.
 Reply run_case(CommandContext& ctx, Case c, const std::function<Done(Discord&, Case&)>& act) {
   RestClient* rest = ctx.services().rest();
-  if (rest == nullptr) return refuse("moderation needs Discord's API, which this bot cannot reach");
+  if (rest == nullptr)
+    return refuse("no_discord_api", "moderation needs Discord's API, which this bot cannot reach");
   Cases cases(ctx.store());
   auto [opened, created] = value_or_throw(cases.open(c));
   if (!created) {
     // The same interaction again (a retry, a double click): nothing is done twice.
-    return refuse("Case #" + std::to_string(opened.number) + " already records this (" +
-                  opened.status + ").");
+    return refuse("already_recorded", "Case #" + std::to_string(opened.number) +
+                                          " already records this (" + opened.status + ").");
   }
   Discord discord(*rest);
   Done done = act(discord, opened);
   if (!done.ok) {
     check(cases.complete(opened, "failed", done.error, done.details));
-    return refuse("Discord refused: " + done.error + ". Case #" + std::to_string(opened.number) +
-                  " is marked failed; nothing was changed.");
+    return refuse("discord_refused", "Discord refused: " + done.error + ". Case #" +
+                                         std::to_string(opened.number) +
+                                         " is marked failed; nothing was changed.");
   }
   opened.details = done.details;
   opened.status = "done";
@@ -138,7 +143,7 @@ Done answer_to_done(const moderation::Answer& a, std::string details = "") {
 // For /warn, /timeout, /untimeout and /kick: the target must be in the server.
 std::optional<Reply> needs_member(const Target& t) {
   if (t.member != nullptr) return std::nullopt;
-  return refuse(moderation::who(t.name, t.id) + " is not a member of this server.");
+  return refuse("not_a_member", moderation::who(t.name, t.id) + " is not a member of this server.");
 }
 
 OptionSpec user_option(std::string description) {
@@ -177,10 +182,11 @@ Reply timeout(CommandContext& ctx) {
   const Target t = target(ctx, "user");
   if (auto refusal = needs_member(t)) return *refusal;
   const auto length = moderation::parse_duration(ctx.string("duration").value_or(""));
-  if (!length) return refuse("duration: use a number and a unit, like 10m, 2h or 7d.");
+  if (!length)
+    return refuse("invalid_option", "duration: use a number and a unit, like 10m, 2h or 7d.");
   if (*length > kMaxTimeout) {
-    return refuse("duration: a timeout lasts at most 28 days (you asked for " +
-                  moderation::describe_duration(*length) + ").");
+    return refuse("timeout_too_long", "duration: a timeout lasts at most 28 days (you asked for " +
+                                          moderation::describe_duration(*length) + ").");
   }
   Case c = draft(ctx, "timeout", t);
   c.duration_seconds = length->count();
@@ -203,7 +209,7 @@ Reply untimeout(CommandContext& ctx) {
   const Target t = target(ctx, "user");
   if (auto refusal = needs_member(t)) return *refusal;
   if (!t.member->timed_out_at(moderation::now_ms())) {
-    return refuse(moderation::who(t.name, t.id) + " is not timed out.");
+    return refuse("not_timed_out", moderation::who(t.name, t.id) + " is not timed out.");
   }
   return run_case(ctx, draft(ctx, "untimeout", t), [](Discord& discord, Case& c) {
     return answer_to_done(
@@ -229,7 +235,8 @@ Reply ban(CommandContext& ctx) {
   Case c = draft(ctx, "ban", t);
   if (auto text = ctx.string("duration")) {
     const auto length = moderation::parse_duration(*text);
-    if (!length) return refuse("duration: use a number and a unit, like 10m, 2h or 7d.");
+    if (!length)
+      return refuse("invalid_option", "duration: use a number and a unit, like 10m, 2h or 7d.");
     c.duration_seconds = length->count();
   }
   const std::int64_t delete_seconds = ctx.integer("delete_messages").value_or(0);
@@ -253,7 +260,8 @@ Reply unban(CommandContext& ctx) {
   RestClient* rest = ctx.services().rest();
   if (rest != nullptr) {
     const moderation::Answer banned = Discord(*rest).get_ban(guild_of(ctx), t.id);
-    if (banned.status == 404) return refuse(moderation::who(t.name, t.id) + " is not banned here.");
+    if (banned.status == 404)
+      return refuse("not_banned", moderation::who(t.name, t.id) + " is not banned here.");
   }
   return run_case(ctx, draft(ctx, "unban", t), [](Discord& discord, Case& c) {
     return answer_to_done(discord.unban(c.guild_id, c.target_id, moderation::audit_reason(c)));
@@ -262,13 +270,14 @@ Reply unban(CommandContext& ctx) {
 
 Reply purge(CommandContext& ctx) {
   RestClient* rest = ctx.services().rest();
-  if (rest == nullptr) return refuse("moderation needs Discord's API, which this bot cannot reach");
+  if (rest == nullptr)
+    return refuse("no_discord_api", "moderation needs Discord's API, which this bot cannot reach");
   const std::int64_t count = ctx.integer("count").value_or(0);
   const std::optional<model::Snowflake> author = ctx.id("user");
   const std::string channel = ctx.interaction().channel_id.to_string();
   std::string error;
   auto listed = Discord(*rest).recent_messages(channel, 100, error);
-  if (!listed) return refuse("cannot read this channel's messages: " + error);
+  if (!listed) return refuse("discord_refused", "cannot read this channel's messages: " + error);
   std::vector<std::string> recent;
   std::vector<std::string> old;
   const std::int64_t now = moderation::now_ms();
@@ -280,8 +289,8 @@ Reply purge(CommandContext& ctx) {
     (now - id->timestamp_ms() < kBulkMaxAgeMs ? recent : old).push_back(m.id);
   }
   if (recent.empty() && old.empty()) {
-    return refuse(author ? "none of the last 100 messages here are theirs."
-                         : "there are no messages to delete here.");
+    return refuse("nothing_to_purge", author ? "none of the last 100 messages here are theirs."
+                                             : "there are no messages to delete here.");
   }
   Target t;
   t.id = channel;
@@ -317,7 +326,9 @@ Reply case_command(CommandContext& ctx) {
   Cases cases(ctx.store());
   const std::int64_t number = case_number(ctx).value_or(0);
   auto found = value_or_throw(cases.get(guild_of(ctx), number));
-  if (!found) return refuse("There is no case #" + std::to_string(number) + " in this server.");
+  if (!found)
+    return refuse("unknown_case",
+                  "There is no case #" + std::to_string(number) + " in this server.");
   if (ctx.subcommand() == "reason") {
     const std::string reason = ctx.string("reason").value_or("");
     check(cases.set_reason(found->guild_id, found->number, reason));

@@ -89,11 +89,12 @@ Reply module_command(CommandContext& ctx) {
   if (module == nullptr) {
     std::string known;
     for (const auto& m : ctx.registry().modules()) known += (known.empty() ? "" : ", ") + m->name();
-    return Reply{"option name: no module named " + name + " (modules: " + known + ")", "", true};
+    return Reply{"option name: no module named " + name + " (modules: " + known + ")", "", true, "",
+                 "invalid_option"};
   }
   const bool enable = sub == "enable";
   if (!enable && !module->can_be_disabled()) {
-    return Reply{"the " + name + " module cannot be disabled", "", true};
+    return Reply{"the " + name + " module cannot be disabled", "", true, "", "not_allowed"};
   }
   if (auto status = ctx.store().set_module_enabled(guild, name, enable); !status) {
     throw std::runtime_error(status.error().message());

@@ -51,12 +51,16 @@ inline OptionSpec option(OptionType type, std::string name, std::string descript
 // empty). The visibility is the command's (CommandSpec::ephemeral) unless `ephemeral`
 // says otherwise for this one reply (errors are always ephemeral). `components_json` is a
 // JSON array of Discord action rows (buttons whose custom_id a ComponentSpec owns); empty:
-// none.
+// none. `refusal` is set when the handler declined to do what was asked (an insufficient
+// balance, a daily already claimed, a target that is not a member): a short snake_case name
+// from a fixed set ("insufficient_balance"), which analytics and mikami_commands_total count
+// as the result instead of "ok". Empty: the command did what was asked.
 struct Reply {
   std::string content;
   std::string embeds_json;
   std::optional<bool> ephemeral;
   std::string components_json{};
+  std::string refusal{};
 };
 
 using CommandHandler = std::function<Reply(CommandContext&)>;

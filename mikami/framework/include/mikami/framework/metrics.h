@@ -19,11 +19,13 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 
 class Metrics {
  public:
-  // Collectors append samples when render() runs: (name, labels, value) of type `type`.
+  // Collectors append samples when render() runs: (name, labels, value) of type `type`,
+  // and the help text of `name` when describe() gave none (one sample of a name suffices).
   struct Sample {
     std::string name;
     Labels labels;
     double value = 0;
+    std::string help{};
   };
   using Collector = std::function<void(std::vector<Sample>& counters, std::vector<Sample>& gauges)>;
 
