@@ -32,14 +32,9 @@ Checkpointer::~Checkpointer() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::int64_t Checkpointer::background_checkpoints() const {
+Checkpointer::Counts Checkpointer::counts() const {
   std::lock_guard lock(mutex_);
-  return background_;
-}
-
-std::int64_t Checkpointer::foreground_checkpoints() const {
-  std::lock_guard lock(mutex_);
-  return foreground_;
+  return counts_;
 }
 
 int Checkpointer::after_commit(void* self, sqlite3* db, const char* schema, int frames) {
@@ -50,7 +45,7 @@ int Checkpointer::after_commit(void* self, sqlite3* db, const char* schema, int 
     if (sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) ==
         SQLITE_OK) {
       std::lock_guard lock(checkpointer.mutex_);
-      ++checkpointer.foreground_;
+      ++checkpointer.counts_.foreground;
     }
     return SQLITE_OK;
   }
@@ -96,7 +91,7 @@ void Checkpointer::run() {
     if (rc == SQLITE_OK && copied < frames) rc = sync_database();
     lock.lock();
     if (rc == SQLITE_OK) {
-      ++background_;
+      ++counts_.background;
       if (restarts == restarts_) due_frames_ = std::max(copied, 0) + limits_.background_frames;
     }
     requested_ = false;

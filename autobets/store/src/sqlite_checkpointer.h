@@ -41,9 +41,12 @@ class Checkpointer {
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
 
-  // Checkpoints run so far by the thread, and by the writer at the size bound.
-  std::int64_t background_checkpoints() const;
-  std::int64_t foreground_checkpoints() const;
+  // Checkpoints run so far by the thread (background), and by the writer at the size bound.
+  struct Counts {
+    std::int64_t background = 0;
+    std::int64_t foreground = 0;
+  };
+  Counts counts() const;
 
  private:
   Checkpointer(Connection& writer, std::unique_ptr<Connection> own, CheckpointLimits limits);
@@ -66,9 +69,8 @@ class Checkpointer {
   int due_frames_;
   int last_frames_ = 0;        // seen by the previous commit: fewer now means the WAL restarted
   std::int64_t restarts_ = 0;  // of the WAL, seen so far (a pass's count is of its WAL)
-  std::int64_t background_ = 0;
-  std::int64_t foreground_ = 0;  // written on the writer's thread, under mutex_
-  std::thread thread_;           // started by the first request
+  Counts counts_;              // foreground ones counted on the writer's thread
+  std::thread thread_;         // started by the first request
 };
 
 }  // namespace autobets::sqlite

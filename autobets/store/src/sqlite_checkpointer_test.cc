@@ -37,17 +37,26 @@ void commit_one(Connection& writer, int n) {
   ASSERT_TRUE(insert->bind(1, std::int64_t{n}).run().has_value());
 }
 
+constexpr CheckpointLimits kSmallLimits{.background_frames = 40, .foreground_frames = 200};
+
+std::unique_ptr<Checkpointer> attach(Connection& writer) {
+  auto checkpointer = Checkpointer::attach(writer, kSmallLimits);
+  EXPECT_TRUE(checkpointer.has_value()) << checkpointer.error().message();
+  return checkpointer ? std::move(*checkpointer) : nullptr;
+}
+
 std::uintmax_t wal_frames(const std::filesystem::path& path) {
   return std::filesystem::file_size(path.string() + "-wal") / (kPageSize + 24);
 }
 
+constexpr auto kWalBound = static_cast<std::uintmax_t>(kSmallLimits.foreground_frames + 10);
+
 TEST(Checkpointer, CopiesTheWalOnItsOwnThreadAndTheWriterBoundsIt) {
   TempDb dir(Limits{}, /*create=*/false);
   auto writer = open_writer(dir.path());
-  CheckpointLimits limits{.background_frames = 40, .foreground_frames = 200};
   {
-    auto checkpointer = Checkpointer::attach(*writer, limits);
-    ASSERT_TRUE(checkpointer.has_value()) << checkpointer.error().message();
+    auto checkpointer = attach(*writer);
+    ASSERT_NE(checkpointer, nullptr);
     for (int n = 0; n < kCommits; ++n) {
       commit_one(*writer, n);
       // Room for the thread to run between commits now and then, as between batches.
@@ -55,32 +64,29 @@ TEST(Checkpointer, CopiesTheWalOnItsOwnThreadAndTheWriterBoundsIt) {
     }
     // The thread's pass may still be running: it ends within a few seconds at most.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while ((*checkpointer)->background_checkpoints() == 0 &&
-           std::chrono::steady_clock::now() < deadline) {
+    while (checkpointer->counts().background == 0 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    EXPECT_GT((*checkpointer)->background_checkpoints(), 0);
+    EXPECT_GT(checkpointer->counts().background, 0);
     // About three pages a commit: without checkpoints the WAL would hold ~1,200 frames.
-    EXPECT_LE(wal_frames(dir.path()), static_cast<std::uintmax_t>(limits.foreground_frames + 10));
+    EXPECT_LE(wal_frames(dir.path()), kWalBound);
   }
   writer.reset();
   EXPECT_EQ(query_int(dir.path(), "SELECT COUNT(*) FROM pages"), kCommits);
   EXPECT_EQ(query_int(dir.path(),
-                      "SELECT COUNT(*) FROM pragma_integrity_check WHERE "
-                      "integrity_check <> 'ok'"),
+                      "SELECT COUNT(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
             0);
 }
 
 TEST(Checkpointer, AWriterThatNeverPausesStillHasItsWalBounded) {
   TempDb dir(Limits{}, /*create=*/false);
   auto writer = open_writer(dir.path());
-  CheckpointLimits limits{.background_frames = 40, .foreground_frames = 200};
-  auto checkpointer = Checkpointer::attach(*writer, limits);
-  ASSERT_TRUE(checkpointer.has_value()) << checkpointer.error().message();
+  auto checkpointer = attach(*writer);
+  ASSERT_NE(checkpointer, nullptr);
   for (int n = 0; n < kCommits; ++n) commit_one(*writer, n);
-  EXPECT_LE(wal_frames(dir.path()), static_cast<std::uintmax_t>(limits.foreground_frames + 10));
-  EXPECT_GT((*checkpointer)->background_checkpoints() + (*checkpointer)->foreground_checkpoints(),
-            0);
+  EXPECT_LE(wal_frames(dir.path()), kWalBound);
+  auto counts = checkpointer->counts();
+  EXPECT_GT(counts.background + counts.foreground, 0);
 }
 
 }  // namespace
