@@ -40,11 +40,15 @@ Checkpointer::Counts Checkpointer::counts() const {
 int Checkpointer::after_commit(void* self, sqlite3* db, const char* schema, int frames) {
   auto& checkpointer = *static_cast<Checkpointer*>(self);
   if (frames >= checkpointer.limits_.foreground_frames) {
-    // As SQLite's automatic checkpoint does; SQLITE_BUSY (the thread is mid-checkpoint)
-    // just leaves it to the next commit.
+    // As SQLite's automatic checkpoint does, after the thread's pass if one is under way
+    // (two checkpoints cannot run at once). SQLITE_BUSY then means another process is
+    // checkpointing: the next commit tries again.
+    std::unique_lock lock(checkpointer.mutex_);
+    checkpointer.idle_.wait(lock, [&] { return !checkpointer.requested_; });
+    lock.unlock();
     if (sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) ==
         SQLITE_OK) {
-      std::lock_guard lock(checkpointer.mutex_);
+      lock.lock();
       ++checkpointer.counts_.foreground;
     }
     return SQLITE_OK;
@@ -77,7 +81,11 @@ void Checkpointer::run() {
   std::unique_lock lock(mutex_);
   while (true) {
     wake_.wait(lock, [&] { return stopping_ || requested_; });
-    if (stopping_) return;
+    if (stopping_) {
+      requested_ = false;
+      idle_.notify_all();
+      return;
+    }
     std::int64_t restarts = restarts_;
     lock.unlock();
     // A failure (another process checkpointing, an I/O error) changes nothing: the next
@@ -95,6 +103,7 @@ void Checkpointer::run() {
       if (restarts == restarts_) due_frames_ = std::max(copied, 0) + limits_.background_frames;
     }
     requested_ = false;
+    idle_.notify_all();
   }
 }
 

@@ -20,7 +20,8 @@ struct CheckpointLimits {
   // (SQLite's own automatic checkpoint would run here, on the committing thread).
   int background_frames = 4000;
   // A commit that leaves at least this many runs a passive checkpoint itself, as SQLite's
-  // automatic checkpoint does: the bound on the WAL's size. The WAL restarts from its start
+  // automatic checkpoint does (after the thread's pass, if one is under way): the bound on
+  // the WAL's size. The WAL restarts from its start
   // only when a write transaction begins with every frame copied, which a checkpointer
   // running beside a writer that never pauses does not achieve; by then the checkpointer
   // has copied all but the last few frames, so this checkpoint is short.
@@ -61,7 +62,8 @@ class Checkpointer {
   CheckpointLimits limits_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  bool requested_ = false;
+  std::condition_variable idle_;  // the thread's pass ended
+  bool requested_ = false;        // a pass is due or under way
   bool stopping_ = false;
   // The WAL size (frames) at which the next background checkpoint is due: one threshold past
   // the frames the last one copied, so that a WAL that cannot restart under load is copied
