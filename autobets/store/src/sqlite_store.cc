@@ -139,8 +139,8 @@ struct SqliteStore::Impl {
     CORE_RETURN_IF_ERROR(prepare(set_applied_seq,
                                  "UPDATE settings SET value = ?1 WHERE key = 'applied_seq' "
                                  "AND CAST(value AS INTEGER) < ?1"));
-    // The batch read every row it writes, under the write lock: a new account is inserted,
-    // an existing one updated from the version read.
+    // A new account is inserted; an existing one is updated only if it is still at the
+    // version the batch built on (read in the transaction, or remembered: see `cached`).
     CORE_RETURN_IF_ERROR(
         prepare(insert_account,
                 "INSERT INTO accounts (user_id, balance, last_seq, commitment, "
@@ -454,7 +454,8 @@ core::Result<CommitResult> SqliteStore::Impl::commit_in_transaction(std::span<co
     return op.type == StoreOp::Type::kNewSeed ? op.seed.user : op.record.user;
   };
   // 1. The optimistic check: every op applies on top of exactly the version it was computed
-  //    from, as this transaction (which holds the write lock) reads it.
+  //    from, as this transaction (which holds the write lock) reads it, or as the store
+  //    remembers it (which each account's UPDATE checks again).
   touched.clear();  // a hash: looked up per op
   CommitResult result;
   std::set<std::string_view> conflicted;
