@@ -14,6 +14,7 @@
 
 #include "autobets/commit_rules.h"
 #include "autobets/connection_pool.h"
+#include "sqlite_checkpointer.h"
 #include "sqlite_connection.h"
 #include "sqlite_schema.h"
 
@@ -66,13 +67,15 @@ struct SqliteStore::Impl {
   std::filesystem::path path;
   SqliteStoreOptions options;
   std::unique_ptr<Connection> writer;  // used by one thread at a time (the store contract)
+  std::unique_ptr<sqlite::Checkpointer> checkpointer;  // of the writer's WAL; closed before it
   std::optional<Statement> insert_record;
   std::optional<Statement> insert_seed;
   std::optional<Statement> reveal_seeds;
   std::optional<Statement> select_account;
   std::optional<Statement> select_next_seed;
   std::optional<Statement> put_next_seed;
-  std::optional<Statement> put_account;
+  std::optional<Statement> insert_account;
+  std::optional<Statement> update_account;
   std::optional<Statement> set_applied_seq;
   std::optional<Statement> begin, commit, rollback;  // prepared once: one of each per batch
 
@@ -81,8 +84,12 @@ struct SqliteStore::Impl {
                                  std::numeric_limits<std::size_t>::max()};
 
   core::Status fault(FaultPoint point) {
-    return options.fault ? options.fault(point) : core::ok_status();
+    if (!options.fault) return core::ok_status();
+    auto status = options.fault(point);
+    fault_failed = !status;
+    return status;
   }
+  bool fault_failed = false;  // the last fault point of the last attempt failed it
 
   core::Result<std::unique_ptr<ConnectionPool<Reader>::Lease>> reader() { return readers.lease(); }
 
@@ -132,24 +139,49 @@ struct SqliteStore::Impl {
     CORE_RETURN_IF_ERROR(prepare(set_applied_seq,
                                  "UPDATE settings SET value = ?1 WHERE key = 'applied_seq' "
                                  "AND CAST(value AS INTEGER) < ?1"));
-    return prepare(
-        put_account,
-        "INSERT INTO accounts (user_id, balance, last_seq, commitment, next_nonce, version, "
-        "seed_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8) ON CONFLICT (user_id) DO UPDATE SET "
-        "balance = excluded.balance, last_seq = excluded.last_seq, commitment = "
-        "excluded.commitment, next_nonce = excluded.next_nonce, version = excluded.version, "
-        "seed_id = excluded.seed_id WHERE version = ?7");
+    // A new account is inserted; an existing one is updated only if it is still at the
+    // version the batch built on (read in the transaction, or remembered: see `cached`).
+    CORE_RETURN_IF_ERROR(
+        prepare(insert_account,
+                "INSERT INTO accounts (user_id, balance, last_seq, commitment, "
+                "next_nonce, version, seed_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8)"));
+    return prepare(update_account,
+                   "UPDATE accounts SET balance = ?2, last_seq = ?3, commitment = ?4, next_nonce = "
+                   "?5, version = ?6, seed_id = ?8 WHERE user_id = ?1 AND version = ?7");
   }
 
   // The account row as this transaction reads it, then as the batch moves it.
   struct Projection {
     Account account;
-    std::string next_commitment;
+    // Read only for a seed change (the one op that checks it): one statement less per user.
+    std::optional<std::string> next_commitment;
     std::int64_t seed_id = 0;  // of account.commitment
     std::int64_t read_version = 0;
   };
   core::Result<Projection> read_projection(std::string_view user);
-  core::Result<CommitResult> commit_in_transaction(std::span<const StoreOp> ops);
+  core::Result<std::string> read_next_commitment(std::string_view user);
+  // One attempt at a commit, with the account rows from `cached` where it has them when
+  // `use_cache`; `used_cache` tells whether it did.
+  core::Result<CommitResult> commit_once(std::span<const StoreOp> ops, bool use_cache,
+                                         bool& used_cache);
+  core::Result<CommitResult> commit_in_transaction(std::span<const StoreOp> ops, bool use_cache,
+                                                   bool& used_cache);
+
+  // The batch's accounts (keys point into its ops), kept between commits for its buckets.
+  std::unordered_map<std::string_view, Projection> touched;
+  // The account rows as this store's last commits left them, so that a batch reads only the
+  // rows of users it has not written before (a read is a statement per user). Another
+  // process may have moved a row since: a batch built on such a row fails (a refused record,
+  // a version that moved, a conflict) and is tried again with every row read afresh.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::unordered_map<std::string, Projection, TextHash, std::equal_to<>> cached;
+  static constexpr std::size_t kMaxCachedAccounts = 100'000;
+  void remember_touched();
 };
 
 SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -316,6 +348,9 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::filesyst
   impl->options = std::move(options);
   impl->writer = std::move(*connection);
   CORE_RETURN_IF_ERROR(impl->prepare_writer());
+  auto checkpointer = sqlite::Checkpointer::attach(*impl->writer);
+  CORE_RETURN_IF_ERROR(checkpointer);
+  impl->checkpointer = std::move(*checkpointer);
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
 }
 
@@ -412,28 +447,41 @@ core::Result<SqliteStore::Impl::Projection> SqliteStore::Impl::read_projection(
     projection.seed_id = account.int64(5);
   }
   account.reset();
-  Statement& next = *select_next_seed;
-  next.bind(1, user);
-  row = next.step();
-  CORE_RETURN_IF_ERROR(row);
-  if (*row) projection.next_commitment = next.text(0);
-  next.reset();
   projection.read_version = projection.account.version;
   return projection;
 }
 
-core::Result<CommitResult> SqliteStore::Impl::commit_in_transaction(std::span<const StoreOp> ops) {
+core::Result<std::string> SqliteStore::Impl::read_next_commitment(std::string_view user) {
+  Statement& next = *select_next_seed;
+  next.bind(1, user);
+  auto row = next.step();
+  CORE_RETURN_IF_ERROR(row);
+  std::string commitment = *row ? next.text(0) : std::string();
+  next.reset();
+  return commitment;
+}
+
+core::Result<CommitResult> SqliteStore::Impl::commit_in_transaction(std::span<const StoreOp> ops,
+                                                                    bool use_cache,
+                                                                    bool& used_cache) {
   auto user_of = [](const StoreOp& op) -> const std::string& {
     return op.type == StoreOp::Type::kNewSeed ? op.seed.user : op.record.user;
   };
   // 1. The optimistic check: every op applies on top of exactly the version it was computed
-  //    from, as this transaction (which holds the write lock) reads it.
-  std::unordered_map<std::string_view, Projection> touched;  // a hash: looked up per op
+  //    from, as this transaction (which holds the write lock) reads it, or as the store
+  //    remembers it (which each account's UPDATE checks again).
+  touched.clear();  // a hash: looked up per op
   CommitResult result;
   std::set<std::string_view> conflicted;
   for (const StoreOp& op : ops) {
     const std::string& user = user_of(op);
     auto it = touched.find(user);
+    if (it == touched.end() && use_cache) {
+      if (auto known = cached.find(std::string_view(user)); known != cached.end()) {
+        it = touched.emplace(user, known->second).first;
+        used_cache = true;
+      }
+    }
     if (it == touched.end()) {
       auto projection = read_projection(user);
       CORE_RETURN_IF_ERROR(projection);
@@ -468,7 +516,13 @@ core::Result<CommitResult> SqliteStore::Impl::commit_in_transaction(std::span<co
     }
     Projection& projection = touched.find(user_of(op))->second;
     Account& account = projection.account;
-    CORE_RETURN_IF_ERROR(check_op_continues(op, account, projection.next_commitment));
+    if (op.type == StoreOp::Type::kNewSeed && !projection.next_commitment) {
+      auto next = read_next_commitment(user_of(op));
+      CORE_RETURN_IF_ERROR(next);
+      projection.next_commitment = std::move(*next);
+    }
+    CORE_RETURN_IF_ERROR(
+        check_op_continues(op, account, projection.next_commitment.value_or(std::string())));
     ++account.version;
     if (op.type == StoreOp::Type::kNewSeed) {
       const SeedRecord& seed = op.seed;
@@ -522,10 +576,11 @@ core::Result<CommitResult> SqliteStore::Impl::commit_in_transaction(std::span<co
   CORE_RETURN_IF_ERROR(fault(FaultPoint::kBeforeBalanceWrite));
   for (const auto& [user, projection] : touched) {
     const Account& a = projection.account;
-    CORE_RETURN_IF_ERROR(put_account->bind(1, user)
+    Statement& put_account = projection.read_version == 0 ? *insert_account : *update_account;
+    CORE_RETURN_IF_ERROR(put_account.bind_ref(1, user)
                              .bind(2, a.balance)
                              .bind(3, a.last_seq)
-                             .bind(4, a.commitment)
+                             .bind_ref(4, a.commitment)
                              .bind(5, a.next_nonce)
                              .bind(6, a.version)
                              .bind(7, projection.read_version)
@@ -543,17 +598,51 @@ core::Result<CommitResult> SqliteStore::Impl::commit_in_transaction(std::span<co
   return result;
 }
 
-core::Result<CommitResult> SqliteStore::commit(std::span<const StoreOp> ops) {
-  CORE_RETURN_IF_ERROR(impl_->begin->run());
-  auto result = impl_->commit_in_transaction(ops);
+void SqliteStore::Impl::remember_touched() {
+  if (cached.size() + touched.size() > kMaxCachedAccounts) cached.clear();
+  for (auto& [user, projection] : touched) {
+    projection.read_version = projection.account.version;
+    auto known = cached.find(user);
+    if (known == cached.end()) {
+      cached.emplace(std::string(user), std::move(projection));
+    } else {
+      known->second = std::move(projection);
+    }
+  }
+  touched.clear();
+}
+
+core::Result<CommitResult> SqliteStore::Impl::commit_once(std::span<const StoreOp> ops,
+                                                          bool use_cache, bool& used_cache) {
+  fault_failed = false;
+  CORE_RETURN_IF_ERROR(begin->run());
+  auto result = commit_in_transaction(ops, use_cache, used_cache);
   if (result && result->committed()) {
-    auto committed = impl_->commit->run();
-    if (committed) return result;
+    auto committed = commit->run();
+    if (committed) {
+      remember_touched();
+      return result;
+    }
     result = core::fail(committed.error());
   }
+  cached.clear();  // what the attempt read may be why it failed
   // A refused record (RAISE(ROLLBACK)) may already have ended the transaction.
-  if (!sqlite3_get_autocommit(impl_->writer->handle())) (void)impl_->rollback->run();
+  if (!sqlite3_get_autocommit(writer->handle())) (void)rollback->run();
   return result;
+}
+
+core::Result<CommitResult> SqliteStore::commit(std::span<const StoreOp> ops) {
+  bool used_cache = false;
+  auto result = impl_->commit_once(ops, /*use_cache=*/true, used_cache);
+  if (!used_cache || (result && result->committed())) return result;
+  // What a remembered row that another process moved since can cause (an injected fault
+  // or an I/O error cannot be, and is returned as it is): once more, reading every row.
+  bool stale_row_possible = result
+                                ? true
+                                : result.error().code() == core::ErrorCode::kFailedPrecondition ||
+                                      result.error().code() == core::ErrorCode::kInternal;
+  if (!stale_row_possible || impl_->fault_failed) return result;
+  return impl_->commit_once(ops, /*use_cache=*/false, used_cache);
 }
 
 core::Status SqliteStore::scan_ledger(
@@ -601,6 +690,7 @@ core::Result<Seq> SqliteStore::applied_seq() {
 
 core::Result<std::vector<std::string>> SqliteStore::put_accounts(std::span<const Account> accounts,
                                                                  Seq applied_seq) {
+  impl_->cached.clear();
   Connection& db = *impl_->writer;
   CORE_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
   auto statement = db.prepare(

@@ -346,6 +346,38 @@ TEST_P(StoreConformance, ACommitComputedFromAStaleVersionIsAConflictAndWritesNot
   EXPECT_EQ(backend_->query_int("SELECT balance FROM accounts WHERE user_id = 'alice'"), 508);
 }
 
+// A store that wrote a row itself, which another engine moved since (with a record, or with
+// no record as reconcile does): a commit from the version it wrote is a conflict, never an
+// error, and one from the current version applies.
+TEST_P(StoreConformance, ARowThisStoreWroteAndAnotherMovedSinceIsAConflict) {
+  auto first = open();
+  auto second = open();  // another engine (process) on the same database
+  ASSERT_TRUE(first->commit(open_account("alice", 500)).has_value());
+  ASSERT_TRUE(
+      first->commit(std::vector<StoreOp>{append(deposit("alice", 500, 1, "d2"), 2)})->committed());
+  ASSERT_TRUE(second->commit(std::vector<StoreOp>{append(deposit("alice", 501, 10, "d3"), 3)})
+                  ->committed());
+  auto before = backend_->query_int("SELECT count(*) FROM ledger");
+  auto stale = first->commit(std::vector<StoreOp>{append(deposit("alice", 501, 7, "d4"), 3)});
+  ASSERT_TRUE(stale.has_value()) << stale.error().message();
+  EXPECT_EQ(stale->conflicts, std::vector<std::string>{"alice"});
+  EXPECT_EQ(backend_->query_int("SELECT count(*) FROM ledger"), before);
+  auto current = first->commit(std::vector<StoreOp>{append(deposit("alice", 511, 7, "d4"), 4)});
+  ASSERT_TRUE(current.has_value() && current->committed());
+
+  auto accounts = second->accounts();
+  ASSERT_TRUE(accounts.has_value());
+  ASSERT_EQ(accounts->size(), 1u);
+  auto moved = second->put_accounts(*accounts, *second->applied_seq());  // version 5 -> 6
+  ASSERT_TRUE(moved.has_value() && moved->empty());
+  stale = first->commit(std::vector<StoreOp>{append(deposit("alice", 518, 2, "d5"), 5)});
+  ASSERT_TRUE(stale.has_value()) << stale.error().message();
+  EXPECT_EQ(stale->conflicts, std::vector<std::string>{"alice"});
+  current = first->commit(std::vector<StoreOp>{append(deposit("alice", 518, 2, "d5"), 6)});
+  ASSERT_TRUE(current.has_value() && current->committed());
+  EXPECT_EQ(backend_->query_int("SELECT balance FROM accounts WHERE user_id = 'alice'"), 520);
+}
+
 // A record whose key its user already has makes the commit a conflict for that user (the
 // engine answers the repeat with the first record), never an error that would fail the rest
 // of the batch, and nothing of the batch is written; a transfer names both users.
