@@ -112,6 +112,8 @@ struct Bot::Impl {
              {"mikami_interactions_tracked", "Interactions awaiting their final answer."},
              {"mikami_analytics_queue_depth", "Events waiting in the analytics queue."},
              {"mikami_analytics_dropped_total", "Events the full analytics queue dropped."},
+             {"mikami_analytics_events_total", "Events the analytics queue delivered, by module."},
+             {"mikami_gateway_events_total", "Gateway dispatches received, by shard."},
          }) {
       metrics.describe(name, help);
     }
