@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 
@@ -85,6 +86,13 @@ Result<int> open_terminal(Terminal& terminal, Fds& fds) {
 Result<int> arrange(const Stdio& stdio, int target, bool input, posix_spawn_file_actions_t* actions,
                     Terminal& terminal, Fds& fds) {
   switch (stdio.kind) {
+    case Stdio::Kind::kStdout:
+      if (target != STDERR_FILENO) {
+        return fail(ErrorCode::kInvalidArgument,
+                    "only stderr can be a copy of stdout (Stdio::same_as_stdout)");
+      }
+      ::posix_spawn_file_actions_adddup2(actions, STDOUT_FILENO, target);
+      return -1;
     case Stdio::Kind::kTerminal:
       if (terminal.first_target >= 0) {
         ::posix_spawn_file_actions_adddup2(actions, terminal.first_target, target);
@@ -206,11 +214,15 @@ std::vector<std::string> environment_with(const std::vector<std::string>& set,
   auto name_of = [](std::string_view entry) { return entry.substr(0, entry.find('=')); };
   std::vector<std::string_view> dropped(unset.begin(), unset.end());
   for (const std::string& entry : set) dropped.push_back(name_of(entry));
+  auto is_dropped = [&](std::string_view name) {
+    return std::any_of(dropped.begin(), dropped.end(), [&](std::string_view pattern) {
+      return pattern.ends_with('*') ? name.starts_with(pattern.substr(0, pattern.size() - 1))
+                                    : name == pattern;
+    });
+  };
   std::vector<std::string> result;
   for (char** entry = environ; *entry != nullptr; ++entry) {
-    if (std::find(dropped.begin(), dropped.end(), name_of(*entry)) == dropped.end()) {
-      result.emplace_back(*entry);
-    }
+    if (!is_dropped(name_of(*entry))) result.emplace_back(*entry);
   }
   result.insert(result.end(), set.begin(), set.end());
   return result;
@@ -289,7 +301,14 @@ Result<Child> Child::spawn(const std::string& path, const std::vector<std::strin
 Result<Child> Child::fork(const std::function<int()>& body) {
   pid_t pid = ::fork();
   if (pid < 0) return fail(os_error("forking"));
-  if (pid == 0) ::_exit(body());
+  if (pid == 0) {
+    // Never back into the caller's code: the copy would go on running it.
+    try {
+      ::_exit(body());
+    } catch (...) {
+      std::abort();
+    }
+  }
   Child child;
   child.pid_ = pid;
   return child;
@@ -355,6 +374,19 @@ Result<ExitStatus> Child::wait() {
   pid_ = -1;
   status_ = ExitStatus::from_wait_status(raw);
   return *status_;
+}
+
+Result<std::optional<ExitStatus>> Child::try_wait() {
+  if (status_ || !started()) return std::optional<ExitStatus>(*wait());
+  int raw = 0;
+  pid_t reaped;
+  while ((reaped = ::waitpid(pid_, &raw, WNOHANG)) < 0) {
+    if (errno != EINTR) return fail(os_error("asking after process " + std::to_string(pid_)));
+  }
+  if (reaped == 0) return std::optional<ExitStatus>();
+  pid_ = -1;
+  status_ = ExitStatus::from_wait_status(raw);
+  return status_;
 }
 
 Result<Captured> Child::communicate(std::string_view input, std::size_t limit_bytes) {

@@ -206,6 +206,22 @@ TEST_F(ProcessTest, StreamsGoToFilesToDevNullOrToADescriptor) {
   ::close(ends[0]);
 }
 
+TEST_F(ProcessTest, StderrCanShareStdoutAsTheShellsTwoToOne) {
+  SpawnOptions options;
+  options.out = Stdio::file(dir_ / "both.txt");
+  options.err = Stdio::same_as_stdout();
+  auto child = Child::spawn("/bin/sh", {"sh", "-c", "echo one; echo two >&2; echo three"}, options);
+  ASSERT_TRUE(child.has_value()) << child.error().message();
+  ASSERT_TRUE(child->wait()->success());
+  std::ifstream both(dir_ / "both.txt");
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(both)), {}), "one\ntwo\nthree\n");
+
+  options.out = Stdio::same_as_stdout();
+  auto refused = Child::spawn("/bin/true", {"true"}, options);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
+}
+
 TEST_F(ProcessTest, AStdinFileThatCannotBeOpenedIsAnErrorNamingIt) {
   SpawnOptions options;
   options.in = Stdio::file(dir_ / "absent.txt");
@@ -329,18 +345,47 @@ TEST_F(ProcessTest, ForkRunsTheBodyInACopyThatExitsWithItsResult) {
   EXPECT_EQ(killed->wait()->signal, SIGKILL);
 }
 
+TEST_F(ProcessTest, TryWaitSaysRunningUntilTheChildHasEnded) {
+  SpawnOptions options;
+  options.in = Stdio::pipe();
+  auto child = Child::spawn("/bin/sh", {"sh", "-c", "read line; exit 5"}, options);
+  ASSERT_TRUE(child.has_value());
+  auto running = child->try_wait();
+  ASSERT_TRUE(running.has_value());
+  EXPECT_FALSE(running->has_value());
+  child->close_stdin();
+  std::optional<ExitStatus> ended;
+  for (int i = 0; i < 1000 && !ended; ++i) {
+    auto asked = child->try_wait();
+    ASSERT_TRUE(asked.has_value());
+    ended = *asked;
+    if (!ended) ::usleep(5'000);
+  }
+  ASSERT_TRUE(ended.has_value());
+  EXPECT_EQ(ended->code, 5);
+  EXPECT_EQ(child->wait()->code, 5);
+  EXPECT_EQ(child->pid(), -1);
+}
+
 TEST(EnvironmentWithTest, ReplacesAddsAndRemovesVariablesAndKeepsTheRest) {
   ::setenv("CORE_PROCESS_TEST_KEEP", "kept", 1);
   ::setenv("CORE_PROCESS_TEST_REPLACE", "old", 1);
   ::setenv("CORE_PROCESS_TEST_DROP", "dropped", 1);
-  std::vector<std::string> env = environment_with(
-      {"CORE_PROCESS_TEST_REPLACE=new", "CORE_PROCESS_TEST_ADD=added"}, {"CORE_PROCESS_TEST_DROP"});
+  ::setenv("CORE_PROCESS_TEST_PREFIXED_ONE", "1", 1);
+  ::setenv("CORE_PROCESS_TEST_PREFIXED_TWO", "2", 1);
+  std::vector<std::string> env =
+      environment_with({"CORE_PROCESS_TEST_REPLACE=new", "CORE_PROCESS_TEST_ADD=added"},
+                       {"CORE_PROCESS_TEST_DROP", "CORE_PROCESS_TEST_PREFIXED_*"});
   auto count = [&](const std::string& entry) { return std::count(env.begin(), env.end(), entry); };
   EXPECT_EQ(count("CORE_PROCESS_TEST_KEEP=kept"), 1);
   EXPECT_EQ(count("CORE_PROCESS_TEST_REPLACE=new"), 1);
   EXPECT_EQ(count("CORE_PROCESS_TEST_REPLACE=old"), 0);
   EXPECT_EQ(count("CORE_PROCESS_TEST_ADD=added"), 1);
   EXPECT_EQ(count("CORE_PROCESS_TEST_DROP=dropped"), 0);
+  EXPECT_EQ(count("CORE_PROCESS_TEST_PREFIXED_ONE=1"), 0);
+  EXPECT_EQ(count("CORE_PROCESS_TEST_PREFIXED_TWO=2"), 0);
+  ::unsetenv("CORE_PROCESS_TEST_PREFIXED_ONE");
+  ::unsetenv("CORE_PROCESS_TEST_PREFIXED_TWO");
   ::unsetenv("CORE_PROCESS_TEST_KEEP");
   ::unsetenv("CORE_PROCESS_TEST_REPLACE");
   ::unsetenv("CORE_PROCESS_TEST_DROP");

@@ -1,5 +1,6 @@
-// Starting a program as a child process, talking to it through pipes and learning how it
-// ended: the one way every binary and test helper of the suite runs another program. The
+// Starting a program as a child process, talking to it through pipes or a pseudo-terminal and
+// learning how it ended: the one way every binary and test helper of the suite runs another
+// program (or, for tests that kill a process mid-call, a forked copy of itself). The
 // program gets an argument vector, never a shell command line (run /bin/sh -c yourself
 // where a shell is the point).
 #pragma once
@@ -44,7 +45,7 @@ std::string signal_name(int signal);
 
 // Where one of the child's standard streams goes.
 struct Stdio {
-  enum class Kind { kInherit, kNull, kPipe, kFile, kFd, kTerminal };
+  enum class Kind { kInherit, kNull, kPipe, kFile, kFd, kTerminal, kStdout };
   Kind kind = Kind::kInherit;
   std::filesystem::path path;  // kFile: read (stdin) or created and truncated (stdout, stderr)
   int fd = -1;                 // kFd: a descriptor of ours (not owned) the child gets a copy of
@@ -59,10 +60,14 @@ struct Stdio {
   // ^C written to it interrupts the child as a keyboard would), and Child::terminal_fd() is
   // our side. Reading our side fails (EIO) once the child and its children have closed theirs.
   static Stdio terminal() { return {Kind::kTerminal, {}, -1}; }
+  // For stderr only: a copy of the child's stdout, wherever that goes (the shell's 2>&1).
+  // Given for stdin or stdout, spawn() fails with kInvalidArgument.
+  static Stdio same_as_stdout() { return {Kind::kStdout, {}, -1}; }
 };
 
 // Our environment with each "NAME=value" of `set` in place of the variable of that name, and
-// each NAME of `unset` removed: for SpawnOptions::env when a child needs a few changes only.
+// each NAME of `unset` removed (a NAME ending in '*' removes every variable whose name starts
+// with the rest): for SpawnOptions::env when a child needs a few changes only.
 std::vector<std::string> environment_with(const std::vector<std::string>& set,
                                           const std::vector<std::string>& unset = {});
 
@@ -108,10 +113,10 @@ class Child {
   ~Child();
 
   // Runs `body` in a forked copy of this process (no exec), which exits with what `body`
-  // returns (or as `body` ends it: a signal, _exit). For tests that kill a process in the
-  // middle of a library call. The copy has only the calling thread, so `body` must not wait
-  // for locks other threads might hold. Its streams are ours; it is waited for and killed like
-  // any Child. Fails (kIo) only when there is no process to be had.
+  // returns (or as `body` ends it: a signal, _exit; an exception escaping it aborts the copy). For
+  // tests that kill a process in the middle of a library call. The copy has only the calling
+  // thread, so `body` must not wait for locks other threads might hold. Its streams are ours; it is
+  // waited for and killed like any Child. Fails (kIo) only when there is no process to be had.
   static Result<Child> fork(const std::function<int()>& body);
 
   // -1 when the program could not be started or the child was reaped.
@@ -138,6 +143,9 @@ class Child {
   // Waits for the child to end (retrying on EINTR) and reaps it. Fails with kIo only when
   // waiting itself fails. Calling it again returns the same status.
   Result<ExitStatus> wait();
+  // Reaps the child if it has ended, without waiting: its status (as wait() then returns it
+  // too), or nullopt while it runs. Fails with kIo only when asking fails.
+  Result<std::optional<ExitStatus>> try_wait();
 
   // Writes `input` to the child's stdin pipe (if any) and closes it, while collecting its
   // stdout and stderr pipes (if any), then waits. A terminal is not read: drain
