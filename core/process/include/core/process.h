@@ -1,5 +1,5 @@
 // Starting a program as a child process, talking to it through pipes or a pseudo-terminal and
-// learning how it ended: the one way every binary and test helper of the suite runs another
+// learning how it ended: the one way every binary and test of the suite runs another
 // program (or, for tests that kill a process mid-call, a forked copy of itself). The
 // program gets an argument vector, never a shell command line (run /bin/sh -c yourself
 // where a shell is the point).
