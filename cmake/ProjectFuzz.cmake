@@ -8,7 +8,9 @@
 #   which runs the input function on every file of CORPUS: the AddressSanitizer tree thus
 #   replays each corpus under ASan + UBSan. With -DPROJECT_FUZZ=ON (clang only) the tree
 #   also builds the libFuzzer binary <name>_fuzz in <build>/fuzz/ and lists it, with its
-#   corpus and DICT, in <build>/fuzz/targets.tsv for scripts/fuzz.
+#   corpus, DICT and the source directories of the repository's libraries among LINKS (the
+#   parser the target fuzzes, whose lines `scripts/fuzz --line-coverage` counts), in
+#   <build>/fuzz/targets.tsv for scripts/fuzz.
 option(PROJECT_FUZZ "build libFuzzer binaries (needs clang; see docs/fuzzing.md)" OFF)
 
 set(PROJECT_FUZZ_DIR ${CMAKE_BINARY_DIR}/fuzz)
@@ -69,6 +71,21 @@ function(project_fuzz_target)
     target_link_options(${ARG_NAME}_fuzz PRIVATE -fsanitize=fuzzer)
     set_target_properties(${ARG_NAME}_fuzz PROPERTIES PROJECT_TEST TRUE
                           RUNTIME_OUTPUT_DIRECTORY ${PROJECT_FUZZ_DIR})
-    file(APPEND ${PROJECT_FUZZ_DIR}/targets.tsv "${ARG_NAME}\t${corpus}\t${dict}\n")
+    # The parser: the repository's own libraries among LINKS (imported ones such as
+    # Boost::json are not ours), by the directory of their component.
+    set(parser_dirs "")
+    foreach(link IN LISTS ARG_LINKS)
+      if(TARGET ${link})
+        get_target_property(imported ${link} IMPORTED)
+        if(NOT imported)
+          get_target_property(dir ${link} SOURCE_DIR)
+          list(APPEND parser_dirs ${dir})
+        endif()
+      endif()
+    endforeach()
+    list(REMOVE_DUPLICATES parser_dirs)
+    list(JOIN parser_dirs "," parser_dirs)
+    file(APPEND ${PROJECT_FUZZ_DIR}/targets.tsv
+         "${ARG_NAME}\t${corpus}\t${dict}\t${parser_dirs}\n")
   endif()
 endfunction()

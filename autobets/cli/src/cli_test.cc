@@ -6,6 +6,7 @@
 
 #include "autobets/testing/shell.h"
 #include "autobets/testing/test_db.h"
+#include "core/process.h"
 
 namespace autobets {
 namespace {
@@ -51,7 +52,11 @@ class CliTest : public ::testing::Test {
                 " >/dev/null 2>>" + (db_.dir() / "parallel-err.txt").string() + "; done) & ";
     }
     script += "wait";
-    ASSERT_EQ(std::system(("bash -c '" + script + "'").c_str()), 0);
+    auto shell = core::Child::spawn("/bin/bash", {"bash", "-c", script});
+    ASSERT_TRUE(shell.has_value()) << shell.error().message();
+    auto status = shell->wait();
+    ASSERT_TRUE(status.has_value());
+    ASSERT_TRUE(status->success()) << status->describe();
   }
   // Wagers that share a (commitment, nonce), or commitments whose nonces do not run 0, 1,
   // 2, ... without gaps.

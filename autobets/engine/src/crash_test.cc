@@ -3,7 +3,7 @@
 // reconcile, and replay equal to the balances, with no wager half-applied and every
 // record verifiable.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +15,7 @@
 #include "autobets/sqlite_store.h"
 #include "autobets/testing/seed.h"
 #include "autobets/testing/test_db.h"
+#include "core/process.h"
 
 namespace autobets {
 namespace {
@@ -56,14 +57,14 @@ TEST(EngineCrash, SigkillAtRandomMomentsNeverLeavesAHalfAppliedWager) {
   std::mt19937_64 random(seed);
   std::int64_t previous_records = 0;
   for (int round = 0; round < kKills; ++round) {
-    pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) run_child(db.path(), round, seed);
+    auto child = core::Child::fork([&]() -> int { run_child(db.path(), round, seed); });
+    ASSERT_TRUE(child.has_value()) << child.error().message();
     std::this_thread::sleep_for(std::chrono::milliseconds(30 + random() % 170));
-    ASSERT_EQ(::kill(child, SIGKILL), 0);
-    int status = 0;
-    ASSERT_EQ(::waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with " << WEXITSTATUS(status);
+    ASSERT_TRUE(child->kill(SIGKILL));
+    auto status = child->wait();
+    ASSERT_TRUE(status.has_value());
+    ASSERT_EQ(status->kind, core::ExitStatus::Kind::kSignaled)
+        << "child exited early: it " << status->describe();
 
     auto store = SqliteStore::open(db.path());
     ASSERT_TRUE(store.has_value()) << store.error().message();

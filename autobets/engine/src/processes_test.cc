@@ -9,11 +9,9 @@
 // Runs on a SQLite file and on a PostgreSQL database (when the test run has a server).
 // Seeded: operations and kill moments derive from one seed, printed on failure;
 // AUTOBETS_SEED=N repeats them.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -28,6 +26,7 @@
 #include "autobets/testing/pg_test_db.h"
 #include "autobets/testing/seed.h"
 #include "autobets/testing/test_db.h"
+#include "core/process.h"
 
 namespace autobets {
 namespace {
@@ -50,33 +49,20 @@ struct Op {
 };
 
 struct Worker {
-  pid_t pid = -1;
-  int to = -1;    // its stdin
-  int from = -1;  // its stdout
+  core::Child process;  // its stdin and stdout are pipes
   std::string buffer;
   std::vector<std::size_t> outstanding;  // op indexes sent, not acknowledged
 };
 
+// core::Child's pipes are close-on-exec: a later worker does not inherit (and so keep open)
+// an earlier one's stdin.
 Worker spawn(const std::string& binary, const std::string& db) {
-  int in[2], out[2];
-  // Close-on-exec: a later worker must not inherit (and so keep open) an earlier one's stdin.
-  CORE_CHECK(::pipe2(in, O_CLOEXEC) == 0 && ::pipe2(out, O_CLOEXEC) == 0);
-  pid_t pid = ::fork();
-  CORE_CHECK(pid >= 0);
-  if (pid == 0) {
-    ::dup2(in[0], 0);
-    ::dup2(out[1], 1);
-    for (int fd : {in[0], in[1], out[0], out[1]}) ::close(fd);
-    ::execl(binary.c_str(), binary.c_str(), db.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  ::close(in[0]);
-  ::close(out[1]);
-  Worker worker;
-  worker.pid = pid;
-  worker.to = in[1];
-  worker.from = out[0];
-  return worker;
+  core::SpawnOptions options;
+  options.in = core::Stdio::pipe();
+  options.out = core::Stdio::pipe();
+  auto process = core::Child::spawn(binary, {binary, db}, options);
+  CORE_CHECK(process.has_value() && process->started());
+  return Worker{std::move(*process), {}, {}};
 }
 
 std::vector<Op> make_ops(std::uint64_t seed) {
@@ -141,11 +127,8 @@ TEST_P(EngineProcesses, FourProcessesKilledAtRandomKeepEveryGuarantee) {
 
   auto kill_one = [&](std::size_t index) {
     Worker& worker = workers[index];
-    ::kill(worker.pid, SIGKILL);
-    int status = 0;
-    ::waitpid(worker.pid, &status, 0);
-    ::close(worker.to);
-    ::close(worker.from);
+    worker.process.kill(SIGKILL);
+    CORE_CHECK(worker.process.wait().has_value());
     // Unacknowledged: sent again (maybe to another process) with the same key.
     for (std::size_t op : worker.outstanding) unsent.push_front(op);
     worker = spawn(binary, db);
@@ -161,20 +144,20 @@ TEST_P(EngineProcesses, FourProcessesKilledAtRandomKeepEveryGuarantee) {
         worker.outstanding.push_back(op);
         batch += ops[op].line;
       }
-      if (!batch.empty() && ::write(worker.to, batch.data(), batch.size()) < 0) {
+      if (!batch.empty() && ::write(worker.process.stdin_fd(), batch.data(), batch.size()) < 0) {
         // Died on its own: handled below when its stdout closes.
       }
     }
     std::vector<pollfd> fds;
-    for (Worker& worker : workers) fds.push_back({worker.from, POLLIN, 0});
+    for (Worker& worker : workers) fds.push_back({worker.process.stdout_fd(), POLLIN, 0});
     ASSERT_GE(::poll(fds.data(), fds.size(), 60'000), 1) << "no worker answered for 60 s";
     for (std::size_t w = 0; w < workers.size(); ++w) {
       if (!(fds[w].revents & (POLLIN | POLLHUP))) continue;
       Worker& worker = workers[w];
       char chunk[4096];
-      ssize_t n = ::read(worker.from, chunk, sizeof chunk);
+      ssize_t n = ::read(worker.process.stdout_fd(), chunk, sizeof chunk);
       if (n <= 0) {
-        ADD_FAILURE() << "worker " << worker.pid << " exited on its own";
+        ADD_FAILURE() << "worker " << worker.process.pid() << " exited on its own";
         kill_one(w);
         continue;
       }
@@ -204,11 +187,10 @@ TEST_P(EngineProcesses, FourProcessesKilledAtRandomKeepEveryGuarantee) {
     }
   }
   for (Worker& worker : workers) {
-    ::close(worker.to);
-    int status = 0;
-    ::waitpid(worker.pid, &status, 0);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    ::close(worker.from);
+    worker.process.close_stdin();
+    auto status = worker.process.wait();
+    ASSERT_TRUE(status.has_value());
+    EXPECT_TRUE(status->success()) << status->describe();
   }
   EXPECT_GE(kills, 20);
 

@@ -6,7 +6,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -156,17 +155,15 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
   std::vector<std::string> argv = {autobets_binary(), "--db",     db,
                                    "serve",           "--listen", "127.0.0.1:0"};
   argv.insert(argv.end(), args.begin(), args.end());
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    std::FILE* out = std::freopen(out_.c_str(), "w", stdout);
-    std::FILE* err = std::freopen(err_.c_str(), "w", stderr);
-    if (!out || !err) ::_exit(127);
-    std::vector<char*> raw;
-    for (auto& arg : argv) raw.push_back(arg.data());
-    raw.push_back(nullptr);
-    ::execv(raw[0], raw.data());
-    ::_exit(127);
+  core::SpawnOptions options;
+  options.out = core::Stdio::file(out_);
+  options.err = core::Stdio::file(err_);
+  auto child = core::Child::spawn(argv[0], argv, options);
+  if (!child) {
+    std::ofstream(err_) << child.error().message() << "\n";
+    return;
   }
+  child_ = std::move(*child);
   // The server prints its address once it listens.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -176,9 +173,9 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
       port_ = static_cast<std::uint16_t>(std::stoi(text.substr(at + 10)));
       return;
     }
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
+    auto ended = child_->try_wait();
+    if (!ended || ended->has_value()) {
+      child_.reset();
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -186,24 +183,22 @@ ServerProcess::ServerProcess(const std::string& db, const std::vector<std::strin
 }
 
 ServerProcess::~ServerProcess() {
-  if (pid_ > 0) stop();
+  if (child_) stop();
 }
 
 int ServerProcess::stop() {
-  if (pid_ <= 0) return -1;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (!child_) return -1;
+  child_->kill(SIGTERM);
+  auto status = child_->wait();
+  child_.reset();
+  return status && status->kind == core::ExitStatus::Kind::kExited ? status->code : -1;
 }
 
 void ServerProcess::kill() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
+  if (!child_) return;
+  child_->kill(SIGKILL);
+  (void)child_->wait();
+  child_.reset();
 }
 
 std::string ServerProcess::error_output() const { return read_file(err_); }

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "core/process.h"
+
 namespace autobets::http_test {
 
 struct HttpResponse {
@@ -62,7 +64,7 @@ class ServerProcess {
 
   // The port, or 0 when the server did not start (then error_output() says why).
   std::uint16_t port() const { return port_; }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return child_ ? child_->pid() : -1; }
   // SIGTERM and wait: the exit status (-1 when a signal ended it).
   int stop();
   // SIGKILL and wait.
@@ -70,7 +72,7 @@ class ServerProcess {
   std::string error_output() const;
 
  private:
-  pid_t pid_ = -1;
+  std::optional<core::Child> child_;  // empty once stopped, killed or found ended
   std::uint16_t port_ = 0;
   std::filesystem::path out_;
   std::filesystem::path err_;

@@ -2,14 +2,16 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <vector>
+
+#include "core/process.h"
 
 namespace core {
 namespace {
@@ -67,17 +69,17 @@ TEST_F(AtomicFileTest, AbandonedWriterLeavesTheTargetAndNoTemporary) {
 
 TEST_F(AtomicFileTest, KilledWriterNeverExposesAPartialTarget) {
   fs::path target = dir_ / "out.txt";
-  pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
+  auto child = Child::fork([&] {
     auto writer = AtomicFileWriter::open(target);
-    if (!writer) _exit(1);
+    if (!writer) return 1;
     (void)writer->write(std::string(5 << 20, 'y'));
     ::kill(::getpid(), SIGKILL);
-  }
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFSIGNALED(status));
+    return 2;
+  });
+  ASSERT_TRUE(child.has_value()) << child.error().message();
+  auto status = child->wait();
+  ASSERT_TRUE(status.has_value());
+  ASSERT_EQ(status->kind, ExitStatus::Kind::kSignaled) << status->describe();
   EXPECT_FALSE(fs::exists(target));
 }
 

@@ -4,11 +4,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 
@@ -58,11 +61,52 @@ using SpawnActions = Scoped<posix_spawn_file_actions_t, ::posix_spawn_file_actio
 using SpawnAttributes =
     Scoped<posix_spawnattr_t, ::posix_spawnattr_init, ::posix_spawnattr_destroy>;
 
+// The pseudo-terminal the Stdio::terminal() streams of one spawn share.
+struct Terminal {
+  int ours = -1;           // our side (the master), -1 until opened
+  std::string child_side;  // the path the child opens
+  int first_target = -1;   // the child's first descriptor on it; the others are copies
+};
+
+Result<int> open_terminal(Terminal& terminal, Fds& fds) {
+  int ours = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (ours < 0) return fail(os_error("opening a pseudo-terminal"));
+  fds.keep(ours);
+  char name[128];
+  if (::grantpt(ours) != 0 || ::unlockpt(ours) != 0 || ::ptsname_r(ours, name, sizeof name) != 0) {
+    return fail(os_error("preparing a pseudo-terminal"));
+  }
+  terminal.ours = ours;
+  terminal.child_side = name;
+  return ours;
+}
+
 // Arranges for the child's descriptor `target` to be `stdio`; returns our end of a pipe
 // (or -1). `input`: the child reads it.
 Result<int> arrange(const Stdio& stdio, int target, bool input, posix_spawn_file_actions_t* actions,
-                    Fds& fds) {
+                    Terminal& terminal, Fds& fds) {
   switch (stdio.kind) {
+    case Stdio::Kind::kStdout:
+      if (target != STDERR_FILENO) {
+        return fail(ErrorCode::kInvalidArgument,
+                    "only stderr can be a copy of stdout (Stdio::same_as_stdout)");
+      }
+      ::posix_spawn_file_actions_adddup2(actions, STDOUT_FILENO, target);
+      return -1;
+    case Stdio::Kind::kTerminal:
+      if (terminal.first_target >= 0) {
+        ::posix_spawn_file_actions_adddup2(actions, terminal.first_target, target);
+        return -1;
+      }
+      if (terminal.ours < 0) {
+        auto opened = open_terminal(terminal, fds);
+        if (!opened) return fail(opened.error());
+      }
+      // Opened by the child, a session leader by then (POSIX_SPAWN_SETSID), without
+      // O_NOCTTY: it becomes the child's controlling terminal.
+      ::posix_spawn_file_actions_addopen(actions, target, terminal.child_side.c_str(), O_RDWR, 0);
+      terminal.first_target = target;
+      return -1;
     case Stdio::Kind::kInherit:
       return -1;
     case Stdio::Kind::kNull:
@@ -165,6 +209,25 @@ std::vector<int> default_reset_signals() {
   return {SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGHUP, SIGCHLD};
 }
 
+std::vector<std::string> environment_with(const std::vector<std::string>& set,
+                                          const std::vector<std::string>& unset) {
+  auto name_of = [](std::string_view entry) { return entry.substr(0, entry.find('=')); };
+  std::vector<std::string_view> dropped(unset.begin(), unset.end());
+  for (const std::string& entry : set) dropped.push_back(name_of(entry));
+  auto is_dropped = [&](std::string_view name) {
+    return std::any_of(dropped.begin(), dropped.end(), [&](std::string_view pattern) {
+      return pattern.ends_with('*') ? name.starts_with(pattern.substr(0, pattern.size() - 1))
+                                    : name == pattern;
+    });
+  };
+  std::vector<std::string> result;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    if (!is_dropped(name_of(*entry))) result.emplace_back(*entry);
+  }
+  result.insert(result.end(), set.begin(), set.end());
+  return result;
+}
+
 Result<Child> Child::spawn(const std::string& path, const std::vector<std::string>& argv,
                            const SpawnOptions& options) {
   const std::string what = "starting " + path;
@@ -181,11 +244,12 @@ Result<Child> Child::spawn(const std::string& path, const std::vector<std::strin
     }
     ::posix_spawn_file_actions_addchdir_np(actions.get(), options.cwd.c_str());
   }
-  auto in = arrange(options.in, STDIN_FILENO, true, actions.get(), fds);
+  Terminal terminal;
+  auto in = arrange(options.in, STDIN_FILENO, true, actions.get(), terminal, fds);
   if (!in) return fail(in.error().with_context(what));
-  auto out = arrange(options.out, STDOUT_FILENO, false, actions.get(), fds);
+  auto out = arrange(options.out, STDOUT_FILENO, false, actions.get(), terminal, fds);
   if (!out) return fail(out.error().with_context(what));
-  auto err = arrange(options.err, STDERR_FILENO, false, actions.get(), fds);
+  auto err = arrange(options.err, STDERR_FILENO, false, actions.get(), terminal, fds);
   if (!err) return fail(err.error().with_context(what));
 
   sigset_t defaults, none;
@@ -194,7 +258,9 @@ Result<Child> Child::spawn(const std::string& path, const std::vector<std::strin
   for (int signal : options.reset_signals) sigaddset(&defaults, signal);
   ::posix_spawnattr_setsigdefault(attributes.get(), &defaults);
   ::posix_spawnattr_setsigmask(attributes.get(), &none);
-  ::posix_spawnattr_setflags(attributes.get(), POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+  if (terminal.ours >= 0) flags |= POSIX_SPAWN_SETSID;
+  ::posix_spawnattr_setflags(attributes.get(), flags);
 
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
@@ -222,12 +288,29 @@ Result<Child> Child::spawn(const std::string& path, const std::vector<std::strin
     child.start_errno_ = rc;
     return child;
   }
-  for (int fd : {*in, *out, *err}) {
+  for (int fd : {*in, *out, *err, terminal.ours}) {
     if (fd >= 0) fds.release(fd);
   }
   child.in_ = *in;
   child.out_ = *out;
   child.err_ = *err;
+  child.terminal_ = terminal.ours;
+  return child;
+}
+
+Result<Child> Child::fork(const std::function<int()>& body) {
+  pid_t pid = ::fork();
+  if (pid < 0) return fail(os_error("forking"));
+  if (pid == 0) {
+    // Never back into the caller's code: the copy would go on running it.
+    try {
+      ::_exit(body());
+    } catch (...) {
+      std::abort();
+    }
+  }
+  Child child;
+  child.pid_ = pid;
   return child;
 }
 
@@ -237,6 +320,7 @@ Child::Child(Child&& other) noexcept
       in_(std::exchange(other.in_, -1)),
       out_(std::exchange(other.out_, -1)),
       err_(std::exchange(other.err_, -1)),
+      terminal_(std::exchange(other.terminal_, -1)),
       status_(std::move(other.status_)) {}
 
 Child& Child::operator=(Child&& other) noexcept {
@@ -247,6 +331,7 @@ Child& Child::operator=(Child&& other) noexcept {
     in_ = std::exchange(other.in_, -1);
     out_ = std::exchange(other.out_, -1);
     err_ = std::exchange(other.err_, -1);
+    terminal_ = std::exchange(other.terminal_, -1);
     status_ = std::move(other.status_);
   }
   return *this;
@@ -258,6 +343,7 @@ void Child::reset() {
   close_stdin();
   close_stdout();
   close_stderr();
+  close_terminal();
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);
     while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
@@ -269,6 +355,7 @@ void Child::reset() {
 void Child::close_stdin() { close_fd(in_); }
 void Child::close_stdout() { close_fd(out_); }
 void Child::close_stderr() { close_fd(err_); }
+void Child::close_terminal() { close_fd(terminal_); }
 
 bool Child::kill(int signal) { return pid_ > 0 && ::kill(pid_, signal) == 0; }
 
@@ -287,6 +374,19 @@ Result<ExitStatus> Child::wait() {
   pid_ = -1;
   status_ = ExitStatus::from_wait_status(raw);
   return *status_;
+}
+
+Result<std::optional<ExitStatus>> Child::try_wait() {
+  if (status_ || !started()) return std::optional<ExitStatus>(*wait());
+  int raw = 0;
+  pid_t reaped;
+  while ((reaped = ::waitpid(pid_, &raw, WNOHANG)) < 0) {
+    if (errno != EINTR) return fail(os_error("asking after process " + std::to_string(pid_)));
+  }
+  if (reaped == 0) return std::optional<ExitStatus>();
+  pid_ = -1;
+  status_ = ExitStatus::from_wait_status(raw);
+  return status_;
 }
 
 Result<Captured> Child::communicate(std::string_view input, std::size_t limit_bytes) {

@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -204,6 +206,22 @@ TEST_F(ProcessTest, StreamsGoToFilesToDevNullOrToADescriptor) {
   ::close(ends[0]);
 }
 
+TEST_F(ProcessTest, StderrCanShareStdoutAsTheShellsTwoToOne) {
+  SpawnOptions options;
+  options.out = Stdio::file(dir_ / "both.txt");
+  options.err = Stdio::same_as_stdout();
+  auto child = Child::spawn("/bin/sh", {"sh", "-c", "echo one; echo two >&2; echo three"}, options);
+  ASSERT_TRUE(child.has_value()) << child.error().message();
+  ASSERT_TRUE(child->wait()->success());
+  std::ifstream both(dir_ / "both.txt");
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(both)), {}), "one\ntwo\nthree\n");
+
+  options.out = Stdio::same_as_stdout();
+  auto refused = Child::spawn("/bin/true", {"true"}, options);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), ErrorCode::kInvalidArgument);
+}
+
 TEST_F(ProcessTest, AStdinFileThatCannotBeOpenedIsAnErrorNamingIt) {
   SpawnOptions options;
   options.in = Stdio::file(dir_ / "absent.txt");
@@ -245,6 +263,132 @@ TEST_F(ProcessTest, RunShellCommandRunsAShellLine) {
   ASSERT_TRUE(run.has_value());
   EXPECT_EQ(run->status.code, 4);
   EXPECT_EQ(run->out, "2\n");
+}
+
+// Reads our side of the child's terminal until the child has closed its side.
+std::string drain_terminal(Child& child) {
+  std::string seen;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = ::read(child.terminal_fd(), buffer, sizeof buffer)) > 0) seen.append(buffer, n);
+  return seen;
+}
+
+TEST_F(ProcessTest, TerminalStreamsShareOnePseudoTerminalTheChildControls) {
+  SpawnOptions options;
+  options.in = Stdio::null();
+  options.out = Stdio::terminal();
+  options.err = Stdio::terminal();
+  // test -t: a terminal; field 6 of /proc/PID/stat: the session, the shell's own pid when it
+  // leads one.
+  auto child = Child::spawn(
+      "/bin/sh",
+      {"sh", "-c",
+       "[ -t 0 ] || echo in-not-tty; [ -t 1 ] && echo out-tty; [ -t 2 ] && echo err-tty >&2; "
+       "set -- $(cat /proc/$$/stat); [ \"$6\" -eq $$ ] && echo leader"},
+      options);
+  ASSERT_TRUE(child.has_value()) << child.error().message();
+  ASSERT_GE(child->terminal_fd(), 0);
+  EXPECT_EQ(child->stdout_fd(), -1);
+  std::string seen = drain_terminal(*child);
+  EXPECT_EQ(seen, "in-not-tty\r\nout-tty\r\nerr-tty\r\nleader\r\n");
+  EXPECT_TRUE(child->wait()->success());
+}
+
+TEST_F(ProcessTest, ACtrlCTypedOnTheTerminalInterruptsTheChild) {
+  SpawnOptions options;
+  options.in = Stdio::terminal();
+  options.out = Stdio::terminal();
+  auto child = Child::spawn("/bin/sh", {"sh", "-c", "echo ready; exec sleep 600"}, options);
+  ASSERT_TRUE(child.has_value()) << child.error().message();
+  std::string seen;
+  char buffer[256];
+  while (seen.find("ready") == std::string::npos) {
+    ssize_t n = ::read(child->terminal_fd(), buffer, sizeof buffer);
+    ASSERT_GT(n, 0);
+    seen.append(buffer, n);
+  }
+  ::usleep(100'000);  // let the shell become sleep
+  ASSERT_EQ(::write(child->terminal_fd(), "\x03", 1), 1);
+  auto status = child->wait();
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->kind, ExitStatus::Kind::kSignaled);
+  EXPECT_EQ(status->signal, SIGINT);
+}
+
+TEST_F(ProcessTest, WithoutATerminalStreamThereIsNoTerminal) {
+  auto child = Child::spawn("/bin/true", {"true"}, piped());
+  ASSERT_TRUE(child.has_value());
+  EXPECT_EQ(child->terminal_fd(), -1);
+  EXPECT_TRUE(child->communicate()->status.success());
+}
+
+TEST_F(ProcessTest, ForkRunsTheBodyInACopyThatExitsWithItsResult) {
+  const fs::path marker = dir_ / "marker";
+  auto child = Child::fork([&] {
+    std::ofstream(marker) << "written by the copy";
+    return 7;
+  });
+  ASSERT_TRUE(child.has_value()) << child.error().message();
+  auto status = child->wait();
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->kind, ExitStatus::Kind::kExited);
+  EXPECT_EQ(status->code, 7);
+  EXPECT_TRUE(fs::exists(marker));
+
+  auto killed = Child::fork([] {
+    ::pause();
+    return 0;
+  });
+  ASSERT_TRUE(killed.has_value());
+  EXPECT_TRUE(killed->kill(SIGKILL));
+  EXPECT_EQ(killed->wait()->signal, SIGKILL);
+}
+
+TEST_F(ProcessTest, TryWaitSaysRunningUntilTheChildHasEnded) {
+  SpawnOptions options;
+  options.in = Stdio::pipe();
+  auto child = Child::spawn("/bin/sh", {"sh", "-c", "read line; exit 5"}, options);
+  ASSERT_TRUE(child.has_value());
+  auto running = child->try_wait();
+  ASSERT_TRUE(running.has_value());
+  EXPECT_FALSE(running->has_value());
+  child->close_stdin();
+  std::optional<ExitStatus> ended;
+  for (int i = 0; i < 1000 && !ended; ++i) {
+    auto asked = child->try_wait();
+    ASSERT_TRUE(asked.has_value());
+    ended = *asked;
+    if (!ended) ::usleep(5'000);
+  }
+  ASSERT_TRUE(ended.has_value());
+  EXPECT_EQ(ended->code, 5);
+  EXPECT_EQ(child->wait()->code, 5);
+  EXPECT_EQ(child->pid(), -1);
+}
+
+TEST(EnvironmentWithTest, ReplacesAddsAndRemovesVariablesAndKeepsTheRest) {
+  ::setenv("CORE_PROCESS_TEST_KEEP", "kept", 1);
+  ::setenv("CORE_PROCESS_TEST_REPLACE", "old", 1);
+  ::setenv("CORE_PROCESS_TEST_DROP", "dropped", 1);
+  ::setenv("CORE_PROCESS_TEST_PREFIXED_ONE", "1", 1);
+  ::setenv("CORE_PROCESS_TEST_PREFIXED_TWO", "2", 1);
+  std::vector<std::string> env =
+      environment_with({"CORE_PROCESS_TEST_REPLACE=new", "CORE_PROCESS_TEST_ADD=added"},
+                       {"CORE_PROCESS_TEST_DROP", "CORE_PROCESS_TEST_PREFIXED_*"});
+  auto count = [&](const std::string& entry) { return std::count(env.begin(), env.end(), entry); };
+  EXPECT_EQ(count("CORE_PROCESS_TEST_KEEP=kept"), 1);
+  EXPECT_EQ(count("CORE_PROCESS_TEST_REPLACE=new"), 1);
+  EXPECT_EQ(count("CORE_PROCESS_TEST_REPLACE=old"), 0);
+  EXPECT_EQ(count("CORE_PROCESS_TEST_ADD=added"), 1);
+  EXPECT_EQ(count("CORE_PROCESS_TEST_DROP=dropped"), 0);
+  EXPECT_EQ(count("CORE_PROCESS_TEST_PREFIXED_ONE=1"), 0);
+  EXPECT_EQ(count("CORE_PROCESS_TEST_PREFIXED_TWO=2"), 0);
+  ::unsetenv("CORE_PROCESS_TEST_PREFIXED_ONE");
+  ::unsetenv("CORE_PROCESS_TEST_PREFIXED_TWO");
+  ::unsetenv("CORE_PROCESS_TEST_KEEP");
+  ::unsetenv("CORE_PROCESS_TEST_REPLACE");
+  ::unsetenv("CORE_PROCESS_TEST_DROP");
 }
 
 TEST(SignalNameTest, NamesKnownSignalsAndNumbersOthers) {

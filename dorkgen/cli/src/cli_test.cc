@@ -1,9 +1,6 @@
 // Integration tests: the real `dorkgen` binary, run in a temporary directory.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <pty.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,6 +14,9 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "core/process.h"
+#include "core/status.h"
 
 namespace {
 
@@ -83,40 +83,33 @@ class DorkgenTest : public ::testing::Test {
 
   // Runs dorkgen with `args`; stdout and stderr go to files that are read back.
   Outcome run(const std::vector<std::string>& args, const fs::path& presets = {}) {
-    pid_t pid = spawn(args, presets.empty() ? presets_ : presets);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return collect(status);
+    core::Child child = spawn(args, presets.empty() ? presets_ : presets);
+    return collect(child);
   }
 
-  pid_t spawn(const std::vector<std::string>& args, const fs::path& presets) {
+  // Starts dorkgen in dir_ with `args`, its stdout and stderr in files there.
+  core::Child spawn(const std::vector<std::string>& args, const fs::path& presets) {
     std::string exe = binary().string();
-    std::vector<std::string> env_strings = {"DORKGEN_PRESETS_DIR=" + presets.string(),
-                                            "HOME=" + dir_.string(), "PATH=/usr/bin:/bin"};
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      int out = ::open((dir_ / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int err = ::open((dir_ / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(out, 1);
-      ::dup2(err, 2);
-      if (::chdir(dir_.c_str()) != 0) ::_exit(127);
-      std::vector<char*> argv{exe.data()};
-      std::vector<std::string> copy = args;
-      for (std::string& a : copy) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      std::vector<char*> envp;
-      for (std::string& e : env_strings) envp.push_back(e.data());
-      envp.push_back(nullptr);
-      ::execve(exe.c_str(), argv.data(), envp.data());
-      ::_exit(127);
-    }
-    return pid;
+    core::SpawnOptions options;
+    options.env = {"DORKGEN_PRESETS_DIR=" + presets.string(), "HOME=" + dir_.string(),
+                   "PATH=/usr/bin:/bin"};
+    options.out = core::Stdio::file(dir_ / "stdout");
+    options.err = core::Stdio::file(dir_ / "stderr");
+    options.cwd = dir_;
+    std::vector<std::string> argv = {exe};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto child = core::Child::spawn(exe, argv, options);
+    CORE_CHECK(child.has_value());  // a test cannot run without its binary
+    return std::move(*child);
   }
 
-  Outcome collect(int status) {
+  // Waits for `child` and reads back its outputs.
+  Outcome collect(core::Child& child) {
     Outcome outcome;
-    if (WIFEXITED(status)) outcome.exit_code = WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) outcome.signal = WTERMSIG(status);
+    auto status = child.wait();
+    CORE_CHECK(status.has_value());
+    if (status->kind == core::ExitStatus::Kind::kExited) outcome.exit_code = status->code;
+    if (status->kind == core::ExitStatus::Kind::kSignaled) outcome.signal = status->signal;
     outcome.out = read_all(dir_ / "stdout");
     outcome.err = read_all(dir_ / "stderr");
     return outcome;
@@ -150,39 +143,23 @@ TEST_F(DorkgenTest, GenerateIsUniqueDeterministicAndQuietOffTerminal) {
 }
 
 TEST_F(DorkgenTest, ProgressBarOnlyOnATerminal) {
-  int master = -1;
-  int slave = -1;
-  if (::openpty(&master, &slave, nullptr, nullptr, nullptr) != 0) {
-    GTEST_SKIP() << "no pseudo-terminal available here";
-  }
   std::string exe = binary().string();
-  std::string presets = "DORKGEN_PRESETS_DIR=" + presets_.string();
-  std::string home = "HOME=" + dir_.string();
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int out = ::open("/dev/null", O_WRONLY);
-    ::dup2(out, 1);
-    ::dup2(slave, 2);
-    ::close(master);
-    char* argv[] = {exe.data(), const_cast<char*>("generate"), const_cast<char*>("-n"),
-                    const_cast<char*>("100"), nullptr};
-    char* envp[] = {presets.data(), home.data(), nullptr};
-    ::execve(exe.c_str(), argv, envp);
-    ::_exit(127);
-  }
-  ::close(slave);
+  core::SpawnOptions options;
+  options.out = core::Stdio::null();
+  options.err = core::Stdio::terminal();
+  options.env = {"DORKGEN_PRESETS_DIR=" + presets_.string(), "HOME=" + dir_.string()};
+  auto child = core::Child::spawn(exe, {exe, "generate", "-n", "100"}, options);
+  if (!child) GTEST_SKIP() << "no pseudo-terminal available here: " << child.error().message();
   std::string terminal;
   char buffer[4096];
   while (true) {
-    ssize_t n = ::read(master, buffer, sizeof buffer);
+    ssize_t n = ::read(child->terminal_fd(), buffer, sizeof buffer);
     if (n <= 0) break;  // EIO once the child has closed the terminal
     terminal.append(buffer, static_cast<std::size_t>(n));
   }
-  ::close(master);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  auto status = child->wait();
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(status->success()) << status->describe();
   EXPECT_NE(terminal.find("100.0%"), std::string::npos) << terminal;
   EXPECT_NE(terminal.find("100/100"), std::string::npos) << terminal;
 }
@@ -443,15 +420,13 @@ TEST_F(DorkgenTest, SigkilledExhaustiveRunResumesToIdenticalBytes) {
         args.push_back("--resume");
         ++resumed_with_manifest;
       }
-      pid_t pid = spawn(args, presets_);
+      core::Child child = spawn(args, presets_);
       if (attempt < 3) {
         std::uniform_int_distribution<long> delay(0, full_us + full_us / 5);
         std::this_thread::sleep_for(std::chrono::microseconds(delay(random)));
-        ::kill(pid, SIGKILL);
+        child.kill(SIGKILL);
       }
-      int status = 0;
-      ::waitpid(pid, &status, 0);
-      Outcome o = collect(status);
+      Outcome o = collect(child);
       if (o.signal == SIGKILL) {
         ++kills;
         // A killed run never leaves a partial output file behind.
@@ -588,21 +563,17 @@ TEST_F(DorkgenTest, SiteScopedShippedQueriesPassDorkyCheckStrictOnEveryEngine) {
                     shipped);
     ASSERT_EQ(o.exit_code, 0) << engine << ": " << o.err;
     ASSERT_EQ(lines(read_all(dir_ / out)).size(), std::stoul(size));
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      int report = ::open((dir_ / "report").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(report, 1);
-      ::dup2(report, 2);
-      if (::chdir(dir_.c_str()) != 0) ::_exit(127);
-      ::execl(check.c_str(), "dorky-check", "--strict", "--no-progress", "-e", engine, out.c_str(),
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
+    core::SpawnOptions options;
+    options.out = core::Stdio::file(dir_ / "report");
+    options.err = core::Stdio::same_as_stdout();
+    options.cwd = dir_;
+    auto checker = core::Child::spawn(
+        check.string(), {"dorky-check", "--strict", "--no-progress", "-e", engine, out}, options);
+    ASSERT_TRUE(checker.has_value()) << checker.error().message();
+    auto status = checker->wait();
+    ASSERT_TRUE(status.has_value());
     std::string report = read_all(dir_ / "report");
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << engine << ":\n"
-                                                               << report.substr(0, 2000);
+    EXPECT_TRUE(status->success()) << engine << ":\n" << report.substr(0, 2000);
     EXPECT_EQ(report, "") << engine;
   }
 }

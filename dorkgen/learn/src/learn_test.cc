@@ -2,14 +2,16 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
+#include "core/process.h"
 #include "dorkgen/preset_library.h"
 
 namespace dorkgen {
@@ -95,10 +97,16 @@ TEST(LearnTest, LearnedPresetsRoundTripAndGeneralise) {
 
   const char* bin = std::getenv("PROJECT_BIN_DIR");
   ASSERT_NE(bin, nullptr);
-  std::string command = "DORKGEN_PRESETS_DIR='" + (dir / "presets").string() + "' '" +
-                        std::string(bin) + "/dorkgen' generate --all -q -o '" +
-                        (dir / "all.txt").string() + "' 2>'" + (dir / "err.txt").string() + "'";
-  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  const std::string dorkgen = std::string(bin) + "/dorkgen";
+  core::SpawnOptions spawn;
+  spawn.env = core::environment_with({"DORKGEN_PRESETS_DIR=" + (dir / "presets").string()});
+  spawn.err = core::Stdio::file(dir / "err.txt");
+  auto generate = core::Child::spawn(
+      dorkgen, {dorkgen, "generate", "--all", "-q", "-o", (dir / "all.txt").string()}, spawn);
+  ASSERT_TRUE(generate.has_value()) << generate.error().message();
+  auto generated = generate->wait();
+  ASSERT_TRUE(generated.has_value());
+  ASSERT_TRUE(generated->success()) << "dorkgen generate " << generated->describe();
   std::ifstream in(dir / "all.txt");
   std::set<std::string> space;
   for (std::string line; std::getline(in, line);) space.insert(line);
@@ -123,21 +131,27 @@ TEST(LearnTest, LearnCommandWritesALibraryValidateAccepts) {
     std::ofstream corpus(dir / "findings.txt");
     for (const std::string& query : kCorpus) corpus << query << "\r\n";
   }
-  std::string dorkgen = "'" + std::string(std::getenv("PROJECT_BIN_DIR")) + "/dorkgen'";
-  std::string quiet = " >'" + (dir / "out.txt").string() + "' 2>&1";
-  auto run = [&](const std::string& args) {
-    int status = std::system((dorkgen + " " + args + quiet).c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const std::string dorkgen = std::string(std::getenv("PROJECT_BIN_DIR")) + "/dorkgen";
+  // Runs dorkgen with `args`, its output and errors in out.txt; its exit code, or -1.
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), dorkgen);
+    core::SpawnOptions spawn;
+    spawn.out = core::Stdio::file(dir / "out.txt");
+    spawn.err = core::Stdio::same_as_stdout();
+    auto child = core::Child::spawn(dorkgen, args, spawn);
+    if (!child) return -1;
+    auto status = child->wait();
+    return status && status->kind == core::ExitStatus::Kind::kExited ? status->code : -1;
   };
-  std::string corpus = "'" + (dir / "findings.txt").string() + "'";
-  std::string out = "'" + (dir / "mine").string() + "'";
-  EXPECT_EQ(run("learn " + corpus + " -o " + out + " --min-count 2 --type mine"), 0);
-  EXPECT_EQ(run("validate " + out), 0);
+  const std::string corpus = (dir / "findings.txt").string();
+  const std::string out = (dir / "mine").string();
+  EXPECT_EQ(run({"learn", corpus, "-o", out, "--min-count", "2", "--type", "mine"}), 0);
+  EXPECT_EQ(run({"validate", out}), 0);
   EXPECT_TRUE(fs::exists(dir / "mine" / "templates" / "mine.txt"));
   EXPECT_TRUE(fs::exists(dir / "mine" / "pools" / "mine-site.txt"));
-  EXPECT_EQ(run("learn " + corpus + " -o " + out + " --type Bad"), 2);
-  EXPECT_EQ(run("learn '" + (dir / "missing.txt").string() + "' -o " + out), 2);
-  EXPECT_EQ(run("learn " + corpus + " -o " + out + " --min-count 100"), 2);
+  EXPECT_EQ(run({"learn", corpus, "-o", out, "--type", "Bad"}), 2);
+  EXPECT_EQ(run({"learn", (dir / "missing.txt").string(), "-o", out}), 2);
+  EXPECT_EQ(run({"learn", corpus, "-o", out, "--min-count", "100"}), 2);
   fs::remove_all(dir);
 }
 

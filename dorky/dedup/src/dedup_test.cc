@@ -1,14 +1,12 @@
 // Runs the real dorky-dedup binary: bytes-exact lines, the external path forced with a tiny
 // --memory (checked against an in-memory oracle), errors, and a kill mid-write.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <pty.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <set>
 #include <string>
 
+#include "core/process.h"
 #include "dorky/random.h"
 #include "dorky/testing/tool_runner.h"
 
@@ -162,33 +160,26 @@ TEST(DedupTest, KilledMidWriteLeavesThePreviousFileIntact) {
 TEST(DedupTest, ProgressOnlyOnATerminal) {
   std::string chunk;
   for (int i = 0; i < 70000; ++i) chunk += "q" + std::to_string(i) + "\n";
-  int in[2];
-  ASSERT_EQ(::pipe(in), 0);
-  int terminal = -1;
-  pid_t pid = forkpty(&terminal, nullptr, nullptr, nullptr);
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    ::dup2(in[0], 0);
-    int null_fd = ::open("/dev/null", O_WRONLY);
-    ::dup2(null_fd, 1);
-    ::close(in[1]);
-    std::string path = dorky::testing::bin_dir() + "/dorky-dedup";
-    ::execl(path.c_str(), path.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ::close(in[0]);
-  ASSERT_EQ(::write(in[1], chunk.data(), chunk.size()), static_cast<ssize_t>(chunk.size()));
+  core::SpawnOptions options;
+  options.in = core::Stdio::pipe();
+  options.out = core::Stdio::null();
+  options.err = core::Stdio::terminal();
+  std::string path = dorky::testing::bin_dir() + "/dorky-dedup";
+  auto child = core::Child::spawn(path, {path}, options);
+  ASSERT_TRUE(child.has_value()) << child.error().message();
+  ASSERT_EQ(::write(child->stdin_fd(), chunk.data(), chunk.size()),
+            static_cast<ssize_t>(chunk.size()));
   ::usleep(400'000);  // past the first redraw interval
-  ASSERT_EQ(::write(in[1], chunk.data(), chunk.size()), static_cast<ssize_t>(chunk.size()));
-  ::close(in[1]);
+  ASSERT_EQ(::write(child->stdin_fd(), chunk.data(), chunk.size()),
+            static_cast<ssize_t>(chunk.size()));
+  child->close_stdin();
   std::string seen;
   char buffer[4096];
   ssize_t n;
-  while ((n = ::read(terminal, buffer, sizeof buffer)) > 0) seen.append(buffer, n);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ::close(terminal);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  while ((n = ::read(child->terminal_fd(), buffer, sizeof buffer)) > 0) seen.append(buffer, n);
+  auto status = child->wait();
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(status->success()) << status->describe();
   EXPECT_NE(seen.find("dedup: "), std::string::npos) << seen;
   EXPECT_NE(seen.find(" MiB"), std::string::npos) << seen;
   // The same input with stderr not a terminal: no progress at all.

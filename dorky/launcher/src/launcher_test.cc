@@ -1,11 +1,8 @@
 // Integration tests: the real `dorky` binary against misbehaving tools (dorky-fault), a tool
 // dropped into DORKY_PATH, and the interactive menu driven through a pseudo-terminal.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
-#include <pty.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,10 +10,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "core/process.h"
 #include "dorky/process.h"
 
 namespace {
@@ -238,23 +237,15 @@ TEST_F(LauncherTest, ToolDroppedIntoDorkyPathAppearsWithoutRebuild) {
 class Pty {
  public:
   Pty(const std::string& dorky, const std::string& dorky_path) {
-    pid_ = forkpty(&master_, nullptr, nullptr, nullptr);
-    if (pid_ == 0) {
-      ::setenv("DORKY_PATH", dorky_path.c_str(), 1);
-      ::execl(dorky.c_str(), dorky.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
+    core::SpawnOptions options;
+    options.in = options.out = options.err = core::Stdio::terminal();
+    options.env = core::environment_with({"DORKY_PATH=" + dorky_path});
+    auto child = core::Child::spawn(dorky, {dorky}, options);
+    if (child && child->started()) child_ = std::move(*child);
   }
-  ~Pty() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    if (master_ >= 0) ::close(master_);
-  }
-  bool started() const { return pid_ > 0; }
+  bool started() const { return child_.has_value(); }
   void send(const std::string& text) {
-    ASSERT_EQ(::write(master_, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    ASSERT_EQ(::write(terminal(), text.data(), text.size()), static_cast<ssize_t>(text.size()));
   }
   // Reads until `needle` appears after the last match, or 10 s pass.
   bool expect(const std::string& needle) {
@@ -268,29 +259,28 @@ class Pty {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return false;
-      pollfd fd = {master_, POLLIN, 0};
+      pollfd fd = {terminal(), POLLIN, 0};
       if (::poll(&fd, 1, static_cast<int>(left.count())) <= 0) return false;
       char buffer[4096];
-      ssize_t n = ::read(master_, buffer, sizeof buffer);
+      ssize_t n = ::read(terminal(), buffer, sizeof buffer);
       if (n <= 0) return false;
       seen_.append(buffer, static_cast<std::size_t>(n));
     }
   }
   int wait_exit() {
-    int status = 0;
     // Keep draining so the child never blocks on a full terminal.
     char buffer[4096];
-    while (::read(master_, buffer, sizeof buffer) > 0) {
+    while (::read(terminal(), buffer, sizeof buffer) > 0) {
     }
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    auto status = child_->wait();
+    return status && status->kind == core::ExitStatus::Kind::kExited ? status->code : -1;
   }
   const std::string& seen() const { return seen_; }
 
  private:
-  int master_ = -1;
-  pid_t pid_ = -1;
+  int terminal() const { return child_->terminal_fd(); }
+
+  std::optional<core::Child> child_;  // killed and reaped on destruction
   std::string seen_;
   std::size_t consumed_ = 0;
 };

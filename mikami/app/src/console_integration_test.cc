@@ -1,24 +1,21 @@
 // The real `mikami` binary: a scripted console session against its embedded sandbox
 // (piped input, as `printf '/ping\n/help\n' | mikami`), --check-config, and the SIGTERM
 // drain of a bot run with a token against a sandbox.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
+#include "core/process.h"
 #include "mikami/app/local_http.h"
 #include "mikami/testing/sandbox_process.h"
-
-extern char** environ;
 
 namespace mikami::app {
 namespace {
@@ -44,42 +41,26 @@ class MikamiRun {
     std::ofstream(dir_ / "in") << input;
     const std::string binary = std::string(std::getenv("PROJECT_BIN_DIR")) + "/mikami";
     args.insert(args.begin(), binary);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> environment;
-    for (char** e = environ; *e != nullptr; ++e) {
-      if (!std::string(*e).starts_with("DISCORD_TOKEN=")) environment.emplace_back(*e);
-    }
-    environment.insert(environment.end(), env.begin(), env.end());
-    std::vector<char*> envp;
-    for (auto& e : environment) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, (dir_ / "in").c_str(), O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, (dir_ / "out").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, (dir_ / "err").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    EXPECT_EQ(posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), envp.data()), 0);
-    posix_spawn_file_actions_destroy(&actions);
+    core::SpawnOptions options;
+    options.env = core::environment_with(env, {"DISCORD_TOKEN"});
+    options.in = core::Stdio::file(dir_ / "in");
+    options.out = core::Stdio::file(dir_ / "out");
+    options.err = core::Stdio::file(dir_ / "err");
+    auto child = core::Child::spawn(binary, args, options);
+    EXPECT_TRUE(child.has_value() && child->started()) << binary;
+    if (child) child_ = std::move(*child);
   }
   ~MikamiRun() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      wait();
-    }
+    child_.reset();  // killed and reaped when still running
     std::filesystem::remove_all(dir_);
   }
 
+  // The exit code, 128 + N when signal N ended it.
   int wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    auto status = child_->wait();
+    return status ? status->shell_code() : -1;
   }
-  void signal(int sig) { kill(pid_, sig); }
+  void signal(int sig) { child_->kill(sig); }
   std::string out() const { return read_file(dir_ / "out"); }
   std::string err() const { return read_file(dir_ / "err"); }
   const std::filesystem::path& dir() const { return dir_; }
@@ -87,7 +68,7 @@ class MikamiRun {
  private:
   static inline int counter_ = 0;
   std::filesystem::path dir_;
-  pid_t pid_ = -1;
+  std::optional<core::Child> child_;
 };
 
 TEST(ConsoleTest, AScriptedSessionPrintsEveryAnswerAndExitsZero) {

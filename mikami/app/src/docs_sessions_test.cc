@@ -8,10 +8,7 @@
 // of lines (for lists that grow with the bot's modules). Blank lines are ignored on both sides. The
 // console echoes each command it sends ("> /ping") but not "as NAME", whose "now acting as NAME"
 // acknowledgement the docs leave out.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,7 +19,7 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "core/process.h"
 
 namespace mikami::app {
 namespace {
@@ -135,34 +132,15 @@ std::string run_mikami(const std::string& input, std::string& err) {
   fs::create_directories(dir);
   std::ofstream(dir / "in") << input;
   const std::string binary = std::string(std::getenv("PROJECT_BIN_DIR")) + "/mikami";
-  std::vector<std::string> args{binary};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  core::SpawnOptions options;
   // Nothing of the caller's bot configuration leaks in: a token would leave the sandbox.
-  std::vector<std::string> environment;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string entry(*e);
-    if (!entry.starts_with("DISCORD_TOKEN=") && !entry.starts_with("MIKAMI_")) {
-      environment.push_back(entry);
-    }
-  }
-  std::vector<char*> envp;
-  for (auto& e : environment) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, (dir / "in").c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, (dir / "out").c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, (dir / "err").c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid = -1;
-  const int spawned =
-      posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  EXPECT_EQ(spawned, 0) << binary;
-  if (spawned == 0) waitpid(pid, nullptr, 0);
+  options.env = core::environment_with({}, {"DISCORD_TOKEN", "MIKAMI_*"});
+  options.in = core::Stdio::file(dir / "in");
+  options.out = core::Stdio::file(dir / "out");
+  options.err = core::Stdio::file(dir / "err");
+  auto child = core::Child::spawn(binary, {binary}, options);
+  EXPECT_TRUE(child.has_value() && child->started()) << binary;
+  if (child) (void)child->wait();
   std::string out = read_file(dir / "out");
   err = read_file(dir / "err");
   fs::remove_all(dir);

@@ -1,16 +1,11 @@
 #include "mikami/app/embedded_sandbox.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <vector>
-
-extern char** environ;
 
 namespace mikami::app {
 
@@ -29,34 +24,26 @@ core::Result<std::unique_ptr<EmbeddedSandbox>> EmbeddedSandbox::start(int heartb
                                    "--exit-on-stdin-eof",
                                    "--heartbeat-interval-ms",
                                    std::to_string(heartbeat_interval_ms)};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int out[2];
-  int in[2];
-  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(in, O_CLOEXEC) != 0) {
-    return core::fail(core::ErrorCode::kUnavailable, "cannot create pipes for the sandbox");
+  core::SpawnOptions options;
+  options.in = core::Stdio::pipe();
+  options.out = core::Stdio::pipe();
+  auto child = core::Child::spawn(binary.string(), args, options);
+  if (!child) {
+    return core::fail(core::ErrorCode::kUnavailable,
+                      "cannot start " + binary.string() + ": " + child.error().message());
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
+  if (!child->started()) {
+    return core::fail(core::ErrorCode::kUnavailable,
+                      binary.string() + " " + child->wait()->describe());
+  }
   std::unique_ptr<EmbeddedSandbox> sandbox(new EmbeddedSandbox());
-  const int rc =
-      posix_spawn(&sandbox->pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(out[1]);
-  close(in[0]);
-  sandbox->stdin_writer_ = in[1];
-  if (rc != 0) {
-    close(out[0]);
-    sandbox->pid_ = -1;
-    return core::fail(core::ErrorCode::kUnavailable, "cannot start " + binary.string());
-  }
-  FILE* stream = fdopen(out[0], "r");
+  sandbox->child_ = std::move(*child);
+  // Only its first line is read; the rest of its stdout goes nowhere.
+  FILE* stream = fdopen(dup(sandbox->child_->stdout_fd()), "r");
   char line[256] = {};
-  const bool got = std::fgets(line, sizeof line, stream) != nullptr;
-  std::fclose(stream);
+  const bool got = stream != nullptr && std::fgets(line, sizeof line, stream) != nullptr;
+  if (stream != nullptr) std::fclose(stream);
+  sandbox->child_->close_stdout();
   unsigned port = 0;
   if (!got || std::sscanf(line, "mikami-sandbox listening on 127.0.0.1:%u", &port) != 1) {
     return core::fail(core::ErrorCode::kUnavailable, binary.string() + " did not start");
@@ -66,12 +53,10 @@ core::Result<std::unique_ptr<EmbeddedSandbox>> EmbeddedSandbox::start(int heartb
 }
 
 EmbeddedSandbox::~EmbeddedSandbox() {
-  if (stdin_writer_ >= 0) close(stdin_writer_);
-  if (pid_ > 0) {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
+  if (!child_) return;
+  child_->close_stdin();
+  child_->kill(SIGTERM);
+  (void)child_->wait();
 }
 
 }  // namespace mikami::app

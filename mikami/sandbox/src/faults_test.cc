@@ -12,6 +12,7 @@
 #include <fstream>
 #include <string>
 
+#include "core/process.h"
 #include "mikami/testing/sandbox_process.h"
 #include "sandbox_test_client.h"
 
@@ -112,7 +113,16 @@ TEST(SandboxLimitsTest, GatewayClientThatNeverReadsIsDroppedNotBuffered) {
 // list): --token is gone, the token comes from a file or the environment.
 TEST(SandboxLimitsTest, TokenComesFromAFileNotTheCommandLine) {
   const std::string bin = std::getenv("PROJECT_BIN_DIR");
-  EXPECT_NE(std::system((bin + "/mikami-sandbox --token secret >/dev/null 2>&1").c_str()), 0);
+  {
+    core::SpawnOptions quiet;
+    quiet.out = quiet.err = core::Stdio::null();
+    auto refused =
+        core::Child::spawn(bin + "/mikami-sandbox", {"mikami-sandbox", "--token", "secret"}, quiet);
+    ASSERT_TRUE(refused.has_value()) << refused.error().message();
+    auto status = refused->wait();
+    ASSERT_TRUE(status.has_value());
+    EXPECT_FALSE(status->success()) << status->describe();
+  }
   const std::string file = ::testing::TempDir() + "sandbox-token-" + std::to_string(::getpid());
   {
     std::ofstream out(file);

@@ -19,6 +19,7 @@
 
 #include "autobets/audit.h"
 #include "autobets/open_store.h"
+#include "core/process.h"
 #include "mikami/app/bot.h"
 #include "mikami/app/local_http.h"
 #include "mikami/bot_store.h"
@@ -168,10 +169,14 @@ std::string run_docs_script(const std::string& server_seed, const std::string& c
       fs::temp_directory_path() / ("mikami-openssl-check-" + std::to_string(::getpid()) + ".sh");
   std::ofstream(path) << script;
   std::string out;
-  if (FILE* pipe = ::popen(("bash " + path.string()).c_str(), "r")) {
-    char buffer[256];
-    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
-    EXPECT_EQ(::pclose(pipe), 0) << script;
+  core::SpawnOptions options;
+  options.out = core::Stdio::pipe();
+  auto bash = core::Child::spawn("/bin/bash", {"bash", path.string()}, options);
+  EXPECT_TRUE(bash.has_value()) << bash.error().message();
+  if (bash) {
+    auto run = bash->communicate();
+    EXPECT_TRUE(run.has_value() && run->status.success()) << script;
+    if (run) out = run->out;
   }
   fs::remove(path);
   return out;
@@ -422,9 +427,15 @@ TEST_F(EconomyTest, RacingPaysBetsDailiesAndRedeliveriesConserveMoney) {
   EXPECT_TRUE(report->ok()) << (report->mismatches.empty() ? "" : report->mismatches.front());
   EXPECT_EQ(report->balances_sum, report->totals.credits - report->totals.house_net());
   store->reset();
-  const std::string cli = std::string(std::getenv("PROJECT_BIN_DIR")) + "/autobets replay --db " +
-                          db() + " > /dev/null";
-  EXPECT_EQ(std::system(cli.c_str()), 0) << cli;
+  const std::string cli = std::string(std::getenv("PROJECT_BIN_DIR")) + "/autobets";
+  core::SpawnOptions quiet;
+  quiet.out = core::Stdio::null();
+  auto replayed = core::Child::spawn(cli, {cli, "replay", "--db", db()}, quiet);
+  ASSERT_TRUE(replayed.has_value()) << replayed.error().message();
+  auto replay_status = replayed->wait();
+  ASSERT_TRUE(replay_status.has_value());
+  EXPECT_TRUE(replay_status->success())
+      << "autobets replay --db " << db() << " " << replay_status->describe();
   const double seconds = std::chrono::duration<double>(elapsed).count();
   std::printf(
       "race: %zu commands + %d redeliveries from %d threads over %d members in %.2f s "

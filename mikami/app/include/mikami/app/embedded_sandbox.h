@@ -3,12 +3,12 @@
 // when this process ends for any reason, and stops it (SIGTERM) when destroyed.
 #pragma once
 
-#include <sys/types.h>
-
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "core/process.h"
 #include "core/status.h"
 
 namespace mikami::app {
@@ -25,8 +25,7 @@ class EmbeddedSandbox {
 
  private:
   EmbeddedSandbox() = default;
-  pid_t pid_ = -1;
-  int stdin_writer_ = -1;
+  std::optional<core::Child> child_;  // its stdin is our pipe, kept open while it should run
   std::uint16_t port_ = 0;
 };
 
