@@ -221,10 +221,13 @@ TEST(ShardManagerIntegrationTest, IdentifiesAreSpacedPerMaxConcurrencyKeyOnShare
   EXPECT_EQ((*manager)->io_thread_count(), 1);
   (*manager)->start();
   for (int shard = 0; shard < 4; ++shard) ASSERT_TRUE(events.wait(shard, "READY", 1));
-  // Keys: shard % 2. Shards 0 and 1 identify at once; 2 and 3 wait for their key.
+  // Keys: shard % 2. Shards 0 and 1 identify at once; 2 and 3 wait for their key. READY
+  // arrives one round trip after each IDENTIFY, and the earlier round trip may be the slower
+  // one (tens of milliseconds under the sanitizers on a busy machine), so the gap between
+  // READYs may fall short of the interval by that much; unspaced, it would be about zero.
   for (int shard = 2; shard < 4; ++shard) {
     const auto apart = events.first(shard, "READY") - events.first(shard - 2, "READY");
-    EXPECT_GE(apart, kInterval - 20ms) << "shard " << shard;
+    EXPECT_GE(apart, kInterval * 3 / 4) << "shard " << shard;
   }
   const auto together = events.first(1, "READY") - events.first(0, "READY");
   EXPECT_LT(std::chrono::abs(together), kInterval / 2);
