@@ -7,14 +7,8 @@
 # documents name their own documents from the system's folder), or a public header under some
 # `include/` folder (`core/status.h`). Generated paths (build trees, installed node modules) are not checked.
 set(top "core|autobets|dorkgen|dorky|mikami|bench|scripts|docs|cmake")
-execute_process(COMMAND git ls-files WORKING_DIRECTORY ${ROOT} OUTPUT_VARIABLE listed
-                RESULT_VARIABLE git_failed ERROR_QUIET)
-if(git_failed)
-  file(GLOB_RECURSE files LIST_DIRECTORIES false RELATIVE ${ROOT} ${ROOT}/*)
-  list(FILTER files EXCLUDE REGEX "(^|/)(build[^/]*|node_modules|\\.git)/")
-else()
-  string(REPLACE "\n" ";" files "${listed}")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/RepositoryFiles.cmake)
+project_repository_files(${ROOT} files)
 
 # Paths below include/ folders, as #include and comments name public headers.
 set(headers)

@@ -4,14 +4,8 @@
 # are not code: what follows // on a line is left out.
 cmake_minimum_required(VERSION 3.20)
 set(calls "v?fork|forkpty|exec[lv]p?e?|popen|posix_spawnp?|system")
-execute_process(COMMAND git ls-files WORKING_DIRECTORY ${ROOT} OUTPUT_VARIABLE listed
-                RESULT_VARIABLE git_failed ERROR_QUIET)
-if(git_failed)
-  file(GLOB_RECURSE files LIST_DIRECTORIES false RELATIVE ${ROOT} ${ROOT}/*)
-  list(FILTER files EXCLUDE REGEX "(^|/)(build[^/]*|node_modules|\\.git)/")
-else()
-  string(REPLACE "\n" ";" files "${listed}")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/RepositoryFiles.cmake)
+project_repository_files(${ROOT} files)
 list(FILTER files INCLUDE REGEX "\\.(c|cc|cpp|h|hpp)$")
 list(FILTER files EXCLUDE REGEX "^core/process/")
 
