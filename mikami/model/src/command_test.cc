@@ -197,6 +197,20 @@ TEST(ApplicationCommand, NumberBoundOfSeventeenDigitsReadsBackAsItself) {
   EXPECT_FALSE(parse_commands_text(reply + " x"));
 }
 
+TEST(ApplicationCommand, NumberBoundPastTheRangeOfADoubleIsRefused) {
+  // Found by fuzzing: 1e95516183 read as infinity and was written back as `Infinity`, which
+  // is not JSON. A number no double holds is an error naming its field.
+  auto read = parse_commands_text(
+      R"([{"type": 1, "name": "bet", "description": "d", "options": [{"type": 10,
+           "name": "x", "description": "a", "max_value": 10000184467440737E095516163}]}])");
+  ASSERT_FALSE(read);
+  EXPECT_NE(read.error().message().find("max_value"), std::string::npos) << read.error().message();
+  EXPECT_NE(read.error().message().find("out of range"), std::string::npos);
+  EXPECT_FALSE(parse_commands_text(
+      R"([{"type": 1, "name": "bet", "description": "d", "options": [{"type": 10,
+           "name": "x", "description": "a", "min_value": -1e400}]}])"));
+}
+
 TEST(ApplicationCommand, MalformedRepliesAreErrors) {
   EXPECT_FALSE(parse_commands_text("{}"));
   EXPECT_FALSE(parse_commands_text(R"([{"id": "1"}])"));

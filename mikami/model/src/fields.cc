@@ -1,6 +1,7 @@
 #include "fields.h"
 
 #include <charconv>
+#include <cmath>
 
 #include "mikami/model/user.h"
 
@@ -71,6 +72,8 @@ void Fields::number(std::string_view key, double& out) {
   const json::value* v = present(key, Need::kOptional);
   if (!v) return;
   if (v->is_double()) {
+    // A literal past the range of a double reads as infinity, which no JSON can write back.
+    if (!std::isfinite(v->get_double())) return fail(key, "the number is out of range");
     out = v->get_double();
   } else if (v->is_int64()) {
     out = static_cast<double>(v->get_int64());

@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <cmath>
 
 #include "fields.h"
 
@@ -32,13 +33,19 @@ core::Result<OptionValue> option_value(const json::value& v, CommandOptionType t
       if (v.is_uint64() && v.get_uint64() <= std::uint64_t(INT64_MAX)) {
         return OptionValue(std::int64_t(v.get_uint64()));
       }
-      // Integers are exact up to 2^53; Discord may send 3.0 for 3.
-      if (v.is_double() && v.get_double() == double(std::int64_t(v.get_double()))) {
+      // Integers are exact up to 2^53 (Discord's range); Discord may send 3.0 for 3. The
+      // range is checked first: converting a double past int64's is undefined.
+      if (v.is_double() && std::fabs(v.get_double()) <= 9007199254740992.0 &&
+          std::trunc(v.get_double()) == v.get_double()) {
         return OptionValue(std::int64_t(v.get_double()));
       }
       return bad("an integer");
     case CommandOptionType::kNumber:
-      if (v.is_double()) return OptionValue(v.get_double());
+      if (v.is_double()) {
+        // A literal past the range of a double reads as infinity.
+        if (!std::isfinite(v.get_double())) return bad("a number in the range of a double");
+        return OptionValue(v.get_double());
+      }
       if (v.is_int64()) return OptionValue(double(v.get_int64()));
       if (v.is_uint64()) return OptionValue(double(v.get_uint64()));
       return bad("a number");

@@ -187,6 +187,13 @@ TEST(Interaction, MalformedPayloadsAreErrorsNamingTheField) {
       {R"({"id": "1", "application_id": "2", "type": 2, "token": "t", "user": {"id": "3"},
           "data": {"name": "x", "resolved": {"users": {"abc": {"id": "3"}}}}})",
        "resolved.users"},
+      // Found by fuzzing: an integer option's double past int64 was converted (undefined).
+      {R"({"id": "1", "application_id": "2", "type": 2, "token": "t", "user": {"id": "3"},
+          "data": {"name": "x", "options": [{"name": "n", "type": 4, "value": 3.6e90}]}})",
+       "data.options[0]: option.value"},
+      {R"({"id": "1", "application_id": "2", "type": 2, "token": "t", "user": {"id": "3"},
+          "data": {"name": "x", "options": [{"name": "n", "type": 10, "value": 1e400}]}})",
+       "data.options[0]: option.value"},
       {R"({"id": "1", "application_id": "2", "type": 2, "token": 7, "user": {"id": "3"},
           "data": {"name": "x"}})",
        "interaction.token: expected a string"},
