@@ -6,7 +6,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <cmath>
 #include <map>
 #include <set>
 
@@ -18,12 +17,6 @@ namespace mikami::model {
 namespace json = boost::json;
 
 namespace {
-
-// Discord's INTEGER options hold whole numbers from -(2^53 - 1) to 2^53 - 1.
-bool is_discord_integer(double v) {
-  constexpr double kLimit = 9007199254740991.0;  // 2^53 - 1
-  return v >= -kLimit && v <= kLimit && std::trunc(v) == v;
-}
 
 bool is_group_or_sub(CommandOptionType t) {
   return t == CommandOptionType::kSubCommand || t == CommandOptionType::kSubCommandGroup;
@@ -100,8 +93,8 @@ core::Status check_option(const std::string& where, const CommandOption& o, int 
     return invalid(where, "min_value/max_value apply to integer and number options only");
   }
   if (o.type == CommandOptionType::kInteger &&
-      ((o.min_value && !is_discord_integer(*o.min_value)) ||
-       (o.max_value && !is_discord_integer(*o.max_value)))) {
+      ((o.min_value && !detail::is_discord_integer(*o.min_value)) ||
+       (o.max_value && !detail::is_discord_integer(*o.max_value)))) {
     return invalid(where,
                    "an integer option's min_value/max_value must be whole numbers from "
                    "-(2^53 - 1) to 2^53 - 1");
@@ -185,7 +178,7 @@ json::object option_to_json(const CommandOption& o) {
   // integer range (a definition check refuses it) is written as it was read, never cast.
   auto bound = [&](const char* key, const std::optional<double>& v) {
     if (!v) return;
-    if (o.type == CommandOptionType::kInteger && is_discord_integer(*v)) {
+    if (o.type == CommandOptionType::kInteger && detail::is_discord_integer(*v)) {
       j[key] = static_cast<std::int64_t>(*v);
     } else {
       j[key] = *v;

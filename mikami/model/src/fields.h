@@ -6,6 +6,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -29,6 +30,13 @@ inline std::size_t code_points(std::string_view s) {
   std::size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
   return n;
+}
+
+// Discord's INTEGER options hold whole numbers from -(2^53 - 1) to 2^53 - 1 (so a double
+// that passes converts to int64_t exactly; a NaN or an infinity does not pass).
+inline bool is_discord_integer(double v) {
+  constexpr double kLimit = 9007199254740991.0;  // 2^53 - 1
+  return v >= -kLimit && v <= kLimit && std::trunc(v) == v;
 }
 
 core::Result<std::uint64_t> snowflake_from(const json::value& v);

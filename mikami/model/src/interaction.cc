@@ -33,10 +33,9 @@ core::Result<OptionValue> option_value(const json::value& v, CommandOptionType t
       if (v.is_uint64() && v.get_uint64() <= std::uint64_t(INT64_MAX)) {
         return OptionValue(std::int64_t(v.get_uint64()));
       }
-      // Integers are exact up to 2^53 (Discord's range); Discord may send 3.0 for 3. The
-      // range is checked first: converting a double past int64's is undefined.
-      if (v.is_double() && std::fabs(v.get_double()) <= 9007199254740992.0 &&
-          std::trunc(v.get_double()) == v.get_double()) {
+      // Discord may send 3.0 for 3. The range is checked before the conversion, which is
+      // undefined for a double past int64's.
+      if (v.is_double() && detail::is_discord_integer(v.get_double())) {
         return OptionValue(std::int64_t(v.get_double()));
       }
       return bad("an integer");

@@ -192,6 +192,9 @@ TEST(Interaction, MalformedPayloadsAreErrorsNamingTheField) {
           "data": {"name": "x", "options": [{"name": "n", "type": 4, "value": 3.6e90}]}})",
        "data.options[0]: option.value"},
       {R"({"id": "1", "application_id": "2", "type": 2, "token": "t", "user": {"id": "3"},
+          "data": {"name": "x", "options": [{"name": "n", "type": 4, "value": 9007199254740994.0}]}})",
+       "data.options[0]: option.value"},  // whole, but past Discord's 2^53 - 1
+      {R"({"id": "1", "application_id": "2", "type": 2, "token": "t", "user": {"id": "3"},
           "data": {"name": "x", "options": [{"name": "n", "type": 10, "value": 1e400}]}})",
        "data.options[0]: option.value"},
       {R"({"id": "1", "application_id": "2", "type": 2, "token": 7, "user": {"id": "3"},
